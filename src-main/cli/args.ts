@@ -1,0 +1,35 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './output';
+import { defaultDataDir } from './default-data-dir';
+
+export const commonOptions = {
+  'data-dir': { type: 'string' },
+  'key-file': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function dataDirOf(values: { 'data-dir'?: string | undefined }): string {
+  return values['data-dir'] ?? defaultDataDir();
+}
+
+export function portOption(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 picks a free port); got "${value}".`);
+  return n;
+}
+
+/** `--mqtt-port off` switches an optional listener off. */
+export function optionalPortOption(value: string | undefined, flag: string): number | null | undefined {
+  if (value === 'off') return null;
+  return portOption(value, flag);
+}

@@ -1,0 +1,117 @@
+import { createHub, type Hub } from '../../hub';
+import { createLogger } from '../../logging/logger';
+import type { HubConfigInput } from '../../../src-shared/config';
+import { commonOptions, dataDirOf, optionalPortOption, parse, portOption } from '../args';
+import { createOutput } from '../output';
+
+export const serveHelp = `outpost serve [options]
+  Runs the hub without a window; the console is served over HTTPS.
+
+  --data-dir DIR       where the encrypted database, certificates and settings live
+  --key-file FILE      master key file (mode 0600) for machines without an OS keychain
+  --host H             address for device listeners (default 0.0.0.0)
+  --console-host H     address for the console (default 127.0.0.1)
+  --https-port N       HTTPS ingest (default 8443; 0 = any free port; off)
+  --mqtts-port N       MQTT over TLS (default 8883; 0 = any free port; off)
+  --mqtt-port N        plain MQTT (default off)
+  --tcps-port N        Ubidots TCP over TLS (default off)
+  --tcp-port N         Ubidots TCP in clear (default off)
+  --console-port N     console (default 8444; 0 = any free port)
+  --tls-cert FILE --tls-key FILE   use your own certificate instead of the hub's CA
+  --log-level L        fatal|error|warn|info|debug|trace (default info)
+  --json               print one JSON event per line on stdout`;
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    ...commonOptions,
+    host: { type: 'string' },
+    'console-host': { type: 'string' },
+    'https-port': { type: 'string' },
+    'mqtts-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    'tcps-port': { type: 'string' },
+    'tcp-port': { type: 'string' },
+    'console-port': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const out = createOutput(values.json);
+  if (values.help) {
+    out.line(serveHelp);
+    return 0;
+  }
+  const ports: NonNullable<HubConfigInput['ports']> = {};
+  const set = (name: keyof typeof ports, value: number | null | undefined) => {
+    if (value !== undefined) (ports as Record<string, number | null>)[name] = value;
+  };
+  set('https', optionalPortOption(values['https-port'], '--https-port'));
+  set('mqtts', optionalPortOption(values['mqtts-port'], '--mqtts-port'));
+  set('mqtt', optionalPortOption(values['mqtt-port'], '--mqtt-port'));
+  set('tcps', optionalPortOption(values['tcps-port'], '--tcps-port'));
+  set('tcp', optionalPortOption(values['tcp-port'], '--tcp-port'));
+  set('console', portOption(values['console-port'], '--console-port'));
+
+  const config: HubConfigInput = {
+    dataDir: dataDirOf(values),
+    ports,
+    ...(values.host ? { host: values.host } : {}),
+    ...(values['console-host'] ? { consoleHost: values['console-host'] } : {}),
+    ...(values['key-file'] ? { keyFile: values['key-file'] } : {}),
+    ...(values['tls-cert'] || values['tls-key'] ? { tls: { certFile: values['tls-cert'] ?? '', keyFile: values['tls-key'] ?? '' } } : {}),
+    ...(values['log-level'] ? { logLevel: values['log-level'] as 'info' } : {}),
+  };
+  const logger = createLogger({ level: values['log-level'] ?? 'info' });
+
+  let hub: Hub;
+  try {
+    hub = await createHub(config, { logger });
+  } catch (err) {
+    logger.error({ err }, 'hub failed to start');
+    return out.fail(err);
+  }
+
+  const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
+  out.event(
+    'ready',
+    {
+      hubId: hub.identity.hubId,
+      dataDir: hub.config.dataDir,
+      listeners: hub.listeners,
+      consoleUrl,
+      caFingerprint: hub.tls.caFingerprint,
+      insecure: hub.status().insecure,
+    },
+    [
+      `Outpost hub ${hub.identity.hubId} is running (data in ${hub.config.dataDir}).`,
+      ...Object.entries(hub.listeners).map(([name, a]) => `  ${name.padEnd(8)} ${a.host}:${a.port}`),
+      `Console: ${consoleUrl}`,
+      `CA fingerprint (SHA-256): ${hub.tls.caFingerprint}`,
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
+        resolve(1);
+        return;
+      }
+      logger.info({ signal }, 'stopping');
+      void hub.stop().then(() => {
+        out.event('stopped', { signal }, 'Outpost hub stopped.');
+        resolve(0);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,44 @@
+import { caCommand, caHelp } from './commands/ca';
+import { doctor, doctorHelp } from './commands/doctor';
+import { serve, serveHelp } from './commands/serve';
+import { UsageError } from './output';
+
+type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
+
+const commands: Record<string, Command> = {
+  serve: { run: serve, help: serveHelp },
+  doctor: { run: doctor, help: doctorHelp },
+  ca: { run: caCommand, help: caHelp },
+};
+
+export const usage = `Outpost: local-first IoT monitoring hub.
+
+Usage: outpost <command> [options]
+
+${Object.values(commands)
+  .map((c) => c.help.split('\n').slice(0, 2).join('\n'))
+  .join('\n\n')}
+
+Run "outpost <command> --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`outpost: unknown command "${name}".\n\n${usage}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`outpost ${name}: ${err.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

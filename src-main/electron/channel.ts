@@ -1,0 +1,1 @@
+export const apiChannel = 'outpost:api';

@@ -1,0 +1,56 @@
+import { app, BrowserWindow, dialog, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHub, type Hub } from '../hub';
+import { isHubError } from '../errors';
+import { defaultDataDir } from '../cli/default-data-dir';
+import { serveApiOverIpc } from './ipc';
+
+let hub: Hub | undefined;
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function start(): Promise<void> {
+  try {
+    hub = await createHub({ dataDir: defaultDataDir() });
+  } catch (err) {
+    const detail = isHubError(err) ? `${err.message}\n\nWhat to do: ${err.hint}` : String(err);
+    dialog.showErrorBox('Outpost cannot start', detail);
+    app.exit(1);
+    return;
+  }
+  serveApiOverIpc(hub.registry);
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Outpost',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    },
+  });
+  // Links leave the app for the system browser; the window never navigates away.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else await window.loadFile(join(here, '../renderer/index.html'));
+}
+
+app.whenReady().then(start, (err: unknown) => {
+  process.stderr.write(`Outpost: ${String(err)}\n`);
+  app.exit(1);
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !hub) return;
+  event.preventDefault();
+  quitting = true;
+  void hub.stop().finally(() => app.quit());
+});
+
+app.on('window-all-closed', () => app.quit());

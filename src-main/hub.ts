@@ -1,0 +1,174 @@
+import { hubConfigSchema, type HubConfig, type HubConfigInput, type ListenerAddress } from '../src-shared/config';
+import { apiContract, type ApiContract, type HubStatus } from '../src-shared/api/contract';
+import { HubError } from './errors';
+import { createLogger, type Logger } from './logging/logger';
+import { acquireServeLock, databasePath, prepareDataDir } from './lifecycle/data-dir';
+import { closeServer, listen } from './lifecycle/listen';
+import { resolveMasterKey } from './security/master-key';
+import { OsKeychain, type SecretStore } from './security/secret-store';
+import { deriveKey, type KeyPurpose } from './security/derive';
+import type { HubContext, HubModule } from './hub-context';
+import type { HubIdentity } from './security/hub-identity';
+import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
+import { serverTlsOptions } from './security/tls/server-options';
+import { openDatabase, type Db } from './store/database';
+import { migrate, schemaVersion } from './store/migrations';
+import { HandlerRegistry } from './console/registry';
+import { createConsoleServer } from './console/server';
+import { registerHubHandlers } from './console/handlers/hub';
+import { packageVersion, rendererDir } from './paths';
+
+/**
+ * Service modules in start order (each registers its own stop). The console
+ * comes last, so it never answers before the services behind it are up.
+ */
+const modules: HubModule[] = [];
+
+export interface HubDeps {
+  secretStore?: SecretStore;
+  logger?: Logger;
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly identity: HubIdentity;
+  readonly db: Db;
+  readonly tls: TlsMaterial;
+  readonly logger: Logger;
+  readonly listeners: Readonly<Record<string, ListenerAddress>>;
+  readonly registry: HandlerRegistry<ApiContract>;
+  status(): HubStatus;
+  /** Stops every service in reverse start order. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Something the hub starts and must stop again. */
+interface Running {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+function parseConfig(input: HubConfigInput): HubConfig {
+  const parsed = hubConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new HubError(
+      'CONFIG_INVALID',
+      `The configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+      'Fix the option named above; `outpost serve --help` lists them.',
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The one composition root: the Electron shell and `outpost serve` both call
+ * it. Each step either succeeds or throws a HubError after undoing the steps
+ * before it, so a failed start leaves no port bound and no file open.
+ */
+export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Promise<Hub> {
+  const config = parseConfig(input);
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const running: Running[] = [];
+  const stopAll = async () => {
+    for (const r of running.splice(0).reverse()) {
+      try {
+        await r.stop();
+      } catch (err) {
+        logger.error({ err, service: r.name }, 'service failed to stop cleanly');
+      }
+    }
+  };
+
+  try {
+    const dataDir = prepareDataDir(config.dataDir);
+    config.dataDir = dataDir;
+    running.push({ name: 'serve-lock', stop: acquireServeLock(dataDir) });
+
+    const { key, identity, created } = await resolveMasterKey({
+      dataDir,
+      keyFile: config.keyFile,
+      secretStore: deps.secretStore ?? new OsKeychain(),
+    });
+    logger.info({ hubId: identity.hubId, keySource: identity.keySource, created }, 'master key loaded');
+
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database') });
+    running.push({ name: 'database', stop: () => void db.close() });
+    const { from, to } = migrate(db);
+    if (from !== to) logger.info({ from, to }, 'database schema migrated');
+
+    const tls = await ensureTlsMaterial({
+      dataDir,
+      sealKey: deriveKey(key, identity.hubId, 'tls-private-keys'),
+      provided: config.tls,
+    });
+
+    const listeners: Record<string, ListenerAddress> = {};
+    const startedAt = new Date().toISOString();
+    const version = packageVersion();
+    const insecure: string[] = [];
+    const status = (): HubStatus => ({
+      version,
+      hubId: identity.hubId,
+      startedAt,
+      listeners: { ...listeners },
+      tls: { source: tls.source, caFingerprint: tls.caFingerprint, notAfter: tls.notAfter.toISOString() },
+      schemaVersion: schemaVersion(db),
+      insecure: [...insecure],
+    });
+
+    const registry = new HandlerRegistry(apiContract);
+    registerHubHandlers(registry, status);
+
+    const derived = new Map<KeyPurpose, Buffer>();
+    const ctx: HubContext = {
+      config,
+      identity,
+      db,
+      tls,
+      logger,
+      registry,
+      key: (purpose) => {
+        let k = derived.get(purpose);
+        if (!k) derived.set(purpose, (k = deriveKey(key, identity.hubId, purpose)));
+        return Buffer.from(k);
+      },
+      bind: async (name, server, host, port, flag) => {
+        const address = await listen(server, name, host, port, flag);
+        listeners[name] = address;
+        running.push({ name, stop: () => closeServer(server) });
+        return address;
+      },
+      onStop: (name, stop) => running.push({ name, stop }),
+      flagInsecure: (what) => {
+        insecure.push(what);
+        logger.warn({ setting: what }, 'insecure setting is on');
+      },
+    };
+    running.push({ name: 'master-key', stop: () => void key.fill(0) });
+    for (const startModule of modules) await startModule(ctx);
+
+    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger });
+    await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
+
+    let stopping: Promise<void> | undefined;
+    const hub: Hub = {
+      config,
+      identity,
+      db,
+      tls,
+      logger,
+      listeners,
+      registry,
+      status,
+      stop: () => {
+        stopping ??= stopAll().then(() => logger.info('hub stopped'));
+        return stopping;
+      },
+    };
+    logger.info({ listeners }, 'hub ready');
+    return hub;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

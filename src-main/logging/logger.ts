@@ -1,0 +1,98 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/**
+ * Field names whose values are secrets wherever they appear. pino's redaction
+ * works on paths, so each name is listed at the top level and one level down
+ * (`req.headers` style objects are two levels down and listed explicitly).
+ */
+const secretFields = [
+  'token',
+  'accessToken',
+  'apiKey',
+  'apikey',
+  'password',
+  'passphrase',
+  'secret',
+  'key',
+  'masterKey',
+  'privateKey',
+  'authorization',
+  'cookie',
+  'x-auth-token',
+  'x-ubidots-apikey',
+];
+
+export const redactPaths = [
+  ...secretFields.map((f) => `["${f}"]`),
+  ...secretFields.map((f) => `*["${f}"]`),
+  ...secretFields.map((f) => `*.headers["${f}"]`),
+];
+
+/**
+ * Token-shaped substrings that slip into free text (an error message quoting a
+ * URL, say). Outpost tokens all carry a recognisable prefix.
+ */
+const tokenPattern = /\b(opd|opa|opk|ops|opo)_[A-Za-z0-9_-]{16,}\b/g;
+const bearerPattern = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+const urlTokenPattern = /([?&]token=)[^&\s"]+/gi;
+
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(tokenPattern, '$1_[REDACTED]')
+    .replace(bearerPattern, '$1[REDACTED]')
+    .replace(urlTokenPattern, '$1[REDACTED]');
+}
+
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'outpost',
+      level: options.level ?? 'info',
+      redact: { paths: redactPaths, censor: '[REDACTED]' },
+      formatters: {
+        log(object) {
+          return scrubObject(object) as Record<string, unknown>;
+        },
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+      serializers: {
+        err: (err: unknown) => {
+          const serialized = pino.stdSerializers.err(err as Error);
+          return {
+            ...serialized,
+            message: scrubSecrets(serialized.message),
+            stack: serialized.stack ? scrubSecrets(serialized.stack) : serialized.stack,
+          };
+        },
+      },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}
+
+function scrubObject(value: unknown, depth = 0): unknown {
+  if (depth > 6) return value;
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrubObject(v, depth + 1);
+    return out;
+  }
+  return value;
+}

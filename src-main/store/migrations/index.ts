@@ -1,0 +1,54 @@
+import { HubError } from '../../errors';
+import type { Db } from '../database';
+import { m0001Foundation } from './0001-foundation';
+import type { Migration } from './types';
+
+export type { Migration };
+
+/** Append only. A released migration is never edited: add a new one. */
+export const migrations: readonly Migration[] = [m0001Foundation];
+
+export function checkRegistry(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    const previous = i === 0 ? 0 : list[i - 1]!.version;
+    if (!Number.isInteger(m.version) || m.version <= previous) {
+      throw new Error(`migration ${m.name} has version ${m.version}; versions must increase (previous ${previous})`);
+    }
+  });
+}
+
+export function newestVersion(list: readonly Migration[] = migrations): number {
+  return list.at(-1)?.version ?? 0;
+}
+
+export const latestVersion = newestVersion();
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the schema up to date, one transaction per migration so that a crash
+ * leaves the database at a whole version. Refuses a database written by a newer
+ * Outpost: running old code on it could lose data.
+ */
+export function migrate(db: Db, list: readonly Migration[] = migrations): { from: number; to: number } {
+  checkRegistry(list);
+  const from = schemaVersion(db);
+  const newest = newestVersion(list);
+  if (from > newest) {
+    throw new HubError(
+      'DB_NEWER_VERSION',
+      `The database was written by a newer version of Outpost (schema ${from}; this version knows up to ${newest}).`,
+      'Install the newer Outpost again, or restore a backup made by this version. The data has not been touched.',
+    );
+  }
+  for (const m of list.filter((x) => x.version > from)) {
+    db.transaction(() => {
+      m.up(db);
+      // user_version is an integer from our own registry, not input.
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return { from, to: newest };
+}

@@ -1,0 +1,59 @@
+import { useApi } from '../lib/useApi';
+
+export function StatusView() {
+  const status = useApi('hub.status', {}, 5000);
+  if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;
+  if (status.state === 'error') {
+    return (
+      <div className="error" role="alert">
+        <strong>The hub did not answer ({status.code}).</strong> {status.message}
+      </div>
+    );
+  }
+  const s = status.value;
+  return (
+    <section aria-labelledby="hub-title">
+      <h1 id="hub-title">Hub</h1>
+      <dl className="facts">
+        <dt>Hub id</dt>
+        <dd data-testid="hub-id">{s.hubId}</dd>
+        <dt>Version</dt>
+        <dd>{s.version}</dd>
+        <dt>Running since</dt>
+        <dd>{new Date(s.startedAt).toLocaleString()}</dd>
+        <dt>Database schema</dt>
+        <dd>{s.schemaVersion}</dd>
+        <dt>CA fingerprint (SHA-256)</dt>
+        <dd className="mono" data-testid="ca-fingerprint">
+          {s.tls.caFingerprint}
+        </dd>
+        <dt>Certificate valid until</dt>
+        <dd>{new Date(s.tls.notAfter).toLocaleDateString()}</dd>
+      </dl>
+      <h2>Listeners</h2>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>Listener</th>
+            <th>Address</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(s.listeners).map(([name, a]) => (
+            <tr key={name}>
+              <td>{name}</td>
+              <td className="mono">
+                {a.host}:{a.port}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {s.insecure.length > 0 && (
+        <div className="warning" role="alert">
+          Insecure settings are on: {s.insecure.join(', ')}.
+        </div>
+      )}
+    </section>
+  );
+}

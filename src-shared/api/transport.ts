@@ -1,0 +1,37 @@
+import type { ApiInput, ApiMethod, ApiOutput } from './contract';
+import { isApiError, type ApiError } from '../errors';
+
+/** How the renderer reaches the hub: Electron IPC or the console's HTTPS API. */
+export interface ApiTransport {
+  call(method: string, input: unknown): Promise<unknown>;
+}
+
+export class ApiCallError extends Error implements ApiError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The renderer's one typed client, whatever the transport. */
+export function createApiClient(transport: ApiTransport) {
+  return {
+    async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+      try {
+        return (await transport.call(method, input)) as ApiOutput<M>;
+      } catch (err) {
+        if (isApiError(err)) throw new ApiCallError(err.code, err.message);
+        throw err;
+      }
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** What the Electron preload puts on `window.outpost`. */
+export interface PreloadBridge {
+  call(method: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }>;
+}
