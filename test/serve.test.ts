@@ -56,7 +56,8 @@ test('a second serve on the same data directory is refused while the first runs'
   forgetKeychainEntryAfter(dataDir);
   const first = await startServe(['--data-dir', dataDir]);
   await assert.rejects(startServe(['--data-dir', dataDir]), (err: { code?: string }) => err.code === 'HUB_ALREADY_RUNNING');
-  assert.equal((await first.stop()).code, 0);
+  const stopped = await first.stop();
+  assert.equal(stopped.code, 0, `exit ${stopped.code} ${first.child.signalCode}: ${first.stderr()}`);
   const again = await startServe(['--data-dir', dataDir]);
   assert.equal(again.ready.hubId, first.ready.hubId);
   assert.equal((await again.stop()).code, 0);
