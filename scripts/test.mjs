@@ -58,7 +58,7 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.OUTPOST_TEST_SESSION) 
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...selected],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, OUTPOST_FROM_SOURCE: '1' } },
+    { stdio: 'inherit', cwd: root, env: { ...process.env } },
   );
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
 }

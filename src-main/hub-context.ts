@@ -7,6 +7,26 @@ import type { KeyPurpose } from './security/derive';
 import type { HubIdentity } from './security/hub-identity';
 import type { TlsMaterial } from './security/tls/material';
 import type { Db } from './store/database';
+import type { DbWatcher } from './store/db-watcher';
+import type { Pipeline } from './pipeline/pipeline';
+import type { AuthThrottle } from './ingest/auth-throttle';
+
+/**
+ * Services one module starts and others use. Filled in module order; `need`
+ * fails loudly when a module is listed before the one it depends on.
+ */
+export interface HubServices {
+  watcher?: DbWatcher;
+  pipeline?: Pipeline;
+  /** Bad device credentials per remote address, shared by every listener. */
+  deviceAuthThrottle?: AuthThrottle;
+}
+
+export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {
+  const service = services[name];
+  if (!service) throw new Error(`hub module order: "${name}" is used before it is started`);
+  return service as NonNullable<HubServices[K]>;
+}
 
 /**
  * What every service module gets from the composition root. A module starts
@@ -19,6 +39,7 @@ export interface HubContext {
   readonly tls: TlsMaterial;
   readonly logger: Logger;
   readonly registry: HandlerRegistry<ApiContract>;
+  readonly services: HubServices;
   /** A key for one purpose, derived from the master key; the master key itself is not handed out. */
   key(purpose: KeyPurpose): Buffer;
   /** Binds a listener; its address appears in the ready event and hub status. */

@@ -1,6 +1,8 @@
 import { caCommand, caHelp } from './commands/ca';
 import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
+import { deviceCommand, deviceHelp } from './commands/device';
+import { readingsCommand, readingsHelp } from './commands/readings';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -9,6 +11,8 @@ const commands: Record<string, Command> = {
   serve: { run: serve, help: serveHelp },
   doctor: { run: doctor, help: doctorHelp },
   ca: { run: caCommand, help: caHelp },
+  device: { run: deviceCommand, help: deviceHelp },
+  readings: { run: readingsCommand, help: readingsHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

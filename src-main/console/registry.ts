@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Contract, MethodName } from '../../src-shared/api/define';
 import type { ApiError } from '../../src-shared/errors';
+import { ServiceError } from '../errors';
 
 export interface CallContext {
   /** Where the call came from: `ipc` for the Electron window, else the peer address. */
@@ -14,15 +15,8 @@ export type Handler<C extends Contract, M extends MethodName<C>> = (
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: ApiError; status: number };
 
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/** Handlers throw this (or ServiceError from a service) to refuse a call with a clear message. */
+export { ServiceError as ApiFailure } from '../errors';
 
 /**
  * Handlers keyed by contract method. Registering a name twice, or one the
@@ -59,7 +53,7 @@ export class HandlerRegistry<C extends Contract> {
       if (!output.success) return fail('INTERNAL', `The hub produced an invalid answer for ${method}.`, 500);
       return { ok: true, value: output.data };
     } catch (err) {
-      if (err instanceof ApiFailure) return fail(err.code, err.message, err.status);
+      if (err instanceof ServiceError) return fail(err.code, err.message, err.status);
       return fail('INTERNAL', `${method} failed inside the hub; the log has details.`, 500);
     }
   }
