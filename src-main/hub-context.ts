@@ -10,6 +10,7 @@ import type { Db } from './store/database';
 import type { DbWatcher } from './store/db-watcher';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
+import type { SyncService } from './sync/service';
 
 /**
  * Services one module starts and others use. Filled in module order; `need`
@@ -20,6 +21,8 @@ export interface HubServices {
   pipeline?: Pipeline;
   /** Bad device credentials per remote address, shared by every listener. */
   deviceAuthThrottle?: AuthThrottle;
+  /** Upstream store-and-forward: outbox hook, worker, status. */
+  sync?: SyncService;
 }
 
 export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {

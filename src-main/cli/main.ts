@@ -3,6 +3,8 @@ import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
 import { deviceCommand, deviceHelp } from './commands/device';
 import { readingsCommand, readingsHelp } from './commands/readings';
+import { syncCommand, syncHelp } from './commands/sync';
+import { siteCommand, siteHelp } from './commands/site';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -13,6 +15,8 @@ const commands: Record<string, Command> = {
   ca: { run: caCommand, help: caHelp },
   device: { run: deviceCommand, help: deviceHelp },
   readings: { run: readingsCommand, help: readingsHelp },
+  sync: { run: syncCommand, help: syncHelp },
+  site: { run: siteCommand, help: siteHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

@@ -28,6 +28,8 @@ interface Accepted {
 
 interface Pending {
   device: { id: number; label: string };
+  protocol: IngestRequest['protocol'];
+  onCommit: IngestRequest['onCommit'];
   accepted: Accepted[];
   receivedAt: number;
   bytes: number;
@@ -112,7 +114,7 @@ export class Pipeline {
       throw new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
     }
     const stored = await new Promise<StoredReading[]>((resolve, reject) => {
-      this.queue.push({ device, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
+      this.queue.push({ device, protocol: req.protocol, onCommit: req.onCommit, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
       this.queuedReadings += accepted.length;
       this.scheduleFlush();
     });
@@ -123,7 +125,7 @@ export class Pipeline {
   drain(): Promise<void> {
     if (this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.queue.push({ device: { id: 0, label: '' }, accepted: [], receivedAt: 0, bytes: -1, resolve: () => resolve(), reject: () => resolve() });
+      this.queue.push({ device: { id: 0, label: '' }, protocol: 'command', onCommit: undefined, accepted: [], receivedAt: 0, bytes: -1, resolve: () => resolve(), reject: () => resolve() });
       this.scheduleFlush();
     });
   }
@@ -231,6 +233,7 @@ export class Pipeline {
           this.stmts.variables.setLast(variableId, a.value, a.ts, a.context);
           stored.push({
             id,
+            protocol: p.protocol,
             deviceId: p.device.id,
             device: p.device.label,
             variable: a.variable,
@@ -240,6 +243,7 @@ export class Pipeline {
             context: a.context === null ? null : (JSON.parse(a.context) as Record<string, unknown>),
           });
         }
+        p.onCommit?.(this.db, stored);
         seen.set(p.device.id, p.receivedAt);
         const hour = hourOf(p.receivedAt);
         const key = `${p.device.id}:${hour}`;

@@ -1,4 +1,5 @@
 import type { Dot, DotRejection, RejectionReason } from '../../src-shared/reading';
+import type { Db } from '../store/database';
 
 export type Protocol = 'mqtt' | 'https' | 'tcp' | 'command' | 'sync';
 
@@ -20,10 +21,17 @@ export interface IngestRequest {
   rejected?: readonly DotRejection[];
   /** Bytes on the wire for this message, for accounting. */
   bytes: number;
+  /**
+   * Runs inside the commit transaction with this request's stored readings
+   * (sync de-duplication records its reading ids in the same commit).
+   */
+  onCommit?: ((db: Db, stored: readonly StoredReading[]) => void) | undefined;
 }
 
 export interface StoredReading {
   id: number;
+  /** How the reading arrived: the sync outbox does not send readings received from a site back upstream. */
+  protocol: Protocol;
   deviceId: number;
   device: string;
   variable: string;

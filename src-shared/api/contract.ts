@@ -1,5 +1,6 @@
 import { defineContract, type MethodInput, type MethodName, type MethodOutput } from './define';
 import { hubMethods } from './areas/hub';
+import { syncMethods } from './areas/sync';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -9,6 +10,7 @@ export { hubStatusSchema, type HubStatus } from './areas/hub';
  */
 export const apiContract = defineContract({
   ...hubMethods,
+  ...syncMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -1,0 +1,27 @@
+import { need, type HubModule } from '../hub-context';
+import { OsKeychain } from '../security/secret-store';
+import { registerSyncHandlers } from './handlers';
+import { SyncService } from './service';
+
+/** Store-and-forward to the organisation's upstream broker (docs/SYNC.md). */
+export const syncModule: HubModule = async (ctx) => {
+  const pipeline = need(ctx.services, 'pipeline');
+  const watcher = need(ctx.services, 'watcher');
+  const sync = new SyncService({
+    db: ctx.db,
+    logger: ctx.logger,
+    credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
+  });
+  pipeline.addCommitHook(sync.outboxHook);
+  pipeline.live.on('readings', () => sync.kick());
+  // `outpost sync set` writes from another process.
+  const onChange = () => void sync.reload();
+  watcher.on('change', onChange);
+  registerSyncHandlers(ctx.registry, sync);
+  ctx.services.sync = sync;
+  await sync.reload();
+  ctx.onStop('sync', async () => {
+    watcher.off('change', onChange);
+    await sync.stop();
+  });
+};

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type TlsOptions } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { syncCommandSchema, syncTopics, type SyncCommand } from '../../src-shared/sync-format';
+import { ServiceError, errorMessage } from '../errors';
+import { closeServer, listen } from '../lifecycle/listen';
+import type { Logger } from '../logging/logger';
+import type { Pipeline } from '../pipeline/pipeline';
+import type { Db } from '../store/database';
+import { logSyncCommand } from '../store/queries/sync-command-log';
+import { findSiteById, isSiteLive, type SyncSite } from '../store/queries/sync-sites';
+import { OrgReceiver } from './org-receiver';
+import { authenticateSite } from './sites';
+
+export interface OrgListenerOptions {
+  db: Db;
+  pipeline: Pipeline;
+  logger: Logger;
+  tls: TlsOptions;
+  host: string;
+  port: number;
+}
+
+export interface OrgListener {
+  readonly port: number;
+  readonly receiver: OrgReceiver;
+  /** Publishes a command to a site (QoS 1; held for the site while it is offline). */
+  sendCommand(siteId: string, command: Omit<SyncCommand, 'v' | 'id'> & { id?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function authError(message: string, returnCode: 4 | 5): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/**
+ * The organisation end of sync as a small MQTT 3.1.1 listener (aedes over
+ * TLS), until the hub's own broker takes the topics over. A site logs in with
+ * its site id as user name and its site token as password; it may publish
+ * only to its own readings topic and subscribe only to its own commands
+ * topic. A batch is acknowledged (PUBACK) only after its readings committed:
+ * aedes writes the PUBACK after `authorizePublish` calls back.
+ */
+export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListener> {
+  const receiver = new OrgReceiver(o.db, o.pipeline, o.logger);
+  const sites = new WeakMap<Client, SyncSite>();
+  const broker = new Aedes({
+    drainTimeout: 10_000,
+    authenticate(client, username, password, done) {
+      const site = authenticateSite(o.db, username, password?.toString('utf8'));
+      if (!site) {
+        o.logger.warn({ clientId: client.id, site: username, address: client.conn && 'remoteAddress' in client.conn ? client.conn.remoteAddress : undefined }, 'sync site login refused');
+        done(authError('unknown site or bad site token', 4), false);
+        return;
+      }
+      sites.set(client, site);
+      done(null, true);
+    },
+    authorizePublish(client, packet, done) {
+      if (!client) return done(null); // the hub itself (commands)
+      const site = sites.get(client);
+      if (!site || !isSiteLive(o.db, site.id)) return done(new Error('site token revoked'));
+      if (packet.topic !== syncTopics.readings(site.siteId)) {
+        o.logger.warn({ site: site.siteId, topic: packet.topic }, 'sync site published outside its readings topic');
+        return done(new Error('topic not allowed')); // MQTT-3.3.5-2: 3.1.1 has no negative PUBACK; aedes closes the connection
+      }
+      receiver.acceptSiteBatch(site, packet.payload as Buffer).then(
+        () => done(null),
+        (err: unknown) => {
+          o.logger.warn({ site: site.siteId, detail: errorMessage(err) }, 'sync batch not stored; the site keeps it');
+          done(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    },
+    authorizeSubscribe(client, sub, done) {
+      const site = sites.get(client);
+      if (!site || sub.topic !== syncTopics.commands(site.siteId)) return done(new Error('subscription not allowed'), null);
+      done(null, sub);
+    },
+  });
+  await broker.listen();
+  const server = createServer({ ...o.tls }, (socket) => {
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  });
+  const address = await listen(server, 'sync-org', o.host, o.port, '--sync-org-port');
+
+  return {
+    port: address.port,
+    receiver,
+    async sendCommand(siteId, input) {
+      const site = findSiteById(o.db, siteId);
+      if (!site || site.revokedAt !== null) throw new ServiceError('UNKNOWN_SITE', `There is no site "${siteId}".`, 404);
+      const command = syncCommandSchema.parse({ v: 1, id: input.id ?? randomUUID(), ...input });
+      await new Promise<void>((resolve, reject) =>
+        broker.publish({ cmd: 'publish', topic: syncTopics.commands(siteId), payload: Buffer.from(JSON.stringify(command)), qos: 1, retain: false, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      );
+      logSyncCommand(o.db, { at: Date.now(), side: 'org', siteId, commandId: command.id, device: command.device, outcome: 'sent', detail: `${command.kind} by ${command.requestedBy}` });
+      return command.id;
+    },
+    async stop() {
+      // Clients first: a TLS server's close waits for its open connections.
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await closeServer(server);
+    },
+  };
+}

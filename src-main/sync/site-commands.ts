@@ -1,0 +1,57 @@
+import { syncCommandSchema } from '../../src-shared/sync-format';
+import { defaultOrgId } from '../ingest/devices';
+import type { Logger } from '../logging/logger';
+import type { Db } from '../store/database';
+import { insertCommand } from '../store/queries/commands';
+import { findDeviceByLabel } from '../store/queries/devices';
+import { logSyncCommand } from '../store/queries/sync-command-log';
+import type { StoredSyncSettings } from './settings';
+
+const defaultCommandLifetimeMs = 60 * 60 * 1000;
+
+/**
+ * A command published by the organisation on the site's command topic. It
+ * reaches the device only when the site allows remote commands (off by
+ * default); every command, taken or refused, is written to the command log.
+ */
+export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number): void {
+  const audit = (commandId: string, device: string, outcome: string, detail: string) => {
+    logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, device, outcome, detail });
+    logger.info({ site: settings.siteId, commandId, device, outcome }, 'remote command from the organisation');
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload.toString('utf8'));
+  } catch {
+    audit('', '', 'refused', 'the command is not valid JSON');
+    return;
+  }
+  const parsed = syncCommandSchema.safeParse(raw);
+  if (!parsed.success) {
+    audit('', '', 'refused', `the command is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  const cmd = parsed.data;
+  if (!settings.allowRemoteCommands) {
+    audit(cmd.id, cmd.device, 'refused', 'remote commands are off on this site (outpost sync set --allow-remote-commands)');
+    return;
+  }
+  const device = findDeviceByLabel(db, defaultOrgId, cmd.device);
+  if (!device) {
+    audit(cmd.id, cmd.device, 'refused', `this site has no device "${cmd.device}"`);
+    return;
+  }
+  const queued = insertCommand(db, {
+    id: `sync:${cmd.id}`,
+    deviceId: device.id,
+    kind: cmd.kind,
+    variable: cmd.variable ?? null,
+    value: cmd.value ?? null,
+    method: cmd.method ?? null,
+    params: cmd.params,
+    requestedBy: `org:${cmd.requestedBy}`,
+    createdAt: now,
+    expiresAt: cmd.expiresAt ?? now + defaultCommandLifetimeMs,
+  });
+  audit(cmd.id, cmd.device, queued ? 'queued' : 'duplicate', queued ? 'queued for the device' : 'already received');
+}

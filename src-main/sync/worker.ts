@@ -1,0 +1,217 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { readingUid, syncFormatVersion, syncTopics, type SyncBatch } from '../../src-shared/sync-format';
+import type { Logger } from '../logging/logger';
+import type { OutboxReading, OutboxStatements } from '../store/queries/sync-outbox';
+import type { StoredSyncSettings } from './settings';
+import { backoffDelay } from './backoff';
+import { classifyUpstreamError, publishRefused, type SyncError } from './upstream-errors';
+
+export type WorkerState = 'connecting' | 'connected' | 'offline';
+export type MqttVersion = '5' | '3.1.1';
+
+export interface WorkerEvents {
+  state(state: WorkerState, version: MqttVersion): void;
+  error(error: SyncError): void;
+  sent(count: number): void;
+  command(payload: Buffer): void;
+}
+
+export interface WorkerOptions {
+  outbox: OutboxStatements;
+  logger: Logger;
+  /** This hub's id: the origin half of every reading id. */
+  origin: string;
+  settings: StoredSyncSettings;
+  password: string;
+  events: WorkerEvents;
+  batchSize?: number;
+  /** Batches published and not yet acknowledged, at most. */
+  window?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+interface InFlight {
+  first: number;
+  last: number;
+  acked: boolean;
+}
+
+/**
+ * Publishes the outbox upstream. One MQTT connection at a time; when it drops,
+ * everything not acknowledged is read again from the outbox on the next
+ * connection, in outbox order, so a receiver that de-duplicates by reading id
+ * sees every device's readings in order. A batch is deleted from the outbox
+ * only once it and every batch before it were acknowledged (PUBACK).
+ */
+export class SyncWorker {
+  private client: MqttClient | undefined;
+  private generation = 0;
+  private attempt = 0;
+  private cursor = 0;
+  private inflight: InFlight[] = [];
+  private failed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pumpScheduled = false;
+  private stopped = false;
+  /** Brokers that refuse MQTT 5 (aedes, older clusters) are spoken to in 3.1.1. */
+  private version: MqttVersion = '5';
+  private readonly batchSize: number;
+  private readonly window: number;
+  private readonly backoff: { baseMs: number; maxMs: number };
+  private readonly topic: string;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.batchSize = o.batchSize ?? 500;
+    this.window = o.window ?? 16;
+    this.backoff = o.backoff ?? { baseMs: 500, maxMs: 60_000 };
+    this.topic = syncTopics.readings(o.settings.siteId);
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** New readings were committed: send them if connected. */
+  kick(): void {
+    if (this.pumpScheduled || !this.client?.connected) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    this.generation += 1;
+    if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    const { settings } = this.o;
+    const version = this.version;
+    this.o.events.state('connecting', version);
+    const url = new URL(settings.url);
+    const options: IClientOptions & { minVersion: 'TLSv1.2' } = {
+      protocolVersion: version === '5' ? 5 : 4,
+      // A persistent session: commands published while the site is offline wait for it (MQTT-3.1.2-4).
+      clientId: `outpost-site-${settings.siteId}`,
+      clean: false,
+      ...(version === '5' ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),
+      username: settings.username,
+      password: this.o.password,
+      ca: [settings.caPem],
+      rejectUnauthorized: true,
+      servername: url.hostname.replace(/^\[|\]$/g, ''),
+      minVersion: 'TLSv1.2',
+      reconnectPeriod: 0, // our own backoff with jitter
+      connectTimeout: 15_000,
+      keepalive: 30,
+      resubscribe: false,
+      queueQoSZero: false,
+    };
+    const client = mqtt.connect(settings.url, options);
+    this.client = client;
+    let connected = false;
+    client.on('connect', () => {
+      if (gen !== this.generation) return;
+      connected = true;
+      this.attempt = 0;
+      this.cursor = 0;
+      this.inflight = [];
+      this.failed = false;
+      this.o.events.state('connected', version);
+      client.subscribe(syncTopics.commands(settings.siteId), { qos: 1 }, (err, granted) => {
+        const refused = granted?.some((g) => g.qos === 128);
+        if (err || refused) this.o.logger.warn({ err, site: settings.siteId }, 'upstream refused the command subscription; remote commands will not arrive');
+      });
+      this.pump();
+    });
+    client.on('message', (_topic, payload) => {
+      if (gen === this.generation) this.o.events.command(payload);
+    });
+    client.on('error', (err) => {
+      if (gen !== this.generation) return;
+      // An MQTT 5 CONNECT refused as an unknown protocol version (CONNACK 1, or 0x84): fall back to 3.1.1.
+      const rc = (err as { code?: unknown }).code;
+      if (!connected && version === '5' && (rc === 1 || rc === 132 || /unsupported protocol|unacceptable protocol/i.test(err.message))) {
+        this.version = '3.1.1';
+        this.attempt = 0;
+        return;
+      }
+      this.o.events.error(classifyUpstreamError(err, settings.url));
+    });
+    client.on('close', () => {
+      if (gen !== this.generation) return;
+      this.generation += 1; // late callbacks of this connection change nothing
+      this.inflight = [];
+      client.end(true);
+      if (this.stopped) return;
+      this.o.events.state('offline', this.version);
+      const delay = this.version !== version ? 0 : backoffDelay(this.attempt++, this.backoff.baseMs, this.backoff.maxMs);
+      this.timer = setTimeout(() => this.connect(), delay);
+      this.timer.unref();
+    });
+  }
+
+  private pump(): void {
+    const client = this.client;
+    if (!client?.connected || this.failed) return;
+    const gen = this.generation;
+    while (this.inflight.length < this.window) {
+      const rows = this.o.outbox.next(this.cursor, this.batchSize);
+      if (rows.length === 0) return;
+      const entry: InFlight = { first: rows[0]!.seq, last: rows.at(-1)!.seq, acked: false };
+      this.cursor = entry.last;
+      this.inflight.push(entry);
+      client.publish(this.topic, this.payload(rows), { qos: 1 }, (err) => this.onAck(gen, entry, err));
+    }
+  }
+
+  private onAck(gen: number, entry: InFlight, err: Error | undefined): void {
+    if (gen !== this.generation) return;
+    if (err) {
+      // Stop here: nothing after this batch may be marked sent before it is. Reconnect later and resend from the outbox.
+      this.failed = true;
+      this.o.events.error(publishRefused(this.topic, err));
+      this.client?.end(true);
+      return;
+    }
+    entry.acked = true;
+    let first = -1;
+    let last = -1;
+    while (this.inflight[0]?.acked) {
+      const done = this.inflight.shift()!;
+      if (first < 0) first = done.first;
+      last = done.last;
+    }
+    if (first >= 0) {
+      const sent = this.o.outbox.markSent(first, last);
+      this.o.events.sent(sent);
+    }
+    this.pump();
+  }
+
+  private payload(rows: readonly OutboxReading[]): string {
+    const batch: SyncBatch = {
+      v: syncFormatVersion,
+      site: this.o.settings.siteId,
+      origin: this.o.origin,
+      sentAt: Date.now(),
+      readings: rows.map((r) => ({
+        id: readingUid(this.o.origin, r.seq),
+        device: r.device,
+        variable: r.variable,
+        ts: r.ts,
+        value: r.value,
+        ...(r.context ? { context: r.context } : {}),
+      })),
+    };
+    return JSON.stringify(batch);
+  }
+}
