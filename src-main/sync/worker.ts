@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { readingUid, syncFormatVersion, syncTopics, type SyncBatch } from '../../src-shared/sync-format';
 import type { Logger } from '../logging/logger';
@@ -96,7 +97,7 @@ export class SyncWorker {
     const { settings } = this.o;
     const version = this.version;
     this.o.events.state('connecting', version);
-    const url = new URL(settings.url);
+    const host = new URL(settings.url).hostname.replace(/^\[|\]$/g, '');
     const options: IClientOptions & { minVersion: 'TLSv1.2' } = {
       protocolVersion: version === '5' ? 5 : 4,
       // A persistent session: commands published while the site is offline wait for it (MQTT-3.1.2-4).
@@ -107,7 +108,8 @@ export class SyncWorker {
       password: this.o.password,
       ca: [settings.caPem],
       rejectUnauthorized: true,
-      servername: url.hostname.replace(/^\[|\]$/g, ''),
+      // SNI carries host names only (RFC 6066 3); an IP address is checked against the certificate's IP SANs.
+      ...(isIP(host) ? {} : { servername: host }),
       minVersion: 'TLSv1.2',
       reconnectPeriod: 0, // our own backoff with jitter
       connectTimeout: 15_000,

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
+import { OsKeychain } from '../../../src-main/security/secret-store';
+import { syncKeychainAccount } from '../../../src-main/sync/credentials';
+import { runCli } from '../../helpers/cli';
+
+/** Every device's values, in the order first seen, must be 0..perDevice-1: all there, once, in order. */
+export function assertCompleteInOrder(rows: Iterable<{ device: string; value: number }>, devices: string[], perDevice: number): void {
+  const seen = new Map<string, number[]>(devices.map((d) => [d, []]));
+  for (const r of rows) {
+    const list = seen.get(r.device);
+    assert.ok(list, `unexpected device ${r.device}`);
+    list.push(r.value);
+  }
+  for (const [device, values] of seen) {
+    assert.equal(values.length, perDevice, `${device}: ${values.length} readings, expected ${perDevice}`);
+    const wrong = values.findIndex((v, i) => v !== i);
+    assert.equal(wrong, -1, `${device}: reading ${wrong} has value ${values[wrong]}; order or completeness broken`);
+  }
+}
+
+export async function syncSet(dataDir: string, args: string[], password?: string): Promise<void> {
+  const r = await runCli(['sync', 'set', '--data-dir', dataDir, '--json', ...args, ...(password === undefined ? [] : ['--password-stdin'])], password === undefined ? {} : { input: `${password}\n` });
+  assert.equal(r.code, 0, `sync set failed: ${r.stdout}${r.stderr}`);
+}
+
+export function forgetSyncPasswordAfter(hubId: () => string | undefined): void {
+  after(async () => {
+    const id = hubId();
+    if (id) await new OsKeychain().delete(syncKeychainAccount(id)).catch(() => false);
+  });
+}
