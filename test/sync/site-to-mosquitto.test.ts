@@ -14,8 +14,7 @@ test('20,000 readings reach Mosquitto through an upstream outage and a kill -9 o
   const dir = tempDir('outpost-sync-');
   const dataDir = `${dir}/hub`;
   forgetKeychainEntryAfter(dataDir);
-  let hubId: string | undefined;
-  forgetSyncPasswordAfter(() => hubId);
+  forgetSyncPasswordAfter(dataDir);
 
   const broker = await startMosquitto(dir, {
     users: { 'site-plant1': 'site-secret', collector: 'collector-secret' },
@@ -24,7 +23,6 @@ test('20,000 readings reach Mosquitto through an upstream outage and a kill -9 o
   const collector = await startCollector(broker, 'collector', 'collector-secret', 'outpost/v1/sites/+/readings');
 
   let hub: HubChild = await startHubChild({ dataDir });
-  hubId = hub.hubId;
   // Configured from another process while the hub serves: the hub picks it up.
   await syncSet(dataDir, ['--url', `mqtts://127.0.0.1:${broker.port}`, '--site', 'plant1', '--username', 'site-plant1', '--ca', broker.tls.caFile, '--all', '--enable'], 'site-secret');
   await waitFor('connected', async () => (await hub.status()).state === 'connected', 20_000);

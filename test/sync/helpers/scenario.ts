@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { OsKeychain } from '../../../src-main/security/secret-store';
 import { syncKeychainAccount } from '../../../src-main/sync/credentials';
@@ -24,9 +26,12 @@ export async function syncSet(dataDir: string, args: string[], password?: string
   assert.equal(r.code, 0, `sync set failed: ${r.stdout}${r.stderr}`);
 }
 
-export function forgetSyncPasswordAfter(hubId: () => string | undefined): void {
+/** Deletes the sync password a test hub stored in the keychain when the test file ends. */
+export function forgetSyncPasswordAfter(dataDir: string): void {
   after(async () => {
-    const id = hubId();
-    if (id) await new OsKeychain().delete(syncKeychainAccount(id)).catch(() => false);
+    const file = join(dataDir, 'hub.json');
+    if (!existsSync(file)) return;
+    const { hubId } = JSON.parse(readFileSync(file, 'utf8')) as { hubId: string };
+    await new OsKeychain().delete(syncKeychainAccount(hubId)).catch(() => false);
   });
 }
