@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli';
+import { forgetKeychainEntryAfter } from '../helpers/keychain';
+import { tempDir } from '../helpers/tmp';
+import { startHubChild, waitFor, type HubChild } from './helpers/hub-child';
+import { assertCompleteInOrder, syncSet } from './helpers/scenario';
+
+const devices = ['boiler-1', 'boiler-2', 'pump-1', 'pump-2'];
+const perPhase = 1250;
+
+interface CommandLog {
+  log: { side: string; siteId: string; commandId: string; device: string; outcome: string }[];
+  pending: { id: string; device: string; variable: string; value: number }[];
+}
+
+test('site -> Outpost organisation hub: through an org restart, a kill -9 of each hub, the org holds exactly the site readings; commands reach the site only when allowed', async (t) => {
+  const dir = tempDir('outpost-sync-org-');
+  const orgDir = join(dir, 'org');
+  const siteDir = join(dir, 'site');
+  // The site runs with a key file: its sync password is sealed under the master key, not in a keychain.
+  const siteKey = join(dir, 'site.key');
+  forgetKeychainEntryAfter(orgDir);
+
+  let org: HubChild = await startHubChild({ dataDir: orgDir, orgPort: 0 });
+  const orgPort = org.orgPort!;
+  const added = await runCli(['site', 'add', 'plant2', '--data-dir', orgDir, '--json']);
+  assert.equal(added.code, 0, added.stderr);
+  const { token } = JSON.parse(added.stdout) as { token: string };
+  assert.match(token, /^opt_/);
+
+  let site: HubChild = await startHubChild({ dataDir: siteDir, keyFile: siteKey });
+  await syncSet(siteDir, ['--key-file', siteKey, '--url', `mqtts://127.0.0.1:${orgPort}`, '--site', 'plant2', '--username', 'plant2', '--ca', join(orgDir, 'tls', 'ca.crt')], token);
+  const connected = await waitFor('connected', async () => {
+    const s = await site.status();
+    return s.state === 'connected' && s;
+  }, 20_000);
+  assert.equal(connected.mqttVersion, '3.1.1', 'the org listener speaks 3.1.1; the site fell back to it');
+
+  await site.ingest(devices, 0, perPhase);
+  await org.stop();
+  await site.ingest(devices, perPhase, perPhase);
+  org = await startHubChild({ dataDir: orgDir, orgPort });
+
+  // The org is killed with -9 while batches are being stored and acknowledged.
+  await site.ingest(devices, 2 * perPhase, perPhase);
+  const before = (await site.status()).sentTotal;
+  await waitFor('org receiving', async () => (await site.status()).sentTotal > before, 60_000, 10);
+  await org.kill9();
+  org = await startHubChild({ dataDir: orgDir, orgPort });
+
+  // Then the site is killed with -9 mid-sync.
+  const before2 = (await site.status()).sentTotal;
+  await waitFor('site sending again', async () => (await site.status()).sentTotal > before2, 60_000, 10);
+  await site.kill9();
+  site = await startHubChild({ dataDir: siteDir, keyFile: siteKey });
+  await site.ingest(devices, 3 * perPhase, perPhase);
+  await waitFor('site backlog drained', async () => (await site.status()).backlog === 0, 90_000);
+
+  const { rows } = await org.request<{ rows: { device: string; value: number }[] }>({ op: 'dump', prefix: 'plant2.' });
+  t.diagnostic(`org holds ${rows.length} readings`);
+  assert.equal(rows.length, devices.length * 4 * perPhase, 'the org holds exactly the site readings: none missing, none twice');
+  assertCompleteInOrder(rows, devices.map((d) => `plant2.${d}`), 4 * perPhase);
+
+  // Downlink: off by default, so the first command is refused (and logged on both sides).
+  await org.request({ op: 'sendCommand', site: 'plant2', device: 'boiler-1', variable: 'setpoint', value: 21 });
+  await waitFor('refusal logged', async () => (await site.request<CommandLog>({ op: 'commandLog' })).log.length === 1, 20_000);
+  await syncSet(siteDir, ['--key-file', siteKey, '--allow-remote-commands']);
+  await waitFor('reconnected', async () => (await site.status()).state === 'connected', 20_000);
+  await org.request({ op: 'sendCommand', site: 'plant2', device: 'boiler-1', variable: 'setpoint', value: 22 });
+  const siteLog = await waitFor('command queued', async () => {
+    const l = await site.request<CommandLog>({ op: 'commandLog' });
+    return l.log.length === 2 && l;
+  }, 20_000);
+  assert.deepEqual(siteLog.log.map((e) => e.outcome), ['refused', 'queued']);
+  assert.deepEqual(siteLog.pending.map((c) => [c.device, c.variable, c.value]), [['boiler-1', 'setpoint', 22]]);
+  const orgLog = await org.request<CommandLog>({ op: 'commandLog' });
+  assert.deepEqual(orgLog.log.map((e) => [e.side, e.siteId, e.outcome]), [['org', 'plant2', 'sent'], ['org', 'plant2', 'sent']]);
+
+  await site.stop();
+  await org.stop();
+});
