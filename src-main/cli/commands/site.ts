@@ -2,7 +2,7 @@ import { ServiceError } from '../../errors';
 import { addSite } from '../../sync/sites';
 import { listSites, revokeSite } from '../../store/queries/sync-sites';
 import { commonOptions, parse } from '../args';
-import { withStore } from '../with-store';
+import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';
 
 export const siteHelp = `outpost site add|list|revoke [SITE_ID] [--data-dir DIR] [--json]

@@ -7,7 +7,7 @@ import { saveSyncPassword } from '../../sync/credentials';
 import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings } from '../../sync/settings';
 import { readStoredSyncStatus } from '../../sync/status';
 import { commonOptions, dataDirOf, parse } from '../args';
-import { withStore } from '../with-store';
+import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';
 
 export const syncHelp = `outpost sync set|status [options] [--data-dir DIR] [--json]
