@@ -20,6 +20,12 @@ export interface OpenOptions {
   key: Buffer | null;
   readonly?: boolean;
   cipher?: string;
+  /**
+   * Read every page once (PRAGMA quick_check). The schema read below touches
+   * only page 1, so a damaged page elsewhere would otherwise surface only when
+   * some later query reaches it, long after the hub said it was ready.
+   */
+  verifyPages?: boolean;
 }
 
 /**
@@ -49,6 +55,10 @@ export function openDatabase(options: OpenOptions): Db {
       db.pragma(`hexkey='${options.key.toString('hex')}'`);
     }
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    if (options.verifyPages) {
+      const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) throw Object.assign(new Error(problems.join('; ')), { code: 'SQLITE_CORRUPT' });
+    }
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
