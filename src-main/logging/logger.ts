@@ -85,13 +85,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+const secretFieldNames = new Set(secretFields.map((f) => f.toLowerCase()));
+
+/** Redacts secret-named fields at any depth (the path list above stops two levels down) and scrubs strings. */
 function scrubObject(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
   if (typeof value === 'string') return scrubSecrets(value);
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubObject(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[k] = secretFieldNames.has(k.toLowerCase()) ? '[REDACTED]' : scrubObject(v, depth + 1);
     return out;
   }
   return value;
