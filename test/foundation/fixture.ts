@@ -69,3 +69,8 @@ export async function expectServeFailure(
   assert.match(whatToDo, fix, `the hint names the fix: ${result.stderr}`);
   return { result, error };
 }
+
+/** In-process hub options: console only, on a free loopback port, quiet. */
+export function quietHubConfig(dataDir: string) {
+  return { dataDir, ports: { console: 0, https: null, mqtts: null }, logLevel: 'silent' as const };
+}
