@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../../src-main/logging/logger';
 import { issueToken } from '../../src-main/security/tokens';
+import { tokenPrefixes, type TokenKind } from '../../src-shared/tokens';
 
 function capture() {
   const lines: string[] = [];
@@ -13,6 +14,10 @@ test('no secret reaches the log: by field name at any depth, in headers, in erro
   const { logger, text } = capture();
   const deviceToken = issueToken('device').token;
   const appToken = issueToken('app').token;
+  // Every kind, including ones whose token ends in '-' or '_' (not a word boundary).
+  const kindTokens = Object.fromEntries(
+    (Object.keys(tokenPrefixes) as TokenKind[]).map((kind) => [`${kind}Token`, `${tokenPrefixes[kind]}_${'A'.repeat(40)}-_-`]),
+  );
   const secrets = {
     token: 'tok-value-0001',
     password: 'hunter2-password-value',
@@ -39,9 +44,10 @@ test('no secret reaches the log: by field name at any depth, in headers, in erro
   logger.warn(`GET /api/v1/abc/telemetry?token=${secrets.urlToken}&x=1 took too long`);
   logger.warn({ url: `https://hub.local/ingest?a=1&token=${secrets.urlToken}` }, 'url field');
   logger.info(`device ${deviceToken} connected`);
+  for (const t of Object.values(kindTokens)) logger.info(`credential ${t} used`);
 
   const out = text();
-  for (const [what, value] of Object.entries({ ...secrets, deviceToken, appToken })) {
+  for (const [what, value] of Object.entries({ ...secrets, deviceToken, appToken, ...kindTokens })) {
     assert.ok(!out.includes(value), `${what} leaked into the log:\n${out}`);
   }
   // The log still says what happened: the redaction is targeted.
@@ -49,5 +55,6 @@ test('no secret reaches the log: by field name at any depth, in headers, in erro
   assert.match(out, /publish refused for opd_\[REDACTED\]/);
   assert.match(out, /"method":"POST"/);
   assert.match(out, /x=1/);
-  assert.equal(out.trim().split('\n').length, 9);
+  assert.match(out, /credential opt_\[REDACTED\] used/);
+  assert.equal(out.trim().split('\n').length, 9 + Object.keys(kindTokens).length);
 });
