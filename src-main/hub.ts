@@ -93,7 +93,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     });
     logger.info({ hubId: identity.hubId, keySource: identity.keySource, created }, 'master key loaded');
 
-    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database') });
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages: true });
     running.push({ name: 'database', stop: () => void db.close() });
     const { from, to } = migrate(db);
     if (from !== to) logger.info({ from, to }, 'database schema migrated');

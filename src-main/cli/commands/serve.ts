@@ -76,6 +76,27 @@ export async function serve(argv: string[]): Promise<number> {
     return out.fail(err);
   }
 
+  // Signal handlers go in before the ready line: a supervisor may send SIGTERM
+  // the moment it reads it, and the default action would kill the hub mid-write.
+  const stopped = new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
+        resolve(1);
+        return;
+      }
+      logger.info({ signal }, 'stopping');
+      void hub.stop().then(() => {
+        out.event('stopped', { signal }, 'Outpost hub stopped.');
+        resolve(0);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
   const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
   out.event(
     'ready',
@@ -96,24 +117,7 @@ export async function serve(argv: string[]): Promise<number> {
     ].join('\n'),
   );
 
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals > 1) {
-        out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
-        resolve(1);
-        return;
-      }
-      logger.info({ signal }, 'stopping');
-      void hub.stop().then(() => {
-        out.event('stopped', { signal }, 'Outpost hub stopped.');
-        resolve(0);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  return stopped;
 }
 
 function urlHost(host: string): string {
