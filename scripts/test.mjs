@@ -55,6 +55,12 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.OUTPOST_TEST_SESSION) 
     console.error(`No test file matches ${wanted.join(' ')}.`);
     process.exit(1);
   }
+  // The console tests load the built UI: build it first so `npm test` alone is enough.
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) {
+    console.error('npm run build failed; fix the build before running the tests.');
+    process.exit(1);
+  }
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...selected],
