@@ -81,11 +81,14 @@ export class SyncService {
 
   async stop(): Promise<void> {
     await this.reloading;
-    await this.worker?.stop();
+    const worker = this.worker;
     this.worker = undefined;
-    this.settings = null;
-    this.writeStatus({ state: 'offline' });
+    if (worker) {
+      await worker.stop();
+      this.writeStatus({ state: 'offline' });
+    }
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = undefined;
   }
 
   private async doReload(): Promise<void> {
@@ -146,6 +149,8 @@ export class SyncService {
     this.status = { ...this.status, ...change, updatedAt: this.clock() };
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = undefined;
+    // A hub without sync settings writes nothing: a start that fails later must leave the database as it was.
+    if (!this.settings) return;
     try {
       writeSyncStatus(this.o.db, this.status);
     } catch (err) {

@@ -63,7 +63,10 @@ export interface Mosquitto {
  * A real Mosquitto on a free loopback port: TLS, a password file, an ACL,
  * persistence in the temp folder (a restart keeps the collector's session).
  */
-export async function startMosquitto(dir: string, options: { users: Record<string, string>; acl: string }): Promise<Mosquitto> {
+/** Registers cleanup: node:test's `after` in tests; the bench passes its own. */
+export type Cleanup = (fn: () => unknown) => void;
+
+export async function startMosquitto(dir: string, options: { users: Record<string, string>; acl: string }, cleanup: Cleanup = after): Promise<Mosquitto> {
   const tls = await brokerTls(dir);
   const port = await freePort();
   const passwordFile = join(dir, 'passwd');
@@ -121,7 +124,7 @@ export async function startMosquitto(dir: string, options: { users: Record<strin
     },
     log: () => log,
   };
-  after(() => proc?.kill('SIGKILL'));
+  cleanup(() => proc?.kill('SIGKILL'));
   await broker.start();
   return broker;
 }
@@ -138,7 +141,7 @@ export interface Collected {
  * mosquitto_sub as the organisation's subscriber: QoS 1, a persistent session
  * (-c), so a broker restart loses nothing queued for it.
  */
-export async function startCollector(broker: Mosquitto, user: string, password: string, topic: string): Promise<Collected> {
+export async function startCollector(broker: Mosquitto, user: string, password: string, topic: string, cleanup: Cleanup = after): Promise<Collected> {
   // Line-buffered: mosquitto_sub's debug lines (SUBACK) are otherwise held in a pipe buffer.
   const sub = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(broker.port), '--cafile', broker.tls.caFile, '-u', user, '-P', password, '-q', '1', '-c', '-i', `collector-${user}`, '-t', topic, '-d']);
   const out: Collected = {
@@ -151,7 +154,7 @@ export async function startCollector(broker: Mosquitto, user: string, password: 
       }
     },
   };
-  after(() => sub.kill('SIGKILL'));
+  cleanup(() => sub.kill('SIGKILL'));
   let stderr = '';
   sub.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: sub.stdout });
