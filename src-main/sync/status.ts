@@ -14,6 +14,7 @@ export function syncStatusOf(settings: StoredSyncSettings | null, record: SyncSt
     state,
     url: settings?.url ?? null,
     siteId: settings?.siteId ?? null,
+    allowRemoteCommands: settings?.allowRemoteCommands ?? false,
     mqttVersion: (record?.mqttVersion as SyncStatus['mqttVersion'] | undefined) ?? null,
     backlog: backlog.count,
     oldestUnsentAt: backlog.oldestReceivedAt,

@@ -67,7 +67,10 @@ test('site -> Outpost organisation hub: through an org restart, a kill -9 of eac
   await org.request({ op: 'sendCommand', site: 'plant2', device: 'boiler-1', variable: 'setpoint', value: 21 });
   await waitFor('refusal logged', async () => (await site.request<CommandLog>({ op: 'commandLog' })).log.length === 1, 20_000);
   await syncSet(siteDir, ['--key-file', siteKey, '--allow-remote-commands']);
-  await waitFor('reconnected', async () => (await site.status()).state === 'connected', 20_000);
+  await waitFor('applied and reconnected', async () => {
+    const s = await site.status();
+    return s.allowRemoteCommands && s.state === 'connected';
+  }, 20_000);
   await org.request({ op: 'sendCommand', site: 'plant2', device: 'boiler-1', variable: 'setpoint', value: 22 });
   const siteLog = await waitFor('command queued', async () => {
     const l = await site.request<CommandLog>({ op: 'commandLog' });

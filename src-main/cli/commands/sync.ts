@@ -84,6 +84,7 @@ function describe(s: SyncStatus): string {
     `Sync: ${s.state}${s.url ? ` to ${s.url} as site "${s.siteId}"` : ''}${s.mqttVersion ? ` (MQTT ${s.mqttVersion})` : ''}`,
     `  backlog        ${s.backlog} reading(s)${s.oldestUnsentAt ? `, oldest received ${at(s.oldestUnsentAt)}` : ''}`,
     `  last success   ${at(s.lastSuccessAt)} (${s.sentTotal} sent)`,
+    `  remote commands ${s.allowRemoteCommands ? 'allowed' : 'denied'}`,
     `  last error     ${s.lastError ? `${at(s.lastError.at)} [${s.lastError.code}] ${s.lastError.message}\n                 what to do: ${s.lastError.hint}` : 'none'}`,
   ].join('\n');
 }

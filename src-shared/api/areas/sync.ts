@@ -37,6 +37,8 @@ export const syncStatusSchema = z.object({
   state: z.enum(['unconfigured', 'disabled', 'connecting', 'connected', 'offline']),
   url: z.string().nullable(),
   siteId: z.string().nullable(),
+  /** As the running hub applies it (the CLI's change takes effect within a second). */
+  allowRemoteCommands: z.boolean(),
   mqttVersion: z.enum(['5', '3.1.1']).nullable(),
   backlog: z.number().int(),
   oldestUnsentAt: z.number().int().nullable(),
