@@ -7,6 +7,16 @@ import type { KeyPurpose } from './security/derive';
 import type { HubIdentity } from './security/hub-identity';
 import type { TlsMaterial } from './security/tls/material';
 import type { Db } from './store/database';
+import type { AaaService } from './aaa/service';
+import type { CommandService } from './aaa/command-port';
+import type { ConsoleGate } from './console/gate';
+
+/** Services one module provides to others (and to the console), set while the hub starts. */
+export interface HubServices {
+  aaa?: AaaService;
+  consoleGate?: ConsoleGate;
+  commands?: CommandService;
+}
 
 /**
  * What every service module gets from the composition root. A module starts
@@ -19,6 +29,7 @@ export interface HubContext {
   readonly tls: TlsMaterial;
   readonly logger: Logger;
   readonly registry: HandlerRegistry<ApiContract>;
+  readonly services: HubServices;
   /** A key for one purpose, derived from the master key; the master key itself is not handed out. */
   key(purpose: KeyPurpose): Buffer;
   /** Binds a listener; its address appears in the ready event and hub status. */

@@ -7,7 +7,8 @@ import { closeServer, listen } from './lifecycle/listen';
 import { resolveMasterKey } from './security/master-key';
 import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
-import type { HubContext, HubModule } from './hub-context';
+import type { HubContext, HubModule, HubServices } from './hub-context';
+import { aaaModule } from './aaa/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -22,7 +23,7 @@ import { packageVersion, rendererDir } from './paths';
  * Service modules in start order (each registers its own stop). The console
  * comes last, so it never answers before the services behind it are up.
  */
-const modules: HubModule[] = [];
+const modules: HubModule[] = [aaaModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -37,6 +38,7 @@ export interface Hub {
   readonly logger: Logger;
   readonly listeners: Readonly<Record<string, ListenerAddress>>;
   readonly registry: HandlerRegistry<ApiContract>;
+  readonly services: HubServices;
   status(): HubStatus;
   /** Stops every service in reverse start order. Safe to call more than once. */
   stop(): Promise<void>;
@@ -119,6 +121,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const registry = new HandlerRegistry(apiContract);
     registerHubHandlers(registry, status);
 
+    const services: HubServices = {};
     const derived = new Map<KeyPurpose, Buffer>();
     const ctx: HubContext = {
       config,
@@ -127,6 +130,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       tls,
       logger,
       registry,
+      services,
       key: (purpose) => {
         let k = derived.get(purpose);
         if (!k) derived.set(purpose, (k = deriveKey(key, identity.hubId, purpose)));
@@ -147,7 +151,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     running.push({ name: 'master-key', stop: () => void key.fill(0) });
     for (const startModule of modules) await startModule(ctx);
 
-    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger });
+    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
 
     let stopping: Promise<void> | undefined;
@@ -159,6 +163,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       logger,
       listeners,
       registry,
+      services,
       status,
       stop: () => {
         stopping ??= stopAll().then(() => logger.info('hub stopped'));

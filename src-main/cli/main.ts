@@ -1,6 +1,11 @@
 import { caCommand, caHelp } from './commands/ca';
 import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
+import { userCommand, userHelp } from './commands/user';
+import { groupCommand, groupHelp } from './commands/group';
+import { appCommand, appHelp } from './commands/app';
+import { apikeyCommand, apikeyHelp } from './commands/apikey';
+import { auditCommand, auditHelp } from './commands/audit';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -9,6 +14,11 @@ const commands: Record<string, Command> = {
   serve: { run: serve, help: serveHelp },
   doctor: { run: doctor, help: doctorHelp },
   ca: { run: caCommand, help: caHelp },
+  user: { run: userCommand, help: userHelp },
+  group: { run: groupCommand, help: groupHelp },
+  app: { run: appCommand, help: appHelp },
+  apikey: { run: apikeyCommand, help: apikeyHelp },
+  audit: { run: auditCommand, help: auditHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.
