@@ -55,10 +55,16 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.OUTPOST_TEST_SESSION) 
     console.error(`No test file matches ${wanted.join(' ')}.`);
     process.exit(1);
   }
+  // The console tests load the built UI: build it first so `npm test` alone is enough.
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) {
+    console.error('npm run build failed; fix the build before running the tests.');
+    process.exit(1);
+  }
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...selected],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, OUTPOST_FROM_SOURCE: '1' } },
+    { stdio: 'inherit', cwd: root, env: { ...process.env } },
   );
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
 }

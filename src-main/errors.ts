@@ -36,3 +36,18 @@ export function errorCode(err: unknown): string | undefined {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A refused request (unknown device, duplicate label, ...): crosses IPC and
+ * HTTPS as `{ code, message }` with `status` as the HTTP status.
+ */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}

@@ -7,15 +7,31 @@ import type { KeyPurpose } from './security/derive';
 import type { HubIdentity } from './security/hub-identity';
 import type { TlsMaterial } from './security/tls/material';
 import type { Db } from './store/database';
+import type { DbWatcher } from './store/db-watcher';
+import type { Pipeline } from './pipeline/pipeline';
+import type { AuthThrottle } from './ingest/auth-throttle';
 import type { AaaService } from './aaa/service';
 import type { CommandService } from './aaa/command-port';
 import type { ConsoleGate } from './console/gate';
 
-/** Services one module provides to others (and to the console), set while the hub starts. */
+/**
+ * Services one module starts and others use. Filled in module order; `need`
+ * fails loudly when a module is listed before the one it depends on.
+ */
 export interface HubServices {
+  watcher?: DbWatcher;
+  pipeline?: Pipeline;
+  /** Bad device credentials per remote address, shared by every listener. */
+  deviceAuthThrottle?: AuthThrottle;
   aaa?: AaaService;
   consoleGate?: ConsoleGate;
   commands?: CommandService;
+}
+
+export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {
+  const service = services[name];
+  if (!service) throw new Error(`hub module order: "${name}" is used before it is started`);
+  return service as NonNullable<HubServices[K]>;
 }
 
 /**

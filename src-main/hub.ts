@@ -8,6 +8,7 @@ import { resolveMasterKey } from './security/master-key';
 import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
+import { ingestModule } from './ingest/module';
 import { aaaModule } from './aaa/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
@@ -23,7 +24,7 @@ import { packageVersion, rendererDir } from './paths';
  * Service modules in start order (each registers its own stop). The console
  * comes last, so it never answers before the services behind it are up.
  */
-const modules: HubModule[] = [aaaModule];
+const modules: HubModule[] = [aaaModule, ingestModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;

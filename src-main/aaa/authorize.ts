@@ -3,7 +3,7 @@ import type { Db } from '../store/database';
 import { apiKeyScopes } from './api-keys';
 import type { Principal } from './principal';
 import { deviceIdsVisibleToMember } from './queries/group-devices';
-import { deviceIdsOfOrg, orgOfDevice } from './queries/org-devices';
+import { deviceIdsOfOrg, orgOfDevice } from './org-devices';
 
 export function allows(principal: Principal | null, permission: Permission): boolean {
   if (permission === 'public') return true;

@@ -4,7 +4,7 @@ import { deviceIdsOfGroup, setGroupDevices } from './queries/group-devices';
 import { addGroupMember, memberIdsOfGroup, setGroupMembers } from './queries/group-members';
 import { deleteGroup, groupById, groupByName, groupsOfOrg, insertGroup, type Group } from './queries/groups';
 import { membership } from './queries/memberships';
-import { deviceIdsOfOrg } from './queries/org-devices';
+import { deviceIdsOfOrg } from './org-devices';
 import type { Actor } from './users';
 
 export interface GroupView {

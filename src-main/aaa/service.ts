@@ -10,6 +10,7 @@ import { registerGroupHandlers } from './handlers/groups';
 import { registerAppHandlers } from './handlers/apps';
 import { registerAuditHandlers } from './handlers/audit';
 import { registerSettingsHandlers } from './handlers/settings';
+import { registerDeviceHandlers } from './handlers/devices';
 
 /** What other modules (the ingest listener's /api/v1.6/auth/token route) use from AAA. */
 export interface AaaService {
@@ -39,4 +40,5 @@ export function registerAaa(registry: HandlerRegistry<ApiContract>, ctx: AaaCont
   registerAppHandlers(registry, ctx);
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
+  registerDeviceHandlers(registry, ctx);
 }

@@ -1,6 +1,8 @@
 import { caCommand, caHelp } from './commands/ca';
 import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
+import { deviceCommand, deviceHelp } from './commands/device';
+import { readingsCommand, readingsHelp } from './commands/readings';
 import { userCommand, userHelp } from './commands/user';
 import { groupCommand, groupHelp } from './commands/group';
 import { appCommand, appHelp } from './commands/app';
@@ -14,6 +16,8 @@ const commands: Record<string, Command> = {
   serve: { run: serve, help: serveHelp },
   doctor: { run: doctor, help: doctorHelp },
   ca: { run: caCommand, help: caHelp },
+  device: { run: deviceCommand, help: deviceHelp },
+  readings: { run: readingsCommand, help: readingsHelp },
   user: { run: userCommand, help: userHelp },
   group: { run: groupCommand, help: groupHelp },
   app: { run: appCommand, help: appHelp },

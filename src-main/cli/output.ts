@@ -1,4 +1,4 @@
-import { isHubError } from '../errors';
+import { isHubError, ServiceError } from '../errors';
 import { scrubSecrets } from '../logging/logger';
 
 export interface Output {
@@ -24,6 +24,8 @@ export function createOutput(json: boolean): Output {
         ? { code: err.code, message: err.message, hint: err.hint }
         : isExplained(err)
           ? { code: err.code, message: err.bareMessage, hint: err.hint }
+          : err instanceof ServiceError
+          ? { code: err.code, message: err.message, hint: 'Run the command with --help for its usage.' }
           : { code: 'UNEXPECTED', message: scrubSecrets(err instanceof Error ? err.message : String(err)), hint: 'This is a bug in Outpost; the log has details.' };
       if (json) process.stdout.write(`${JSON.stringify({ event: 'error', ...e })}\n`);
       process.stderr.write(`outpost: error [${e.code}]: ${e.message}\n  what to do: ${e.hint}\n`);

@@ -3,6 +3,7 @@ import type { Contract, MethodName } from '../../src-shared/api/define';
 import type { ApiError } from '../../src-shared/errors';
 import { isPermission, type Permission } from '../../src-shared/permissions';
 import type { Principal } from '../aaa/principal';
+import { ServiceError } from '../errors';
 
 export interface CallContext {
   /** Where the call came from: `ipc` for the Electron window, else the peer address. */
@@ -21,14 +22,18 @@ export type Handler<C extends Contract, M extends MethodName<C>> = (
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: ApiError; status: number; headers?: Record<string, string> };
 
-export class ApiFailure extends Error {
+/**
+ * Handlers throw this (or ServiceError from a service) to refuse a call with a
+ * clear message; `headers` carry e.g. Retry-After.
+ */
+export class ApiFailure extends ServiceError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
-    readonly status = 400,
+    status = 400,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(code, message, status);
   }
 }
 
@@ -110,8 +115,8 @@ export class HandlerRegistry<C extends Contract> {
       if (spec.kind === 'personal') this.guard.audit({ principal, address, method, outcome: 'ok', target });
       return { ok: true, value: output.data };
     } catch (err) {
-      if (audited) this.guard.audit({ principal, address, method, outcome: err instanceof ApiFailure && err.status < 500 ? 'denied' : 'failed', target });
-      if (err instanceof ApiFailure) return { ...fail(err.code, err.message, err.status), headers: err.headers };
+      if (audited) this.guard.audit({ principal, address, method, outcome: err instanceof ServiceError && err.status < 500 ? 'denied' : 'failed', target });
+      if (err instanceof ServiceError) return { ...fail(err.code, err.message, err.status), headers: err instanceof ApiFailure ? err.headers : {} };
       return fail('INTERNAL', `${method} failed inside the hub; the log has details.`, 500);
     }
   }

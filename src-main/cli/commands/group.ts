@@ -1,5 +1,5 @@
 import { addMemberToGroup, createGroup, groupNamed, listGroups } from '../../aaa/groups';
-import { deviceIdsByLabel } from '../../aaa/queries/org-devices';
+import { deviceIdsByLabel } from '../../aaa/org-devices';
 import { AaaError } from '../../aaa/errors';
 import { findMember } from '../../aaa/users';
 import { cliActor, list, positional, runAaaCommand } from '../aaa-command';

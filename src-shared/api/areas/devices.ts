@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { empty, idSchema } from './common';
+import { labelSchema } from '../../reading';
 
 const deviceSchema = z.object({
   id: idSchema,
@@ -9,7 +10,7 @@ const deviceSchema = z.object({
   createdAt: z.number(),
   lastSeenAt: z.number().nullable(),
 });
-const variableLabel = z.string().min(1).max(64);
+const variableLabel = labelSchema;
 const readingSchema = z.object({ variable: z.string(), ts: z.number(), value: z.number(), context: z.unknown().nullable() });
 
 export const devicesMethods = {

@@ -1,0 +1,34 @@
+import { HubError } from '../errors';
+import { databasePath } from '../lifecycle/data-dir';
+import { deriveKey } from '../security/derive';
+import { readIdentity, type HubIdentity } from '../security/hub-identity';
+import { resolveMasterKey } from '../security/master-key';
+import { OsKeychain } from '../security/secret-store';
+import { openDatabase, type Db } from '../store/database';
+import { migrate } from '../store/migrations';
+
+export interface OpenStore {
+  db: Db;
+  identity: HubIdentity;
+  masterKey: Buffer;
+  close(): void;
+}
+
+/**
+ * Opens an existing hub's database for a CLI command. Works while `outpost
+ * serve` runs on the same data directory: SQLite WAL lets both write.
+ */
+export async function openStore(dataDir: string, keyFile: string | undefined): Promise<OpenStore> {
+  if (!readIdentity(dataDir)) {
+    throw new HubError('CONFIG_INVALID', `${dataDir} is not an Outpost data directory yet.`, `Start the hub once: outpost serve --data-dir ${dataDir}`);
+  }
+  const { key, identity } = await resolveMasterKey({ dataDir, keyFile, secretStore: new OsKeychain() });
+  const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database') });
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return { db, identity, masterKey: key, close: () => db.close() };
+}
