@@ -5,9 +5,10 @@ import type { Principal } from './principal';
 import { deviceIdsVisibleToMember } from './queries/group-devices';
 import { deviceIdsOfOrg, orgOfDevice } from './org-devices';
 
-export function allows(principal: Principal | null, permission: Permission): boolean {
+export function allows(principal: Principal | null, permission: Permission, callers: 'any' | 'users' = 'any'): boolean {
   if (permission === 'public') return true;
   if (!principal) return false;
+  if (callers === 'users' && principal.kind !== 'user') return false;
   if (principal.kind === 'user') return roleGrants(principal.role, permission);
   if (principal.kind === 'app') return scopesGrant(principal.scopes, permission);
   return scopesGrant(apiKeyScopes, permission);

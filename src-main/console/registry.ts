@@ -39,7 +39,7 @@ export class ApiFailure extends ServiceError {
 
 /** What the registry asks before a handler runs, and where it reports what happened. */
 export interface CallGuard {
-  allows(principal: Principal | null, permission: Permission): boolean;
+  allows(principal: Principal | null, permission: Permission, callers: 'any' | 'users'): boolean;
   canSeeDevice(principal: Principal, deviceId: number): boolean;
   audit(entry: { principal: Principal | null; address: string; method: string; outcome: 'ok' | 'denied' | 'failed'; target: string; detail?: Record<string, unknown> }): void;
 }
@@ -90,10 +90,11 @@ export class HandlerRegistry<C extends Contract> {
     const { principal } = ctx;
     const address = addressOf(ctx);
     const audited = spec.kind === 'write' || spec.kind === 'personal';
-    if (!this.guard.allows(principal, spec.permission)) {
+    if (!this.guard.allows(principal, spec.permission, spec.callers ?? 'any')) {
       if (!principal) return fail('UNAUTHENTICATED', `${method} needs you to sign in: send "Authorization: Bearer <token>".`, 401);
       this.guard.audit({ principal, address, method, outcome: 'denied', target: method, detail: { needs: spec.permission } });
-      return fail('FORBIDDEN', `You may not call ${method}: it needs the permission "${spec.permission}".`, 403);
+      const needs = spec.callers === 'users' && principal.kind !== 'user' ? 'a signed-in person' : `the permission "${spec.permission}"`;
+      return fail('FORBIDDEN', `You may not call ${method}: it needs ${needs}.`, 403);
     }
     const input = spec.input.safeParse(rawInput ?? {});
     if (!input.success) {
@@ -105,7 +106,7 @@ export class HandlerRegistry<C extends Contract> {
     if (spec.devices === 'one' && (!principal || typeof deviceId !== 'number' || !this.guard.canSeeDevice(principal, deviceId))) {
       this.guard.audit({ principal, address, method, outcome: 'denied', target });
       // Not "forbidden": that would tell the caller the device exists.
-      return fail('NOT_FOUND', `There is no device ${String(deviceId)} you may see.`, 404);
+      return fail('DEVICE_NOT_FOUND', `There is no device ${String(deviceId)} you may see.`, 404);
     }
     try {
       const value = await handler(input.data as never, ctx);

@@ -10,6 +10,8 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   permission: Permission;
   /** Methods that act on one device name it as `input.deviceId`. Default `none`. */
   devices?: DeviceTarget;
+  /** `users`: only a signed-in person, never an app token or API key (sessions, TOTP, new organisations). */
+  callers?: 'any' | 'users';
   /**
    * What the audit log records: `write` (every call: create, update, delete,
    * command), `personal` (every call: it reads names or emails), `read` (only

@@ -9,6 +9,7 @@ export const orgsMethods = {
     input: z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/), name: nameSchema }).strict(),
     output: orgSchema,
     permission: 'orgs:admin',
+    callers: 'users',
     kind: 'write',
     description: 'Adds an organisation (an MSP serving another customer); the caller becomes its owner.',
   },
