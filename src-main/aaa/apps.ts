@@ -6,35 +6,13 @@ import { appByName, appsOfOrg, insertApp, revokeApp, type App } from './queries/
 import type { Actor } from './users';
 import { validateAllowlists } from './users';
 
-export interface AppView {
-  id: number;
-  name: string;
-  hint: string;
-  scopes: string[];
-  deviceIds: number[] | null;
-  allowIps: string[];
-  allowOrigins: string[];
-  serverOnly: boolean;
-  expiresAt: number | null;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revoked: boolean;
-}
+/** What lists show: never the token hash. */
+export type AppView = Omit<App, 'orgId' | 'tokenHash' | 'createdBy' | 'revokedAt'> & { revoked: boolean };
 
-export const toAppView = (a: App): AppView => ({
-  id: a.id,
-  name: a.name,
-  hint: a.hint,
-  scopes: a.scopes,
-  deviceIds: a.deviceIds,
-  allowIps: a.allowIps,
-  allowOrigins: a.allowOrigins,
-  serverOnly: a.serverOnly,
-  expiresAt: a.expiresAt,
-  createdAt: a.createdAt,
-  lastUsedAt: a.lastUsedAt,
-  revoked: a.revokedAt !== null,
-});
+export function toAppView(a: App): AppView {
+  const { orgId: _org, tokenHash: _hash, createdBy: _by, revokedAt, ...shown } = a;
+  return { ...shown, revoked: revokedAt !== null };
+}
 
 export interface NewAppInput {
   name: string;

@@ -13,18 +13,8 @@ interface AuditRow {
   hash: Buffer;
 }
 
-export interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: string;
-  address: string;
-  detail: Record<string, unknown>;
-  prevHash: Buffer;
-  hash: Buffer;
-}
+/** The row with its detail parsed; the hashes stay as stored. */
+export type AuditEntry = Omit<AuditRow, 'detail' | 'prev_hash'> & { detail: Record<string, unknown>; prevHash: Buffer };
 
 const toEntry = (r: AuditRow): AuditEntry => ({
   id: r.id,
