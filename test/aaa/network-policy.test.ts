@@ -149,3 +149,20 @@ test('bad tokens from one address lock that address out', async () => {
   assert.equal(locked.body.code, 'LOCKED_OUT');
   assert.ok(!JSON.stringify(locked.body).includes(good));
 });
+
+test('error answers never repeat a password or token they were given', async () => {
+  const { base } = await setup();
+  const guess = 'my secret guess 123';
+  const wrong = await rpc(base, 'auth.login', { email: 'owner@example.com', password: guess });
+  assert.equal(wrong.status, 401);
+  const tooLong = await rpc(base, 'auth.login', { email: 'owner@example.com', password: `${guess}${'x'.repeat(1100)}` });
+  assert.equal(tooLong.status, 400);
+  const fakeToken = `ops_${'C'.repeat(43)}`;
+  const badToken = await rpc(base, 'auth.me', {}, fakeToken);
+  const badHeader = await rpc(base, 'auth.me', {}, undefined, { authorization: `Token ${fakeToken}` });
+  for (const answer of [wrong, tooLong, badToken, badHeader]) {
+    const text = JSON.stringify(answer.body);
+    assert.ok(!text.includes(guess) && !text.includes(fakeToken), text);
+    assert.ok(answer.body.message && /\. /.test(answer.body.message), 'says what happened and what to do');
+  }
+});
