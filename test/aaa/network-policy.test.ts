@@ -166,3 +166,13 @@ test('error answers never repeat a password or token they were given', async () 
     assert.ok(answer.body.message && /\. /.test(answer.body.message), 'says what happened and what to do');
   }
 });
+
+test('IPv6: an app limited to ::1/128 works over [::1]; one limited to IPv4 ranges is refused there', async () => {
+  const hub = await startTestHub({ consoleHost: '::1' });
+  const aaa = hub.services.aaa!.ctx;
+  const base = { url: `https://[::1]:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
+  const v6 = createApp(aaa, cli, 1, { name: 'v6', scopes: ['devices:read'], allowIps: ['::1/128'] }).token;
+  const v4 = createApp(aaa, cli, 1, { name: 'v4', scopes: ['devices:read'], allowIps: ['127.0.0.0/8'] }).token;
+  assert.equal((await rpc(base, 'devices.list', {}, v6)).status, 200);
+  assert.equal((await rpc(base, 'devices.list', {}, v4)).body.code, 'ADDRESS_NOT_ALLOWED');
+});
