@@ -10,6 +10,9 @@ import type { Db } from './store/database';
 import type { DbWatcher } from './store/db-watcher';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
+import type { AaaService } from './aaa/service';
+import type { CommandService } from './aaa/command-port';
+import type { ConsoleGate } from './console/gate';
 import type { SyncService } from './sync/service';
 
 /**
@@ -21,6 +24,9 @@ export interface HubServices {
   pipeline?: Pipeline;
   /** Bad device credentials per remote address, shared by every listener. */
   deviceAuthThrottle?: AuthThrottle;
+  aaa?: AaaService;
+  consoleGate?: ConsoleGate;
+  commands?: CommandService;
   /** Upstream store-and-forward: outbox hook, worker, status. */
   sync?: SyncService;
 }

@@ -10,6 +10,7 @@ import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
+import { aaaModule } from './aaa/module';
 import { syncModule } from './sync/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
@@ -27,7 +28,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [ingestModule, syncModule];
+const modules: HubModule[] = [aaaModule, ingestModule, syncModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -159,7 +160,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     running.push({ name: 'master-key', stop: () => void key.fill(0) });
     for (const startModule of modules) await startModule(ctx);
 
-    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger });
+    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
 
     let stopping: Promise<void> | undefined;

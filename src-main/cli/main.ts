@@ -3,6 +3,11 @@ import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
 import { deviceCommand, deviceHelp } from './commands/device';
 import { readingsCommand, readingsHelp } from './commands/readings';
+import { userCommand, userHelp } from './commands/user';
+import { groupCommand, groupHelp } from './commands/group';
+import { appCommand, appHelp } from './commands/app';
+import { apikeyCommand, apikeyHelp } from './commands/apikey';
+import { auditCommand, auditHelp } from './commands/audit';
 import { syncCommand, syncHelp } from './commands/sync';
 import { siteCommand, siteHelp } from './commands/site';
 import { UsageError } from './output';
@@ -15,6 +20,11 @@ const commands: Record<string, Command> = {
   ca: { run: caCommand, help: caHelp },
   device: { run: deviceCommand, help: deviceHelp },
   readings: { run: readingsCommand, help: readingsHelp },
+  user: { run: userCommand, help: userHelp },
+  group: { run: groupCommand, help: groupHelp },
+  app: { run: appCommand, help: appHelp },
+  apikey: { run: apikeyCommand, help: apikeyHelp },
+  audit: { run: auditCommand, help: auditHelp },
   sync: { run: syncCommand, help: syncHelp },
   site: { run: siteCommand, help: siteHelp },
 };

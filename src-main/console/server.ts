@@ -7,12 +7,15 @@ import type { HandlerRegistry } from './registry';
 import { setSecurityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
 import type { TlsOptions } from 'node:tls';
+import { anonymousGate, type ConsoleGate } from './gate';
+import { restRoute } from './rest-routes';
 
 export interface ConsoleServerOptions {
   tls: TlsOptions;
   registry: HandlerRegistry<ApiContract>;
   staticRoot: string;
   logger: Logger;
+  gate?: ConsoleGate | undefined;
 }
 
 const apiBodyLimit = 1024 * 1024;
@@ -34,35 +37,36 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
   return server;
 }
 
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** CORS preflight (Fetch standard, "CORS-preflight request"): answered without a credential. */
+function preflight(req: IncomingMessage, res: ServerResponse, gate: ConsoleGate): void {
+  const origin = header(req, 'origin');
+  if (!origin || !gate.preflightAllowed(origin, header(req, 'host'))) {
+    sendError(res, 403, { code: 'ORIGIN_NOT_ALLOWED', message: 'Requests from this web origin are not allowed.' }, { Vary: 'Origin' });
+    return;
+  }
+  res.writeHead(204, {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': 'POST, GET',
+    'Access-Control-Allow-Headers': 'authorization, content-type',
+    'Access-Control-Max-Age': '600',
+    Vary: 'Origin',
+  });
+  res.end();
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: ConsoleServerOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://console.invalid');
   if (url.pathname === '/api/health') {
     sendJson(res, 200, { status: 'ok' });
     return;
   }
-  if (url.pathname.startsWith(rpcPrefix)) {
-    if (req.method !== 'POST') {
-      sendError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'API methods are called with POST.' }, { Allow: 'POST' });
-      return;
-    }
-    let input: unknown;
-    try {
-      input = parseJsonBody(await readBody(req, apiBodyLimit));
-    } catch (err) {
-      if (err instanceof BodyError) {
-        sendError(res, err.status, { code: err.code, message: err.message });
-        return;
-      }
-      throw err;
-    }
-    const method = decodeURIComponent(url.pathname.slice(rpcPrefix.length));
-    const result = await options.registry.call(method, input, { origin: { address: req.socket.remoteAddress ?? '' } });
-    if (result.ok) sendJson(res, 200, { result: result.value });
-    else sendError(res, result.status, result.error);
-    return;
-  }
   if (url.pathname.startsWith('/api/')) {
-    sendError(res, 404, { code: 'NOT_FOUND', message: `There is no API endpoint ${url.pathname}.` });
+    await handleApi(req, res, url, options);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -70,4 +74,55 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Consol
     return;
   }
   await serveStatic(options.staticRoot, url.pathname, res);
+}
+
+async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, options: ConsoleServerOptions): Promise<void> {
+  const gate = options.gate ?? anonymousGate;
+  if (req.method === 'OPTIONS') {
+    preflight(req, res, gate);
+    return;
+  }
+  const address = req.socket.remoteAddress ?? '';
+  const admission = await gate.admit({ address, authorization: header(req, 'authorization'), origin: header(req, 'origin'), host: header(req, 'host') });
+  if (!admission.ok) {
+    req.resume();
+    sendError(res, admission.status, admission.error, admission.headers);
+    return;
+  }
+  const cors: Record<string, string> = admission.corsOrigin ? { 'Access-Control-Allow-Origin': admission.corsOrigin, Vary: 'Origin' } : {};
+  let bytesIn = 0;
+  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+    sendJson(res, status, value, { ...cors, ...headers });
+    if (admission.principal) gate.account(admission.subject, bytesIn, Buffer.byteLength(JSON.stringify(value)));
+  };
+
+  let call: { method: string; input: unknown } | null;
+  if (url.pathname.startsWith(rpcPrefix)) {
+    if (req.method !== 'POST') {
+      reply(405, { code: 'METHOD_NOT_ALLOWED', message: 'API methods are called with POST.' }, { Allow: 'POST' });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, apiBodyLimit);
+      bytesIn = body.length;
+      call = { method: decodeURIComponent(url.pathname.slice(rpcPrefix.length)), input: parseJsonBody(body) };
+    } catch (err) {
+      if (err instanceof BodyError) {
+        reply(err.status, { code: err.code, message: err.message });
+        return;
+      }
+      throw err;
+    }
+  } else {
+    call = req.method === 'GET' ? restRoute(url) : null;
+    req.resume();
+  }
+  if (!call) {
+    reply(404, { code: 'NOT_FOUND', message: `There is no API endpoint ${req.method ?? ''} ${url.pathname}.` });
+    return;
+  }
+  const result = await options.registry.call(call.method, call.input, { origin: { address }, principal: admission.principal });
+  if (result.ok) reply(200, { result: result.value });
+  else reply(result.status, result.error, result.headers);
 }

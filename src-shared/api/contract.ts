@@ -1,5 +1,13 @@
 import { defineContract, type MethodInput, type MethodName, type MethodOutput } from './define';
 import { hubMethods } from './areas/hub';
+import { authMethods } from './areas/auth';
+import { usersMethods } from './areas/users';
+import { groupsMethods } from './areas/groups';
+import { appsMethods } from './areas/apps';
+import { auditMethods } from './areas/audit';
+import { settingsMethods } from './areas/settings';
+import { orgsMethods } from './areas/orgs';
+import { devicesMethods } from './areas/devices';
 import { syncMethods } from './areas/sync';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
@@ -10,6 +18,14 @@ export { hubStatusSchema, type HubStatus } from './areas/hub';
  */
 export const apiContract = defineContract({
   ...hubMethods,
+  ...authMethods,
+  ...usersMethods,
+  ...groupsMethods,
+  ...appsMethods,
+  ...auditMethods,
+  ...settingsMethods,
+  ...orgsMethods,
+  ...devicesMethods,
   ...syncMethods,
 });
 

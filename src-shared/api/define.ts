@@ -1,15 +1,23 @@
 import type { z } from 'zod';
+import { isPermission, type DeviceTarget, type Permission } from '../permissions';
 
-/**
- * Who may call a method. `public` needs no session (health, login); every
- * other value is a permission the caller's role or token scopes must grant.
- */
-export type Permission = 'public' | 'authenticated' | `${string}:${string}`;
+export type { Permission };
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
   output: O;
+  /** Who may call it; see src-shared/permissions.ts. */
   permission: Permission;
+  /** Methods that act on one device name it as `input.deviceId`. Default `none`. */
+  devices?: DeviceTarget;
+  /** `users`: only a signed-in person, never an app token or API key (sessions, TOTP, new organisations). */
+  callers?: 'any' | 'users';
+  /**
+   * What the audit log records: `write` (every call: create, update, delete,
+   * command), `personal` (every call: it reads names or emails), `read` (only
+   * refusals). Default `read`.
+   */
+  kind?: 'read' | 'write' | 'personal';
   description: string;
 }
 
@@ -18,7 +26,7 @@ export type Contract = Record<string, MethodSpec>;
 export function defineContract<C extends Contract>(contract: C): C {
   for (const [name, spec] of Object.entries(contract)) {
     if (!/^[a-z][a-zA-Z]*(\.[a-z][a-zA-Z]*)+$/.test(name)) throw new Error(`API method name "${name}" is not of the form area.verb`);
-    if (!spec.permission) throw new Error(`API method "${name}" has no permission rule`);
+    if (!isPermission(spec.permission)) throw new Error(`API method "${name}" has no valid permission rule`);
   }
   return contract;
 }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { need } from '../../src-main/hub-context';
 import { createCertificateAuthority } from '../../src-main/security/tls/certificates';
 import { startTestHub } from '../helpers/hub';
-import { httpsRequest } from '../helpers/https';
+import { addUser } from '../../src-main/aaa/users';
+import { rpc } from '../aaa/helpers';
 
 const internal = { kind: 'internal', orgId: 1, actor: 'test', canCreateDevices: true } as const;
 
@@ -49,18 +50,29 @@ test('the outbox takes the configured devices only, never readings received from
   assert.ok(!stored.includes('upstream-secret-42'));
 });
 
-test('console API: sync.status and sync.configure over HTTPS, refusing bad input with the field named', async () => {
+test('console API: sync.status and sync.configure over HTTPS, for an admin only, refusing bad input with the field named', async () => {
   const hub = await startTestHub();
-  const port = hub.listeners.console!.port;
-  const call = (method: string, body: unknown) =>
-    httpsRequest(`https://127.0.0.1:${port}/api/rpc/${method}`, { ca: hub.tls.caCertPem, method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const status = await call('sync.status', {});
-  assert.equal(status.status, 200, status.body);
-  assert.equal((JSON.parse(status.body) as { result: { state: string } }).result.state, 'unconfigured');
-  const bad = await call('sync.configure', { url: 'http://example.org', siteId: 'Bad Site' });
+  const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
+  const password = 'sync admin passphrase 1234';
+  const cli = { subject: 'cli', address: 'cli', role: null, userId: null } as const;
+  const aaa = hub.services.aaa!.ctx;
+  await addUser(aaa, cli, { email: 'admin@example.com', role: 'admin', orgId: 1, password });
+  await addUser(aaa, cli, { email: 'reader@example.com', role: 'reader', orgId: 1, password });
+  const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string }).token;
+  const admin = await login('admin@example.com');
+  const reader = await login('reader@example.com');
+
+  assert.equal((await rpc(base, 'sync.status', {})).status, 401, 'no anonymous access');
+  assert.equal((await rpc(base, 'sync.status', {}, reader)).status, 403, 'sync:read is not a reader permission');
+  const status = await rpc(base, 'sync.status', {}, admin);
+  assert.equal(status.status, 200, JSON.stringify(status.body));
+  assert.equal((status.body.result as { state: string }).state, 'unconfigured');
+  const bad = await rpc(base, 'sync.configure', { url: 'http://example.org', siteId: 'Bad Site' }, admin);
   assert.equal(bad.status, 400);
-  assert.match(bad.body, /url: the upstream URL must look like mqtts:\/\/host:port/);
-  assert.match(bad.body, /siteId: a site id is 1-32 lowercase/);
-  assert.equal(hub.registry.contract['sync.configure'].permission, 'settings:admin');
-  assert.equal(hub.registry.contract['sync.status'].permission, 'sync:read');
+  assert.match(bad.body.message ?? '', /url: the upstream URL must look like mqtts:\/\/host:port/);
+  assert.match(bad.body.message ?? '', /siteId: a site id is 1-32 lowercase/);
+  const incomplete = await rpc(base, 'sync.configure', { enabled: true }, admin);
+  assert.equal(incomplete.status, 400);
+  assert.equal(incomplete.body.code, 'SYNC_SETTINGS_INCOMPLETE');
+  assert.equal((await rpc(base, 'sync.configure', { enabled: true }, reader)).status, 403);
 });

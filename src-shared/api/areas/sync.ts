@@ -63,6 +63,7 @@ export const syncMethods = {
     input: syncConfigureInputSchema,
     output: syncPublicSettingsSchema,
     permission: 'settings:admin',
+    kind: 'write',
     description: 'Changes the upstream sync settings; the password goes to the OS keychain, never to the database.',
   },
 } as const;

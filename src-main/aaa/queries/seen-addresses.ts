@@ -1,0 +1,6 @@
+import type { Db } from '../../store/database';
+
+/** Records that `subject` (e.g. `app:3`) was used from `address`; true when this is the first time. */
+export function markAddressSeen(db: Db, subject: string, address: string, now: number): boolean {
+  return db.prepare('INSERT OR IGNORE INTO seen_addresses (subject, address, first_seen) VALUES (?, ?, ?)').run(subject, address, now).changes > 0;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { empty } from './common';
+
+const entrySchema = z.object({
+  id: z.number().int(),
+  ts: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  outcome: z.string(),
+  address: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const auditMethods = {
+  'audit.query': {
+    input: z
+      .object({ actor: z.string().max(100).optional(), action: z.string().max(100).optional(), since: z.number().optional(), until: z.number().optional(), limit: z.number().int().min(1).max(1000).default(100) })
+      .strict(),
+    output: z.array(entrySchema),
+    permission: 'audit:read',
+    description: 'Audit log entries, newest first.',
+  },
+  'audit.export': {
+    input: z.object({ format: z.enum(['jsonl', 'csv']) }).strict(),
+    output: z.object({ format: z.enum(['jsonl', 'csv']), content: z.string() }),
+    permission: 'audit:read',
+    kind: 'write',
+    description: 'The whole audit log as JSON lines or CSV (the export itself is audited).',
+  },
+  'audit.verify': {
+    input: empty,
+    output: z.object({ ok: z.boolean(), rows: z.number().int(), problems: z.array(z.object({ id: z.number().int(), problem: z.string(), message: z.string() })) }),
+    permission: 'audit:read',
+    description: 'Checks the hash chain and names any edited, deleted or reordered row.',
+  },
+  'accounting.query': {
+    input: z.object({ since: z.number().optional() }).strict(),
+    output: z.array(z.object({ subject: z.string(), hour: z.number(), requests: z.number().int(), bytesIn: z.number().int(), bytesOut: z.number().int() })),
+    permission: 'accounting:read',
+    description: 'Requests and bytes in/out per user and app per hour (default: the last 24 hours).',
+  },
+} as const;
