@@ -10,6 +10,7 @@ export const syncModule: HubModule = async (ctx) => {
   const sync = new SyncService({
     db: ctx.db,
     logger: ctx.logger,
+    ...(ctx.services.aaa ? { audit: ctx.services.aaa.ctx.audit } : {}),
     credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
   });
   pipeline.addCommitHook(sync.outboxHook);

@@ -11,6 +11,7 @@ import { logSyncCommand } from '../store/queries/sync-command-log';
 import { findSiteById, isSiteLive, type SyncSite } from '../store/queries/sync-sites';
 import { OrgReceiver } from './org-receiver';
 import { authenticateSite } from './sites';
+import type { SyncAudit } from './site-commands';
 
 export interface OrgListenerOptions {
   db: Db;
@@ -19,6 +20,7 @@ export interface OrgListenerOptions {
   tls: TlsOptions;
   host: string;
   port: number;
+  audit?: SyncAudit;
 }
 
 export interface OrgListener {
@@ -98,6 +100,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
         ),
       );
       logSyncCommand(o.db, { at: Date.now(), side: 'org', siteId, commandId: command.id, device: command.device, outcome: 'sent', detail: `${command.kind} by ${command.requestedBy}` });
+      o.audit?.({ actor: command.requestedBy, action: 'sync.command', target: `site:${siteId}/device:${command.device}`, outcome: 'ok', address: 'sync', detail: { commandId: command.id, kind: command.kind } });
       return command.id;
     },
     async stop() {

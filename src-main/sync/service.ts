@@ -7,7 +7,7 @@ import { outboxStatements } from '../store/queries/sync-outbox';
 import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from '../store/queries/sync-status';
 import { loadSyncPassword, saveSyncPassword, type CredentialPlace } from './credentials';
 import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings, type StoredSyncSettings } from './settings';
-import { handleSiteCommand } from './site-commands';
+import { handleSiteCommand, type SyncAudit } from './site-commands';
 import type { SyncError } from './upstream-errors';
 import { syncStatusOf } from './status';
 import { SyncWorker, type MqttVersion, type WorkerOptions, type WorkerState } from './worker';
@@ -17,6 +17,7 @@ export interface SyncServiceOptions {
   logger: Logger;
   credentials: CredentialPlace;
   tuning?: Pick<WorkerOptions, 'batchSize' | 'window' | 'backoff'>;
+  audit?: SyncAudit;
   clock?: () => number;
 }
 
@@ -134,7 +135,7 @@ export class SyncService {
           this.status.lastSuccessAt = this.clock();
           this.scheduleStatusWrite();
         },
-        command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock()),
+        command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock(), this.o.audit),
       },
     });
     this.worker.start();

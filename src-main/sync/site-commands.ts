@@ -7,6 +7,9 @@ import { findDeviceByLabel } from '../store/queries/devices';
 import { logSyncCommand } from '../store/queries/sync-command-log';
 import type { StoredSyncSettings } from './settings';
 
+/** The hub's tamper-evident audit log (AAA), when it runs. */
+export type SyncAudit = (event: { actor: string; action: string; target: string; outcome: 'ok' | 'denied' | 'failed'; address: string; detail?: Record<string, unknown> }) => void;
+
 const defaultCommandLifetimeMs = 60 * 60 * 1000;
 
 /**
@@ -14,9 +17,10 @@ const defaultCommandLifetimeMs = 60 * 60 * 1000;
  * reaches the device only when the site allows remote commands (off by
  * default); every command, taken or refused, is written to the command log.
  */
-export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number): void {
+export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number, auditLog?: SyncAudit): void {
   const audit = (commandId: string, device: string, outcome: string, detail: string) => {
     logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, device, outcome, detail });
+    auditLog?.({ actor: `sync:${settings.siteId}`, action: 'sync.command', target: device ? `device:${device}` : 'device:?', outcome: outcome === 'refused' ? 'denied' : 'ok', address: 'sync', detail: { commandId, outcome, reason: detail } });
     logger.info({ site: settings.siteId, commandId, device, outcome }, 'remote command from the organisation');
   };
   let raw: unknown;

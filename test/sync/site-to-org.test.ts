@@ -13,6 +13,8 @@ const perPhase = 1250;
 interface CommandLog {
   log: { side: string; siteId: string; commandId: string; device: string; outcome: string }[];
   pending: { id: string; device: string; variable: string; value: number }[];
+  /** Rows of the tamper-evident audit log (AAA) for sync commands. */
+  audit: { actor: string; action: string; target: string; outcome: string }[];
 }
 
 test('site -> Outpost organisation hub: through an org restart, a kill -9 of each hub, the org holds exactly the site readings; commands reach the site only when allowed', async (t) => {
@@ -80,6 +82,8 @@ test('site -> Outpost organisation hub: through an org restart, a kill -9 of eac
   assert.deepEqual(siteLog.pending.map((c) => [c.device, c.variable, c.value]), [['boiler-1', 'setpoint', 22]]);
   const orgLog = await org.request<CommandLog>({ op: 'commandLog' });
   assert.deepEqual(orgLog.log.map((e) => [e.side, e.siteId, e.outcome]), [['org', 'plant2', 'sent'], ['org', 'plant2', 'sent']]);
+  assert.deepEqual(siteLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['sync:plant2', 'device:boiler-1', 'denied'], ['sync:plant2', 'device:boiler-1', 'ok']]);
+  assert.deepEqual(orgLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['test', 'site:plant2/device:boiler-1', 'ok'], ['test', 'site:plant2/device:boiler-1', 'ok']]);
 
   await site.stop();
   await org.stop();
