@@ -4,8 +4,7 @@ import { runCli } from '../helpers/cli';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { tempDir } from '../helpers/tmp';
 import { startHubChild, waitFor, type HubChild } from './helpers/hub-child';
-import { startCollector, startMosquitto } from './helpers/mosquitto';
-import { assertCompleteInOrder, forgetSyncPasswordAfter, syncSet } from './helpers/scenario';
+import { assertCompleteInOrder, forgetSyncPasswordAfter, siteBroker, syncSet } from './helpers/scenario';
 
 const devices = ['boiler-1', 'boiler-2', 'pump-1', 'pump-2'];
 const perPhase = 1250; // per device; 4 phases x 4 devices x 1250 = 20,000 readings
@@ -16,11 +15,7 @@ test('20,000 readings reach Mosquitto through an upstream outage and a kill -9 o
   forgetKeychainEntryAfter(dataDir);
   forgetSyncPasswordAfter(dataDir);
 
-  const broker = await startMosquitto(dir, {
-    users: { 'site-plant1': 'site-secret', collector: 'collector-secret' },
-    acl: ['user site-plant1', 'topic write outpost/v1/sites/plant1/readings', 'topic read outpost/v1/sites/plant1/commands', '', 'user collector', 'topic read outpost/v1/sites/+/readings', ''].join('\n'),
-  });
-  const collector = await startCollector(broker, 'collector', 'collector-secret', 'outpost/v1/sites/+/readings');
+  const { broker, collector } = await siteBroker(dir, 'plant1', 'site-secret');
 
   let hub: HubChild = await startHubChild({ dataDir });
   // Configured from another process while the hub serves: the hub picks it up.

@@ -6,8 +6,8 @@ import { runCli } from '../helpers/cli';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { tempDir } from '../helpers/tmp';
 import { startHubChild, waitFor, type HubChild } from './helpers/hub-child';
-import { brokerTls, startCollector, startMosquitto } from './helpers/mosquitto';
-import { assertCompleteInOrder, forgetSyncPasswordAfter, syncSet } from './helpers/scenario';
+import { brokerTls } from './helpers/mosquitto';
+import { assertCompleteInOrder, forgetSyncPasswordAfter, siteBroker, syncSet } from './helpers/scenario';
 
 async function waitForError(hub: HubChild, code: string) {
   return waitFor(`status error ${code}`, async () => {
@@ -21,11 +21,7 @@ test('wrong password, wrong CA, a topic the upstream refuses: a clear status err
   const dataDir = join(dir, 'hub');
   forgetKeychainEntryAfter(dataDir);
   forgetSyncPasswordAfter(dataDir);
-  const broker = await startMosquitto(dir, {
-    users: { 'site-plant3': 'right-secret', collector: 'collector-secret' },
-    acl: ['user site-plant3', 'topic write outpost/v1/sites/plant3/readings', 'topic read outpost/v1/sites/plant3/commands', '', 'user collector', 'topic read outpost/v1/sites/+/readings', ''].join('\n'),
-  });
-  const collector = await startCollector(broker, 'collector', 'collector-secret', 'outpost/v1/sites/+/readings');
+  const { broker, collector } = await siteBroker(dir, 'plant3', 'right-secret');
   const hub = await startHubChild({ dataDir });
   await hub.ingest(['meter'], 0, 100);
   assert.equal((await hub.status()).state, 'unconfigured');

@@ -5,6 +5,7 @@ import { after } from 'node:test';
 import { OsKeychain } from '../../../src-main/security/secret-store';
 import { syncKeychainAccount } from '../../../src-main/sync/credentials';
 import { runCli } from '../../helpers/cli';
+import { startCollector, startMosquitto, type Collected, type Mosquitto } from './mosquitto';
 
 /** Every device's values, in the order first seen, must be 0..perDevice-1: all there, once, in order. */
 export function assertCompleteInOrder(rows: Iterable<{ device: string; value: number }>, devices: string[], perDevice: number): void {
@@ -34,4 +35,18 @@ export function forgetSyncPasswordAfter(dataDir: string): void {
     const { hubId } = JSON.parse(readFileSync(file, 'utf8')) as { hubId: string };
     await new OsKeychain().delete(syncKeychainAccount(hubId)).catch(() => false);
   });
+}
+
+/**
+ * A Mosquitto with the ACL of docs/SYNC.md for one site (write its readings,
+ * read its commands) and a collector reading every site's readings.
+ */
+export async function siteBroker(dir: string, site: string, sitePassword: string): Promise<{ broker: Mosquitto; collector: Collected }> {
+  const user = `site-${site}`;
+  const broker = await startMosquitto(dir, {
+    users: { [user]: sitePassword, collector: 'collector-secret' },
+    acl: [`user ${user}`, `topic write outpost/v1/sites/${site}/readings`, `topic read outpost/v1/sites/${site}/commands`, '', 'user collector', 'topic read outpost/v1/sites/+/readings', ''].join('\n'),
+  });
+  const collector = await startCollector(broker, 'collector', 'collector-secret', 'outpost/v1/sites/+/readings');
+  return { broker, collector };
 }
