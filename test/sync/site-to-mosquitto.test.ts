@@ -47,7 +47,11 @@ test('20,000 readings reach Mosquitto through an upstream outage and a kill -9 o
   await hub.ingest(devices, 3 * perPhase, perPhase);
   await waitFor('backlog drained', async () => (await hub.status()).backlog === 0, 90_000);
   const total = devices.length * 4 * perPhase;
-  await waitFor('collector has everything', async () => collector.unique.size >= total, 30_000);
+  await waitFor('collector has everything', async () => collector.unique.size >= total, 60_000).catch((err: Error) => {
+    const got = new Set([...collector.unique.values()].map((r) => `${r.device}:${r.value}`));
+    const missing = devices.flatMap((d) => [...Array(4 * perPhase).keys()].filter((v) => !got.has(`${d}:${v}`)).map((v) => `${d}:${v}`));
+    throw new Error(`${err.message}: ${collector.unique.size} of ${total}; missing ${missing.length}, first ${missing.slice(0, 5).join(' ')}; collector ${collector.state()}\n${broker.log()}`);
+  });
 
   t.diagnostic(`${collector.ids.length} readings on the wire, ${collector.unique.size} distinct`);
   assert.equal(collector.unique.size, total, 'every reading arrived exactly once after de-duplication by id');

@@ -134,6 +134,8 @@ export interface Collected {
   ids: string[];
   /** First arrival of each id, in order. */
   unique: Map<string, { device: string; value: number }>;
+  /** For failure messages: running or how it exited, and its stderr. */
+  state(): string;
   stop(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function startCollector(broker: Mosquitto, user: string, password: 
   const out: Collected = {
     ids: [],
     unique: new Map(),
+    state: () => `${sub.exitCode === null && sub.signalCode === null ? 'running' : `exited ${sub.exitCode ?? sub.signalCode}`}; stderr: ${stderr.slice(-500)}`,
     async stop() {
       if (sub.exitCode === null) {
         sub.kill('SIGTERM');
