@@ -2,20 +2,18 @@
 // `npm start`: the desktop window when Electron is installed; otherwise the
 // headless hub with the same console in a browser.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
+const electronDir = join(root, 'node_modules', 'electron');
 
+/** The binary's path without require('electron'), which would try to download it. */
 function electronBinary() {
-  try {
-    const path = require('electron'); // the package exports the binary's path
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 function run(cmd, args) {
@@ -33,8 +31,11 @@ if (!existsSync(join(root, 'out', 'main', 'cli.js')) || !existsSync(join(root, '
 let electron = electronBinary();
 if (!electron && process.env.OUTPOST_HEADLESS !== '1') {
   // Electron 45 fetches its binary on first use rather than at install time.
-  const install = join(root, 'node_modules', 'electron', 'install.js');
-  if (existsSync(install)) spawnSync(process.execPath, [install], { stdio: 'ignore', cwd: root, timeout: 120_000 });
+  const install = join(electronDir, 'install.js');
+  if (existsSync(install)) {
+    console.log('Fetching the Electron binary (first start)…');
+    spawnSync(process.execPath, [install], { stdio: 'ignore', cwd: root, timeout: 180_000 });
+  }
   electron = electronBinary();
 }
 

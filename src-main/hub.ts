@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { hubConfigSchema, type HubConfig, type HubConfigInput, type ListenerAddress } from '../src-shared/config';
 import { apiContract, type ApiContract, type HubStatus } from '../src-shared/api/contract';
 import { HubError } from './errors';
@@ -24,6 +25,8 @@ import { packageVersion, rendererDir } from './paths';
  * Service modules in start order (each registers its own stop). The console
  * comes last, so it never answers before the services behind it are up.
  */
+const fullCheckLimitBytes = 1024 ** 3;
+
 const modules: HubModule[] = [aaaModule, ingestModule];
 
 export interface HubDeps {
@@ -94,7 +97,11 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     });
     logger.info({ hubId: identity.hubId, keySource: identity.keySource, created }, 'master key loaded');
 
-    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database') });
+    // Checking every page costs about 9 s per GB: done at start for stores up to 1 GiB, by `outpost doctor` beyond.
+    const dbSize = existsSync(databasePath(dataDir)) ? statSync(databasePath(dataDir)).size : 0;
+    const verifyPages = dbSize <= fullCheckLimitBytes;
+    if (!verifyPages) logger.info({ bytes: dbSize }, 'database is large: page check skipped at start; `outpost doctor` runs it');
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages });
     running.push({ name: 'database', stop: () => void db.close() });
     const { from, to } = migrate(db);
     if (from !== to) logger.info({ from, to }, 'database schema migrated');

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { tokenPrefixes } from '../../src-shared/tokens';
 
 export type { Logger };
 
@@ -32,9 +33,10 @@ export const redactPaths = [
 
 /**
  * Token-shaped substrings that slip into free text (an error message quoting a
- * URL, say). Outpost tokens all carry a recognisable prefix.
+ * URL, say). Outpost tokens all carry a recognisable prefix; the list comes
+ * from src-shared/tokens so a new kind is scrubbed too.
  */
-const tokenPattern = /\b(opd|opa|opk|ops|opo)_[A-Za-z0-9_-]{16,}\b/g;
+const tokenPattern = new RegExp(`\\b(${Object.values(tokenPrefixes).join('|')})_[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])`, 'g');
 const bearerPattern = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const urlTokenPattern = /([?&]token=)[^&\s"]+/gi;
 
@@ -85,13 +87,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+const secretFieldNames = new Set(secretFields.map((f) => f.toLowerCase()));
+
+/** Redacts secret-named fields at any depth (the path list above stops two levels down) and scrubs strings. */
 function scrubObject(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
   if (typeof value === 'string') return scrubSecrets(value);
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubObject(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[k] = secretFieldNames.has(k.toLowerCase()) ? '[REDACTED]' : scrubObject(v, depth + 1);
     return out;
   }
   return value;

@@ -11,7 +11,7 @@ import { readIdentity } from '../../security/hub-identity';
 import { resolveMasterKey } from '../../security/master-key';
 import { OsKeychain } from '../../security/secret-store';
 import { currentSubjectNames, tlsDir } from '../../security/tls/material';
-import { openDatabase } from '../../store/database';
+import { mapOpenError, openDatabase } from '../../store/database';
 import { latestVersion, schemaVersion } from '../../store/migrations';
 import { commonOptions, dataDirOf, parse } from '../args';
 import { createOutput } from '../output';
@@ -93,7 +93,8 @@ export async function doctor(argv: string[]): Promise<number> {
           db.close();
         }
       } catch (err) {
-        add(fromError('database', err));
+        // A damaged page throws from integrity_check itself, not only from the open.
+        add(fromError('database', mapOpenError(err, databasePath(dataDir))));
       }
     } catch (err) {
       add(fromError('master key', err));

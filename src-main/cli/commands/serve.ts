@@ -1,5 +1,9 @@
 import { createHub, type Hub } from '../../hub';
-import { createLogger } from '../../logging/logger';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createLogger, type Logger } from '../../logging/logger';
+import { humanLogStream } from '../../logging/human-stream';
 import type { HubConfigInput } from '../../../src-shared/config';
 import { commonOptions, dataDirOf, optionalPortOption, parse, portOption } from '../args';
 import { createOutput } from '../output';
@@ -61,15 +65,37 @@ export async function serve(argv: string[]): Promise<number> {
     ...(values['tls-cert'] || values['tls-key'] ? { tls: { certFile: values['tls-cert'] ?? '', keyFile: values['tls-key'] ?? '' } } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] as 'info' } : {}),
   };
-  const logger = createLogger({ level: values['log-level'] ?? 'info' });
+  const logger = serveLogger(config.dataDir, values['log-level'] ?? 'info', values.json);
 
   let hub: Hub;
   try {
     hub = await createHub(config, { logger });
   } catch (err) {
-    logger.error({ err }, 'hub failed to start');
+    // `shown`: the CLI prints this error itself; the terminal log stream skips it.
+    logger.error({ err, shown: true }, 'hub failed to start');
     return out.fail(err);
   }
+
+  // Signal handlers go in before the ready line: a supervisor may send SIGTERM
+  // the moment it reads it, and the default action would kill the hub mid-write.
+  const stopped = new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
+        resolve(1);
+        return;
+      }
+      logger.info({ signal }, 'stopping');
+      void hub.stop().then(() => {
+        out.event('stopped', { signal }, 'Outpost hub stopped.');
+        resolve(0);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 
   const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
   out.event(
@@ -91,27 +117,27 @@ export async function serve(argv: string[]): Promise<number> {
     ].join('\n'),
   );
 
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals > 1) {
-        out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
-        resolve(1);
-        return;
-      }
-      logger.info({ signal }, 'stopping');
-      void hub.stop().then(() => {
-        out.event('stopped', { signal }, 'Outpost hub stopped.');
-        resolve(0);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  return stopped;
 }
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Logs go to <data-dir>/logs/outpost.log (JSON, every level asked for) and to
+ * stderr: JSON with --json, else one short line each for warnings and errors.
+ */
+function serveLogger(dataDir: string, level: string, json: boolean): Logger {
+  const streams: { level: string; stream: NodeJS.WritableStream }[] = [
+    json ? { level, stream: process.stderr } : { level: level === 'silent' ? 'silent' : 'warn', stream: humanLogStream() },
+  ];
+  try {
+    mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
+    streams.push({ level, stream: pino.destination({ dest: join(dataDir, 'logs', 'outpost.log'), mkdir: true, sync: true }) as unknown as NodeJS.WritableStream });
+  } catch {
+    // The data dir problem itself is reported by createHub with its fix.
+  }
+  return createLogger({ level, destination: pino.multistream(streams as Parameters<typeof pino.multistream>[0]) });
 }
