@@ -18,6 +18,8 @@ import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import { HandlerRegistry } from './console/registry';
 import { createConsoleServer } from './console/server';
+import { attachLiveChannel } from './console/live';
+import { createLiveAccess } from './aaa/live-access';
 import { registerHubHandlers } from './console/handlers/hub';
 import { packageVersion, rendererDir } from './paths';
 
@@ -160,7 +162,12 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     for (const startModule of modules) await startModule(ctx);
 
     const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
+    const live = services.pipeline && services.aaa && services.consoleGate
+      ? attachLiveChannel(consoleServer, { readings: services.pipeline.live, access: createLiveAccess(services.aaa.ctx, services.consoleGate), logger })
+      : undefined;
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
+    // Upgraded sockets are not the HTTP server's any more: they must close before it can.
+    if (live) ctx.onStop('console-live', () => live.close());
 
     let stopping: Promise<void> | undefined;
     const hub: Hub = {
