@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { liveCloseCodes, liveHelloSchema, livePath, type LiveServerMessage } from '../../src-shared/api/live';
+import { z } from 'zod';
+import { liveCloseCodes, livePath, type LiveServerMessage } from '../../src-shared/api/live';
 import type { ApiError } from '../../src-shared/errors';
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../pipeline/pipeline';
@@ -30,6 +31,8 @@ export interface LiveChannelOptions {
   /** How long a new socket may take to send its token. */
   helloTimeoutMs?: number;
 }
+
+const helloSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) }).strict();
 
 /** A browser that stops reading gets disconnected rather than buffering without bound; it reconnects and reloads. */
 const maxBufferedBytes = 1024 * 1024;
@@ -79,7 +82,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function parseHello(data: RawData): string | null {
   try {
-    const parsed = liveHelloSchema.safeParse(JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8')));
+    const parsed = helloSchema.safeParse(JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8')));
     return parsed.success ? parsed.data.token : null;
   } catch {
     return null;
