@@ -7,6 +7,7 @@ import { liveCloseCodes, livePath, type LiveServerMessage } from '../../src-shar
 import type { ApiError } from '../../src-shared/errors';
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../pipeline/pipeline';
+import { requestUrl } from './server';
 import type { StoredReading } from '../pipeline/types';
 
 /** What the live channel may stream to one credential, re-read while the socket is open. */
@@ -48,8 +49,7 @@ export function attachLiveChannel(server: Server, options: LiveChannelOptions): 
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'https://console.invalid').pathname;
-    if (path !== livePath) {
+    if (requestUrl(req)?.pathname !== livePath) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/cli';
+import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, signIn } from '../helpers/console-ui';
+import { forgetKeychainEntryAfter } from '../helpers/keychain';
+import { tempDir } from '../helpers/tmp';
+
+/**
+ * The console in Debian's Chromium against a real `outpost serve`, with users,
+ * devices and groups made by the real CLI on the same data directory.
+ */
+let dataDir: string;
+let serve: ServeProcess;
+let browser: Browser;
+let url: string;
+
+// One hub and one browser for the whole file: subtests of one test, so both close when it ends.
+test('the console UI against outpost serve', async (t) => {
+  dataDir = tempDir();
+  forgetKeychainEntryAfter(dataDir);
+  await addUserWithCli(dataDir, 'owner@example.com', 'owner', 'correct horse battery');
+  await addUserWithCli(dataDir, 'tech@example.com', 'reader', 'reader password 1');
+  await cli(['device', 'add', 'pump-1', '--name', 'Pump 1'], dataDir);
+  await cli(['device', 'add', 'boiler-7', '--name', 'Boiler 7'], dataDir);
+  await cli(['group', 'add', 'site-a', '--devices', 'pump-1'], dataDir);
+  await cli(['group', 'member', 'add', 'site-a', 'tech@example.com'], dataDir);
+  serve = await startServe(['--data-dir', dataDir]);
+  browser = await launchBrowser(dataDir);
+  url = consoleUrl(serve.ready.consoleUrl);
+  for (const [name, run] of cases) await t.test(name, run);
+  assert.equal((await serve.stop()).code, 0);
+});
+
+const cases: [string, () => Promise<void>][] = [];
+function uiTest(name: string, run: () => Promise<void>): void {
+  cases.push([name, run]);
+}
+
+uiTest('an owner signs in and sees every device and every admin page', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'correct horse battery');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const name of ['Dashboard', 'Devices', 'Users', 'Groups', 'Apps & keys', 'Audit log', 'Settings', 'Hub']) await nav.getByRole('link', { name, exact: true }).waitFor();
+  await page.locator('[data-device="pump-1"]').waitFor();
+  await page.locator('[data-device="boiler-7"]').waitFor();
+  await page.screenshot({ path: screenshotPath(dataDir, 'dashboard-owner') });
+  await nav.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.getByTestId('users-table').getByText('tech@example.com').waitFor();
+  await page.screenshot({ path: screenshotPath(dataDir, 'users') });
+  assert.deepEqual(errors, []);
+});
+
+uiTest('a wrong password shows the hub\'s error on the sign-in form and signs nobody in', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'not the password');
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /email, password or one-time code is wrong.*BAD_CREDENTIALS/s);
+  assert.equal(await page.getByRole('heading', { name: 'Dashboard' }).count(), 0);
+  await page.screenshot({ path: screenshotPath(dataDir, 'login-error') });
+  assert.deepEqual(errors, []);
+});
+
+uiTest('a reader sees only the devices of their groups and no admin page, and the hub refuses the calls too', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'tech@example.com', 'reader password 1');
+  await page.locator('[data-device="pump-1"]').waitFor();
+  assert.equal(await page.locator('[data-device="boiler-7"]').count(), 0, 'boiler-7 is in no group of the reader');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  assert.equal(await nav.getByRole('link', { name: 'Users', exact: true }).count(), 0);
+  assert.equal(await nav.getByRole('link', { name: 'Settings', exact: true }).count(), 0);
+  await nav.getByRole('link', { name: 'Devices', exact: true }).click();
+  await page.getByTestId('devices-table').waitFor();
+  assert.deepEqual(await page.getByTestId('devices-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-device'))), ['pump-1']);
+  assert.equal(await page.getByRole('button', { name: 'Add device' }).count(), 0);
+  await page.goto(`${url}/#/users`);
+  await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
+  // The page is hidden, and the hub enforces it regardless of the UI.
+  const refused = await page.evaluate(async () => {
+    const token = (JSON.parse(sessionStorage.getItem('outpost.session') ?? '{}') as { token?: string }).token;
+    const r = await fetch('/api/rpc/users.list', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+    return { status: r.status, body: (await r.json()) as { code: string } };
+  });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.code, 'FORBIDDEN');
+  await page.screenshot({ path: screenshotPath(dataDir, 'reader-forbidden') });
+  assert.deepEqual(errors, []);
+});
+
+uiTest('adding a device shows its token once, with a warning, and the new device works with it', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'correct horse battery');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices', exact: true }).click();
+  await page.getByRole('button', { name: 'Add device' }).click();
+  await page.getByLabel('Label').fill('Tank-3');
+  await page.getByLabel(/^Name/).fill('Water tank 3');
+  await page.getByRole('button', { name: 'Create device' }).click();
+  const secret = page.getByTestId('secret-once');
+  await secret.waitFor();
+  const token = (await page.getByTestId('secret-value').innerText()).trim();
+  assert.match(token, /^opd_[A-Za-z0-9_-]{43}$/);
+  assert.match(await secret.innerText(), /only time the hub shows this token/);
+  await page.screenshot({ path: screenshotPath(dataDir, 'device-token-once') });
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  await page.locator('[data-device="tank-3"]').waitFor();
+  assert.equal(await page.getByText(token).count(), 0, 'the token is gone from the page');
+  // Adding the same label again: the hub's error is shown in the form.
+  await page.getByRole('button', { name: 'Add device' }).click();
+  await page.getByLabel('Label').fill('tank-3');
+  await page.getByRole('button', { name: 'Create device' }).click();
+  assert.match(await page.getByRole('alert').innerText(), /already exists.*DEVICE_EXISTS/s);
+  const listed = JSON.parse((await cli(['device', 'list', '--json'], dataDir)).trim().split('\n').pop()!) as { devices: { label: string; tokens: string[] }[] };
+  const tank = listed.devices.find((d) => d.label === 'tank-3');
+  assert.ok(tank && tank.tokens.length === 1 && token.startsWith(tank.tokens[0]!.replace(/…$/, '')), 'the CLI sees the device with one live token');
+  assert.deepEqual(errors, []);
+});
+
+uiTest('sign out everywhere ends the session in every tab', async () => {
+  const first = await consolePage(browser);
+  const second = await consolePage(browser);
+  await signIn(first.page, url, 'owner@example.com', 'correct horse battery');
+  await signIn(second.page, url, 'owner@example.com', 'correct horse battery');
+  await second.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await first.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await first.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await first.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await first.page.getByRole('heading', { name: 'Sign in to Outpost' }).waitFor();
+  assert.match(await first.page.getByRole('status').first().innerText(), /Signed out of \d+ sessions?/);
+  // The other tab learns it from the live channel's re-check (or its next call) and is back at sign-in.
+  await second.page.getByRole('heading', { name: 'Sign in to Outpost' }).waitFor({ timeout: 15_000 });
+  assert.match(await second.page.locator('.notice').innerText(), /session has ended/);
+  assert.deepEqual([...first.errors, ...second.errors], []);
+});
