@@ -103,8 +103,10 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         </table>
       )}
 
-      {session.can('commands:send') && <SendCommand device={device} />}
-      {session.can('devices:admin') && <TokenActions device={device} onChanged={reload} />}
+      <div className="panels">
+        {session.can('commands:send') && <SendCommand device={device} />}
+        {session.can('devices:admin') && <TokenActions device={device} onChanged={reload} />}
+      </div>
 
       <h2>Last {shown} readings</h2>
       {events.state === 'error' ? (

@@ -6,6 +6,8 @@ import { startServe, type ServeProcess } from '../helpers/cli';
 import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, signIn } from '../helpers/console-ui';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { tempDir } from '../helpers/tmp';
+import { totp } from '../../src-main/aaa/totp';
+import { base32Decode } from '../helpers/base32';
 
 /**
  * The console in Debian's Chromium against a real `outpost serve`, with users,
@@ -22,6 +24,7 @@ test('the console UI against outpost serve', async (t) => {
   forgetKeychainEntryAfter(dataDir);
   await addUserWithCli(dataDir, 'owner@example.com', 'owner', 'correct horse battery');
   await addUserWithCli(dataDir, 'tech@example.com', 'reader', 'reader password 1');
+  await addUserWithCli(dataDir, 'office@example.com', 'admin', 'office password 1');
   await cli(['device', 'add', 'pump-1', '--name', 'Pump 1'], dataDir);
   await cli(['device', 'add', 'boiler-7', '--name', 'Boiler 7'], dataDir);
   await cli(['group', 'add', 'site-a', '--devices', 'pump-1'], dataDir);
@@ -133,4 +136,75 @@ uiTest('sign out everywhere ends the session in every tab', async () => {
   await second.page.getByRole('heading', { name: 'Sign in to Outpost' }).waitFor({ timeout: 15_000 });
   assert.match(await second.page.locator('.notice').innerText(), /session has ended/);
   assert.deepEqual([...first.errors, ...second.errors], []);
+});
+
+uiTest('an admin turns on two-factor sign-in; the next sign-in asks for the code and a wrong one is refused', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'office@example.com', 'office password 1');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const uri = await page.getByRole('link', { name: 'Open in authenticator app' }).getAttribute('href');
+  const secret = base32Decode(new URL(uri!).searchParams.get('secret')!);
+  await page.getByLabel('Code').fill('000000' === totp(secret, Date.now() / 1000) ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  assert.match(await page.getByRole('alert').innerText(), /does not match.*BAD_TOTP/s);
+  await page.getByLabel('Code').fill(totp(secret, Date.now() / 1000));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.getByText('Two-factor sign-in is on').waitFor();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+
+  await signIn(page, url, 'office@example.com', 'office password 1');
+  const code = page.getByLabel('One-time code');
+  await code.waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /needs a one-time code.*TOTP_REQUIRED/s);
+  await page.screenshot({ path: screenshotPath(dataDir, 'login-totp') });
+  await code.fill(totp(secret, Date.now() / 1000));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+uiTest('apps and API keys: each secret is shown once; revoking marks it revoked', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'correct horse battery');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps & keys' }).click();
+  await page.getByRole('button', { name: 'New app token' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('wallboard');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  assert.match((await page.getByTestId('secret-value').innerText()).trim(), /^opa_[A-Za-z0-9_-]{43}$/);
+  await page.screenshot({ path: screenshotPath(dataDir, 'apps-token-once') });
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  await page.getByLabel('New API key named').fill('ubidots-script');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  assert.match((await page.getByTestId('secret-value').innerText()).trim(), /^opk_/);
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  assert.equal(await page.getByTestId('secret-once').count(), 0);
+  const row = page.getByRole('row').filter({ hasText: 'wallboard' });
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByRole('button', { name: 'Yes, revoke' }).click();
+  await row.getByText('Revoked').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+uiTest('audit log: the failed sign-in is listed, the chain verifies, and settings show the hub\'s refusal in place', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'correct horse battery');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByLabel('Action').fill('auth.login');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForTimeout(1500); await page.screenshot({ path: screenshotPath(dataDir, 'audit-debug') });
+  await page.getByTestId('audit-table').getByRole('row').filter({ hasText: 'failed' }).first().waitFor({ timeout: 2000 });
+  await page.getByRole('button', { name: 'Verify the chain' }).click();
+  assert.match(await page.getByTestId('audit-verify').innerText(), /The chain is intact: \d+ entries checked/);
+  await page.screenshot({ path: screenshotPath(dataDir, 'audit') });
+  await nav.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel(/Session length/).fill('0');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  assert.match(await page.getByRole('alert').innerText(), /sessionAbsoluteHours.*INVALID_INPUT/s);
+  await page.getByLabel(/Session length/).fill('12');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Saved; the new settings apply').waitFor();
+  await page.screenshot({ path: screenshotPath(dataDir, 'settings'), fullPage: true });
+  assert.deepEqual(errors, []);
 });
