@@ -1,4 +1,4 @@
-import { scopes as knownScopes, type Scope } from '../../src-shared/permissions';
+import { rolePermissions, scopes as knownScopes, type Scope } from '../../src-shared/permissions';
 import { issueToken } from '../security/tokens';
 import type { AaaContext } from './context';
 import { AaaError, notFound } from './errors';
@@ -6,35 +6,13 @@ import { appByName, appsOfOrg, insertApp, revokeApp, type App } from './queries/
 import type { Actor } from './users';
 import { validateAllowlists } from './users';
 
-export interface AppView {
-  id: number;
-  name: string;
-  hint: string;
-  scopes: string[];
-  deviceIds: number[] | null;
-  allowIps: string[];
-  allowOrigins: string[];
-  serverOnly: boolean;
-  expiresAt: number | null;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revoked: boolean;
-}
+/** What lists show: never the token hash. */
+export type AppView = Omit<App, 'orgId' | 'tokenHash' | 'createdBy' | 'revokedAt'> & { revoked: boolean };
 
-export const toAppView = (a: App): AppView => ({
-  id: a.id,
-  name: a.name,
-  hint: a.hint,
-  scopes: a.scopes,
-  deviceIds: a.deviceIds,
-  allowIps: a.allowIps,
-  allowOrigins: a.allowOrigins,
-  serverOnly: a.serverOnly,
-  expiresAt: a.expiresAt,
-  createdAt: a.createdAt,
-  lastUsedAt: a.lastUsedAt,
-  revoked: a.revokedAt !== null,
-});
+export function toAppView(a: App): AppView {
+  const { orgId: _org, tokenHash: _hash, createdBy: _by, revokedAt, ...shown } = a;
+  return { ...shown, revoked: revokedAt !== null };
+}
 
 export interface NewAppInput {
   name: string;
@@ -47,10 +25,16 @@ export interface NewAppInput {
 }
 
 /** Creates an app and returns its token: the only time the token exists outside the caller's hands. */
-export function createApp(ctx: AaaContext, actor: Actor & { userId: number | null }, orgId: number, input: NewAppInput): { app: AppView; token: string } {
+export function createApp(ctx: AaaContext, actor: Actor & { userId: number | null; deviceIds?: number[] | null }, orgId: number, input: NewAppInput): { app: AppView; token: string } {
   const unknown = input.scopes.filter((s) => !(knownScopes as readonly string[]).includes(s));
   if (unknown.length) throw new AaaError('INVALID_SCOPE', `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}.`, `Scopes are: ${knownScopes.join(', ')}.`);
   if (input.scopes.length === 0) throw new AaaError('INVALID_SCOPE', 'An app needs at least one scope.', `Scopes are: ${knownScopes.join(', ')}.`);
+  // A token never carries more than the person (or app) who made it may do.
+  const beyond = actor.role === null ? [] : input.scopes.filter((s) => !(rolePermissions[actor.role!] as readonly string[]).includes(s));
+  if (beyond.length) throw new AaaError('FORBIDDEN', `A ${actor.role} cannot grant ${beyond.join(', ')}.`, 'Ask an owner to create this app.', 403);
+  if (actor.deviceIds && (input.deviceIds == null || input.deviceIds.some((d) => !actor.deviceIds!.includes(d)))) {
+    throw new AaaError('FORBIDDEN', 'An app limited to some devices can only create apps limited to those devices.', 'Pass deviceIds within your own.', 403);
+  }
   validateAllowlists(input.allowIps ?? [], input.allowOrigins ?? []);
   if (appByName(ctx.db, orgId, input.name)) throw new AaaError('ALREADY_EXISTS', `An app named "${input.name}" already exists.`, 'Choose another name, or revoke the old app first.', 409);
   const now = ctx.now();

@@ -81,7 +81,7 @@ export async function addUser(
     if (existing && membership(ctx.db, existing.id, input.orgId)) {
       throw new AaaError('ALREADY_EXISTS', `A user with that email already belongs to this organisation.`, 'Change their role with users.update instead.', 409);
     }
-    if (existing && passwordHash) updateUser(ctx.db, existing.id, { passwordHash });
+    // Someone who already has an account keeps their password: another organisation's admin must not be able to set it.
     setMembership(ctx.db, userId, input.orgId, input.role);
     return userId;
   })();
@@ -119,6 +119,12 @@ export async function updateMember(
   if (patch.role) checkRoleGrant(actor, patch.role);
   if ((patch.role && patch.role !== 'owner') || patch.disabled) keepAnOwner(ctx, orgId, user);
   if (patch.password !== undefined) validatePassword(patch.password);
+  // Password, disable and allowlists belong to the person, not to one membership: for someone who is
+  // also in another organisation only the CLI (the machine's owner) may change them; admins remove them instead.
+  const personal = patch.password !== undefined || patch.disabled !== undefined || patch.allowIps !== undefined || patch.allowOrigins !== undefined;
+  if (personal && actor.role !== null && countMembershipsOfUser(ctx.db, userId) > 1) {
+    throw new AaaError('SHARED_USER', 'This user also belongs to another organisation, so their password, status and allowlists are not yours to change.', 'Remove them from your organisation instead, or ask the hub owner.', 403);
+  }
   validateAllowlists(patch.allowIps ?? [], patch.allowOrigins ?? []);
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   ctx.db.transaction(() => {

@@ -1,4 +1,6 @@
-import { HubError } from '../errors';
+import { HubError, ServiceError, isHubError } from '../errors';
+import { dataDirOf } from './args';
+import type { Output } from './output';
 import { databasePath } from '../lifecycle/data-dir';
 import { deriveKey } from '../security/derive';
 import { readIdentity, type HubIdentity } from '../security/hub-identity';
@@ -31,4 +33,29 @@ export async function openStore(dataDir: string, keyFile: string | undefined): P
     throw err;
   }
   return { db, identity, masterKey: key, close: () => db.close() };
+}
+
+/**
+ * Opens the store, runs one CLI action on it and closes it. Refusals (a
+ * HubError or ServiceError) become the CLI's error output and exit code.
+ */
+export async function withStore(
+  values: { 'data-dir'?: string | undefined; 'key-file'?: string | undefined },
+  out: Output,
+  action: (store: OpenStore) => number | Promise<number>,
+): Promise<number> {
+  let store: OpenStore;
+  try {
+    store = await openStore(dataDirOf(values), values['key-file']);
+  } catch (err) {
+    return out.fail(err);
+  }
+  try {
+    return await action(store);
+  } catch (err) {
+    if (err instanceof ServiceError || isHubError(err)) return out.fail(err);
+    throw err;
+  } finally {
+    store.close();
+  }
 }

@@ -137,3 +137,22 @@ test('sessions: 6 h idle expiry, absolute expiry, logout everywhere, disable and
   removeMember(ctx, ownerActor, 1, user.id);
   await assert.rejects(authenticate(ctx, f, 'x'), { code: 'UNAUTHENTICATED' });
 });
+
+test('no escalation: apps never exceed their maker; another organisation’s admin cannot take over a shared account', async () => {
+  const { ctx } = await setup();
+  const adminActor = { subject: 'user:9', address: 'x', role: 'admin' as const, userId: null };
+  assert.throws(() => createApp(ctx, adminActor, 1, { name: 'too-much', scopes: ['orgs:admin'] }), { code: 'FORBIDDEN' });
+  createApp(ctx, adminActor, 1, { name: 'fine', scopes: ['devices:read', 'users:admin'] });
+  const restricted = { ...adminActor, deviceIds: [1] };
+  assert.throws(() => createApp(ctx, restricted, 1, { name: 'wider', scopes: ['devices:read'] }), { code: 'FORBIDDEN' });
+  assert.throws(() => createApp(ctx, restricted, 1, { name: 'other', scopes: ['devices:read'], deviceIds: [2] }), { code: 'FORBIDDEN' });
+
+  const org2 = ctx.db.prepare("INSERT INTO organisations (slug, name, created_at) VALUES ('customer', 'Customer', 0)").run().lastInsertRowid as number;
+  const shared = await addUser(ctx, cli, { email: 'shared@example.com', role: 'owner', orgId: 1, password });
+  const otherAdmin = { subject: 'user:77', address: 'x', role: 'admin' as const };
+  await addUser(ctx, otherAdmin, { email: 'shared@example.com', role: 'reader', orgId: Number(org2), password: 'attacker chosen password' });
+  assert.equal((await login(ctx, { email: 'shared@example.com', password, org: 'default' }, 'x')).user.role, 'owner', 'the old password still works');
+  await assert.rejects(login(ctx, { email: 'shared@example.com', password: 'attacker chosen password' }, 'x'), { code: 'BAD_CREDENTIALS' });
+  await assert.rejects(updateMember(ctx, otherAdmin, Number(org2), shared.id, { password: 'attacker chosen password' }), { code: 'SHARED_USER' });
+  await assert.rejects(updateMember(ctx, otherAdmin, Number(org2), shared.id, { disabled: true }), { code: 'SHARED_USER' });
+});

@@ -8,8 +8,8 @@ import { callerOf } from './caller';
 export function registerAppHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
   registry.register('apps.list', (_input, call) => listApps(ctx, callerOf(call).orgId));
   registry.register('apps.create', (input, call) => {
-    const { actor, orgId } = callerOf(call);
-    return createApp(ctx, actor, orgId, input);
+    const { actor, orgId, principal } = callerOf(call);
+    return createApp(ctx, { ...actor, deviceIds: principal.kind === 'app' ? principal.deviceIds : null }, orgId, input);
   });
   registry.register('apps.revoke', (input, call) => {
     const { actor, orgId } = callerOf(call);

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one } from './rows';
 
 interface AccessTokenRow {
   jti: string;
@@ -29,8 +30,7 @@ export function insertAccessToken(db: Db, jti: string, apiKeyId: number, now: nu
 }
 
 export function accessTokenByJti(db: Db, jti: string): AccessTokenRecord | undefined {
-  const row = db.prepare('SELECT * FROM access_tokens WHERE jti = ?').get(jti) as AccessTokenRow | undefined;
-  return row && toRecord(row);
+  return one(db, 'SELECT * FROM access_tokens WHERE jti = ?', toRecord, jti);
 }
 
 export function touchAccessToken(db: Db, jti: string, now: number): void {

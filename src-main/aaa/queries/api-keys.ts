@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one, all } from './rows';
 
 interface ApiKeyRow {
   id: number;
@@ -37,22 +38,19 @@ export function insertApiKey(db: Db, k: { orgId: number; name: string; keyHash: 
 }
 
 export function apiKeyByHash(db: Db, hash: Buffer): ApiKey | undefined {
-  const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(hash) as ApiKeyRow | undefined;
-  return row && toApiKey(row);
+  return one(db, 'SELECT * FROM api_keys WHERE key_hash = ?', toApiKey, hash);
 }
 
 export function apiKeyById(db: Db, id: number): ApiKey | undefined {
-  const row = db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
-  return row && toApiKey(row);
+  return one(db, 'SELECT * FROM api_keys WHERE id = ?', toApiKey, id);
 }
 
 export function apiKeyByName(db: Db, orgId: number, name: string): ApiKey | undefined {
-  const row = db.prepare('SELECT * FROM api_keys WHERE org_id = ? AND name = ?').get(orgId, name) as ApiKeyRow | undefined;
-  return row && toApiKey(row);
+  return one(db, 'SELECT * FROM api_keys WHERE org_id = ? AND name = ?', toApiKey, orgId, name);
 }
 
 export function apiKeysOfOrg(db: Db, orgId: number): ApiKey[] {
-  return (db.prepare('SELECT * FROM api_keys WHERE org_id = ? ORDER BY id').all(orgId) as ApiKeyRow[]).map(toApiKey);
+  return all(db, 'SELECT * FROM api_keys WHERE org_id = ? ORDER BY id', toApiKey, orgId);
 }
 
 export function revokeApiKey(db: Db, id: number, now: number): void {

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one, all } from './rows';
 import { fromJsonList, toJsonList } from './json-columns';
 
 interface AppRow {
@@ -83,17 +84,15 @@ export function insertApp(db: Db, a: NewApp): number {
 }
 
 export function appByHash(db: Db, hash: Buffer): App | undefined {
-  const row = db.prepare('SELECT * FROM apps WHERE token_hash = ?').get(hash) as AppRow | undefined;
-  return row && toApp(row);
+  return one(db, 'SELECT * FROM apps WHERE token_hash = ?', toApp, hash);
 }
 
 export function appByName(db: Db, orgId: number, name: string): App | undefined {
-  const row = db.prepare('SELECT * FROM apps WHERE org_id = ? AND name = ?').get(orgId, name) as AppRow | undefined;
-  return row && toApp(row);
+  return one(db, 'SELECT * FROM apps WHERE org_id = ? AND name = ?', toApp, orgId, name);
 }
 
 export function appsOfOrg(db: Db, orgId: number): App[] {
-  return (db.prepare('SELECT * FROM apps WHERE org_id = ? ORDER BY id').all(orgId) as AppRow[]).map(toApp);
+  return all(db, 'SELECT * FROM apps WHERE org_id = ? ORDER BY id', toApp, orgId);
 }
 
 /** Every origin some app or user allows: answers CORS preflights, which carry no credential. */

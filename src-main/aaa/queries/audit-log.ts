@@ -13,18 +13,8 @@ interface AuditRow {
   hash: Buffer;
 }
 
-export interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: string;
-  address: string;
-  detail: Record<string, unknown>;
-  prevHash: Buffer;
-  hash: Buffer;
-}
+/** The row with its detail parsed; the hashes stay as stored. */
+export type AuditEntry = Omit<AuditRow, 'detail' | 'prev_hash'> & { detail: Record<string, unknown>; prevHash: Buffer };
 
 const toEntry = (r: AuditRow): AuditEntry => ({
   id: r.id,
@@ -74,9 +64,10 @@ export interface AuditFilter {
 export function queryAudit(db: Db, f: AuditFilter): AuditEntry[] {
   const rows = db
     .prepare(
-      `SELECT * FROM audit_log WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR ts >= ?3) AND (?4 IS NULL OR ts < ?4)
-       ORDER BY id DESC LIMIT ?5`,
+      `SELECT * FROM audit_log WHERE (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action)
+         AND (@since IS NULL OR ts >= @since) AND (@until IS NULL OR ts < @until)
+       ORDER BY id DESC LIMIT @limit`,
     )
-    .all(f.actor ?? null, f.action ?? null, f.since ?? null, f.until ?? null, f.limit) as AuditRow[];
+    .all({ actor: f.actor ?? null, action: f.action ?? null, since: f.since ?? null, until: f.until ?? null, limit: f.limit }) as AuditRow[];
   return rows.map(toEntry);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one, all } from './rows';
 
 interface GroupRow {
   id: number;
@@ -17,17 +18,15 @@ export interface Group {
 const toGroup = (r: GroupRow): Group => ({ id: r.id, orgId: r.org_id, name: r.name, createdAt: r.created_at });
 
 export function groupsOfOrg(db: Db, orgId: number): Group[] {
-  return (db.prepare('SELECT * FROM groups WHERE org_id = ? ORDER BY name').all(orgId) as GroupRow[]).map(toGroup);
+  return all(db, 'SELECT * FROM groups WHERE org_id = ? ORDER BY name', toGroup, orgId);
 }
 
 export function groupByName(db: Db, orgId: number, name: string): Group | undefined {
-  const row = db.prepare('SELECT * FROM groups WHERE org_id = ? AND name = ?').get(orgId, name) as GroupRow | undefined;
-  return row && toGroup(row);
+  return one(db, 'SELECT * FROM groups WHERE org_id = ? AND name = ?', toGroup, orgId, name);
 }
 
 export function groupById(db: Db, orgId: number, id: number): Group | undefined {
-  const row = db.prepare('SELECT * FROM groups WHERE org_id = ? AND id = ?').get(orgId, id) as GroupRow | undefined;
-  return row && toGroup(row);
+  return one(db, 'SELECT * FROM groups WHERE org_id = ? AND id = ?', toGroup, orgId, id);
 }
 
 export function insertGroup(db: Db, orgId: number, name: string, now: number): number {

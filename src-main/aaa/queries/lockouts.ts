@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one } from './rows';
 
 interface LockoutRow {
   subject: string;
@@ -19,8 +20,7 @@ export interface LockoutState {
 const toState = (r: LockoutRow): LockoutState => ({ subject: r.subject, failures: r.failures, locks: r.locks, lockedUntil: r.locked_until, updatedAt: r.updated_at });
 
 export function lockoutOf(db: Db, subject: string): LockoutState | undefined {
-  const row = db.prepare('SELECT * FROM lockouts WHERE subject = ?').get(subject) as LockoutRow | undefined;
-  return row && toState(row);
+  return one(db, 'SELECT * FROM lockouts WHERE subject = ?', toState, subject);
 }
 
 export function saveLockout(db: Db, s: LockoutState): void {

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one, all } from './rows';
 
 interface OrganisationRow {
   id: number;
@@ -17,12 +18,11 @@ export interface Organisation {
 const toOrganisation = (r: OrganisationRow): Organisation => ({ id: r.id, slug: r.slug, name: r.name, createdAt: r.created_at });
 
 export function listOrganisations(db: Db): Organisation[] {
-  return (db.prepare('SELECT * FROM organisations ORDER BY id').all() as OrganisationRow[]).map(toOrganisation);
+  return all(db, 'SELECT * FROM organisations ORDER BY id', toOrganisation);
 }
 
 export function organisationBySlug(db: Db, slug: string): Organisation | undefined {
-  const row = db.prepare('SELECT * FROM organisations WHERE slug = ?').get(slug) as OrganisationRow | undefined;
-  return row && toOrganisation(row);
+  return one(db, 'SELECT * FROM organisations WHERE slug = ?', toOrganisation, slug);
 }
 
 export function insertOrganisation(db: Db, slug: string, name: string, now: number): Organisation {

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one } from './rows';
 
 interface SessionRow {
   id: number;
@@ -42,8 +43,7 @@ export function insertSession(db: Db, s: { userId: number; orgId: number; tokenH
 }
 
 export function sessionByHash(db: Db, hash: Buffer): Session | undefined {
-  const row = db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(hash) as SessionRow | undefined;
-  return row && toSession(row);
+  return one(db, 'SELECT * FROM sessions WHERE token_hash = ?', toSession, hash);
 }
 
 export function touchSession(db: Db, id: number, now: number): void {

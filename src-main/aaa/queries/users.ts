@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { one } from './rows';
 import { fromJsonList, toJsonList } from './json-columns';
 
 interface UserRow {
@@ -41,13 +42,11 @@ const toUser = (r: UserRow): User => ({
 });
 
 export function userById(db: Db, id: number): User | undefined {
-  const row = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
-  return row && toUser(row);
+  return one(db, 'SELECT * FROM users WHERE id = ?', toUser, id);
 }
 
 export function userByEmail(db: Db, email: string): User | undefined {
-  const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
-  return row && toUser(row);
+  return one(db, 'SELECT * FROM users WHERE email = ?', toUser, email);
 }
 
 export function usersOfOrg(db: Db, orgId: number): (User & { role: string })[] {

@@ -1,8 +1,7 @@
-import { isHubError, ServiceError } from '../../errors';
 import { addDevice, defaultOrgId, listDevices, removeDevice, revokeDevice, rotateDeviceToken } from '../../ingest/devices';
 import { listDeviceTokens } from '../../store/queries/device-tokens';
-import { commonOptions, dataDirOf, parse } from '../args';
-import { openStore } from '../open-store';
+import { commonOptions, parse } from '../args';
+import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';
 
 export const deviceHelp = `outpost device add|list|revoke|rotate|remove [LABEL] [--data-dir DIR] [--json]
@@ -21,13 +20,7 @@ export async function deviceCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (action !== 'list' && !label) throw new UsageError(`device ${action} needs a LABEL`);
-  let store;
-  try {
-    store = await openStore(dataDirOf(values), values['key-file']);
-  } catch (err) {
-    return out.fail(err);
-  }
-  try {
+  return withStore(values, out, (store) => {
     switch (action) {
       case 'add': {
         const { device, token } = addDevice(store.db, { label: label!, ...(values.name ? { name: values.name } : {}), ...(values.type ? { type: values.type } : {}) });
@@ -59,11 +52,6 @@ export async function deviceCommand(argv: string[]): Promise<number> {
       default:
         throw new UsageError(`unknown action "${action}"`);
     }
-  } catch (err) {
-    if (err instanceof ServiceError || isHubError(err)) return out.fail(err);
-    throw err;
-  } finally {
-    store.close();
-  }
+  });
 }
 

@@ -1,9 +1,9 @@
-import { isHubError, ServiceError } from '../../errors';
+import { ServiceError } from '../../errors';
 import { defaultOrgId, requireLabel } from '../../ingest/devices';
 import { findDeviceByLabel } from '../../store/queries/devices';
 import { lastReadings } from '../../store/queries/readings';
-import { commonOptions, dataDirOf, parse } from '../args';
-import { openStore } from '../open-store';
+import { commonOptions, parse } from '../args';
+import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';
 
 export const readingsHelp = `outpost readings LABEL [--variable V] [--last N] [--data-dir DIR] [--json]
@@ -20,13 +20,7 @@ export async function readingsCommand(argv: string[]): Promise<number> {
   if (!label) throw new UsageError('readings needs a device LABEL');
   const last = values.last === undefined ? 20 : Number(values.last);
   if (!Number.isInteger(last) || last < 1 || last > 1_000_000) throw new UsageError(`--last must be a whole number from 1 to 1000000; got "${values.last}"`);
-  let store;
-  try {
-    store = await openStore(dataDirOf(values), values['key-file']);
-  } catch (err) {
-    return out.fail(err);
-  }
-  try {
+  return withStore(values, out, (store) => {
     const device = findDeviceByLabel(store.db, defaultOrgId, requireLabel(label));
     if (!device) throw new ServiceError('UNKNOWN_DEVICE', `There is no device "${label}".`, 404);
     const variable = values.variable === undefined ? undefined : requireLabel(values.variable);
@@ -35,10 +29,5 @@ export async function readingsCommand(argv: string[]): Promise<number> {
     else if (readings.length === 0) out.line(`No readings for "${device.label}"${variable ? ` / ${variable}` : ''} yet.`);
     else for (const r of readings) out.line(`${new Date(r.ts).toISOString()}  ${r.variable.padEnd(20)} ${String(r.value).padStart(14)}${r.context ? `  ${JSON.stringify(r.context)}` : ''}`);
     return 0;
-  } catch (err) {
-    if (err instanceof ServiceError || isHubError(err)) return out.fail(err);
-    throw err;
-  } finally {
-    store.close();
-  }
+  });
 }
