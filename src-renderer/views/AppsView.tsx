@@ -8,6 +8,8 @@ import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
 import { api } from '../lib/api';
 import { dateTime, splitList } from '../lib/format';
+import { TableHead } from '../components/TableHead';
+import { Field, FormActions } from '../components/Form';
 import { useAction, useApi } from '../lib/useApi';
 
 type App = ApiOutput<'apps.list'>[number];
@@ -65,19 +67,7 @@ function RevokeCell({ name, revoked, revoke }: { name: string; revoked: boolean;
 function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
   return (
     <table className="grid">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Token</th>
-          <th scope="col">Scopes</th>
-          <th scope="col">Devices</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Last used</th>
-          <th scope="col">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['Name', 'Token', 'Scopes', 'Devices', 'Expires', 'Last used']} actions />
       <tbody>
         {apps.map((a) => (
           <tr key={a.id}>
@@ -85,7 +75,7 @@ function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
               {a.name}
               {a.serverOnly && <span className="badge">server only</span>}
             </td>
-            <td className="mono">{a.hint}…</td>
+            <td className="mono">{a.hint}</td>
             <td>{a.scopes.join(', ')}</td>
             <td>{a.deviceIds === null ? 'all' : a.deviceIds.length}</td>
             <td>{a.expiresAt ? dateTime(a.expiresAt) : 'never'}</td>
@@ -101,21 +91,12 @@ function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
 function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }) {
   return (
     <table className="grid">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Key</th>
-          <th scope="col">Created</th>
-          <th scope="col">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['Name', 'Key', 'Created']} actions />
       <tbody>
         {keys.map((k) => (
           <tr key={k.id}>
             <td>{k.name}</td>
-            <td className="mono">{k.hint}…</td>
+            <td className="mono">{k.hint}</td>
             <td>{dateTime(k.createdAt)}</td>
             <RevokeCell name={k.name} revoked={k.revoked} revoke={() => api.call('apiKeys.revoke', { name: k.name }).then(onChanged)} />
           </tr>
@@ -169,31 +150,20 @@ function NewApp({ onCreated }: { onCreated: (name: string, token: string) => voi
         <input required value={name} onChange={(e) => setName(e.target.value)} maxLength={100} autoFocus />
       </label>
       <CheckList legend="Scopes" options={scopes.map((s) => ({ value: s, label: s }))} chosen={chosen} onChange={setChosen} />
-      <label>
-        Allowed addresses <span className="muted">(CIDR, one per line; empty: any)</span>
+      <Field label="Allowed addresses" note="CIDR, one per line; empty: any">
         <textarea rows={2} value={allowIps} onChange={(e) => setAllowIps(e.target.value)} />
-      </label>
-      <label>
-        Allowed web origins <span className="muted">(one per line, like https://dash.example.com)</span>
+      </Field>
+      <Field label="Allowed web origins" note="one per line, like https://dash.example.com">
         <textarea rows={2} value={allowOrigins} onChange={(e) => setAllowOrigins(e.target.value)} />
-      </label>
+      </Field>
       <label className="check">
         <input type="checkbox" checked={serverOnly} onChange={(e) => setServerOnly(e.target.checked)} />
         Server only (refused from web pages)
       </label>
-      <label>
-        Expires after (days) <span className="muted">(empty: never)</span>
+      <Field label="Expires after (days)" note="empty: never">
         <input inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
-      </label>
-      <ErrorNote error={action.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Create token
-        </button>
-        <button type="button" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
+      </Field>
+      <FormActions submit="Create token" busy={action.busy} error={action.error} onCancel={() => setOpen(false)} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
+import { TableHead } from '../components/TableHead';
 import { useAction, useApi } from '../lib/useApi';
 
 type Query = ApiInput<'audit.query'>;
@@ -27,16 +28,7 @@ export function AuditView() {
             <p className="muted">No entries match.</p>
           ) : (
             <table className="grid small" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Address</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Time', 'Actor', 'Action', 'Target', 'Outcome', 'Address']} />
               <tbody>
                 {list.map((e) => (
                   <tr key={e.id} title={Object.keys(e.detail).length ? JSON.stringify(e.detail) : undefined}>

@@ -4,6 +4,7 @@ import { LiveIndicator } from '../components/LiveIndicator';
 import { ago, formatValue } from '../lib/format';
 import { href } from '../lib/route';
 import { useFleet, type FleetDevice } from '../lib/useFleet';
+import { TableHead } from '../components/TableHead';
 import { useNow } from '../lib/useNow';
 
 export function DashboardView() {
@@ -47,15 +48,7 @@ function DeviceCard({ device, now }: { device: FleetDevice; now: number }) {
       ) : (
         <table className="grid compact">
           <caption className="sr-only">Last values of {device.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Variable</th>
-              <th scope="col" className="num">
-                Value
-              </th>
-              <th scope="col">When</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Variable', 'Value', 'When']} numeric={['Value']} />
           <tbody>
             {variables.map(([label, v]) => (
               <tr key={label} data-variable={label}>

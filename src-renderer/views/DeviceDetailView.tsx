@@ -14,6 +14,7 @@ import { href } from '../lib/route';
 import { useSession, useSessionState } from '../lib/session';
 import { useAction, useApi } from '../lib/useApi';
 import { useNow } from '../lib/useNow';
+import { TableHead } from '../components/TableHead';
 
 type Device = ApiOutput<'devices.get'>;
 type Event = ApiOutput<'devices.events'>[number];
@@ -79,15 +80,7 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         <p className="muted">This device has not sent any variable yet.</p>
       ) : (
         <table className="grid">
-          <thead>
-            <tr>
-              <th scope="col">Variable</th>
-              <th scope="col" className="num">
-                Last value
-              </th>
-              <th scope="col">At</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Variable', 'Last value', 'At']} numeric={['Last value']} />
           <tbody>
             {[...new Set([...device.variables.map((v) => v.label), ...latest.keys()])].sort().map((label) => {
               const last = latest.get(label);
@@ -115,15 +108,7 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         <p className="muted">{events.state === 'loading' ? 'Loading…' : 'No readings yet.'}</p>
       ) : (
         <table className="grid" data-testid="events-table">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Variable</th>
-              <th scope="col" className="num">
-                Value
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'Variable', 'Value']} numeric={['Value']} />
           <tbody>
             {all.map((e, i) => (
               <tr key={`${e.ts}-${e.variable}-${i}`}>
@@ -155,31 +140,33 @@ function SendCommand({ device }: { device: Device }) {
     });
   };
   return (
-    <form className="card form-inline" onSubmit={submit} aria-labelledby="command-title">
+    <div className="card">
       <h2 id="command-title">Send a value</h2>
-      <label>
-        Variable
-        <input required value={variable} onChange={(e) => setVariable(e.target.value)} list="device-variables" />
-        <datalist id="device-variables">
-          {device.variables.map((v) => (
-            <option key={v.id} value={v.label} />
-          ))}
-        </datalist>
-      </label>
-      <label>
-        Value
-        <input required inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
-      </label>
-      <button type="submit" disabled={action.busy}>
-        Send
-      </button>
+      <form className="form-inline" onSubmit={submit} aria-labelledby="command-title">
+        <label>
+          Variable
+          <input required value={variable} onChange={(e) => setVariable(e.target.value)} list="device-variables" />
+          <datalist id="device-variables">
+            {device.variables.map((v) => (
+              <option key={v.id} value={v.label} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Value
+          <input required inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Send
+        </button>
+      </form>
       <ErrorNote error={action.error} />
       {result && (
         <p role="status" className="ok">
           {result}
         </p>
       )}
-    </form>
+    </div>
   );
 }
 

@@ -9,6 +9,8 @@ import { href } from '../lib/route';
 import { useSession } from '../lib/session';
 import { useAction } from '../lib/useApi';
 import { useFleet } from '../lib/useFleet';
+import { TableHead } from '../components/TableHead';
+import { Field, FormActions } from '../components/Form';
 import { useNow } from '../lib/useNow';
 
 export function DevicesView() {
@@ -41,15 +43,7 @@ export function DevicesView() {
       {fleet.devices?.length === 0 && <p className="muted">No devices you may see yet.</p>}
       {fleet.devices && fleet.devices.length > 0 && (
         <table className="grid" data-testid="devices-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Label</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last seen</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Label', 'Type', 'Status', 'Last seen']} />
           <tbody>
             {fleet.devices.map((d) => (
               <tr key={d.id} data-device={d.label}>
@@ -95,23 +89,13 @@ function AddDevice({ onClose }: { onClose: () => void }) {
           What the device sends as its device label: letters, digits, “-”, “_”, “.” or “:”.
         </span>
       </label>
-      <label>
-        Name <span className="muted">(optional)</span>
+      <Field label="Name" note="optional">
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-      </label>
-      <label>
-        Type <span className="muted">(optional)</span>
+      </Field>
+      <Field label="Type" note="optional">
         <input value={type} onChange={(e) => setType(e.target.value)} maxLength={64} />
-      </label>
-      <ErrorNote error={action.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Create device
-        </button>
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      </Field>
+      <FormActions submit="Create device" busy={action.busy} error={action.error} onCancel={onClose} />
     </form>
   );
 }

@@ -5,6 +5,8 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNote } from '../components/ErrorNote';
 import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
+import { TableHead } from '../components/TableHead';
+import { FormActions } from '../components/Form';
 import { useAction, useApi } from '../lib/useApi';
 
 type Group = ApiOutput<'groups.list'>[number];
@@ -45,16 +47,7 @@ export function GroupsView() {
             <p className="muted">No groups yet.</p>
           ) : (
             <table className="grid">
-              <thead>
-                <tr>
-                  <th scope="col">Group</th>
-                  <th scope="col">Devices</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Group', 'Devices', 'Members']} actions />
               <tbody>
                 {list.map((g) => (
                   <tr key={g.id}>
@@ -112,15 +105,7 @@ function GroupForm({ group, choices, onDone }: { group: Group | null; choices: C
       )}
       <CheckList legend="Devices" options={choices.devices} chosen={deviceIds} onChange={setDeviceIds} />
       <CheckList legend="Members (readers and writers)" options={choices.users} chosen={memberIds} onChange={setMemberIds} />
-      <ErrorNote error={action.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Save" busy={action.busy} error={action.error} onCancel={onDone} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { splitList } from '../lib/format';
 import { useAction, useApi } from '../lib/useApi';
+import { Field } from '../components/Form';
 
 type Policy = ApiOutput<'settings.get'>;
 
@@ -25,7 +26,9 @@ export function SettingsView() {
 function NumberField({ label, value, onChange, unit }: { label: string; value: number; onChange: (n: number) => void; unit?: string }) {
   return (
     <label>
-      {label} {unit && <span className="muted">({unit})</span>}
+      <span>
+        {label} {unit && <span className="muted">({unit})</span>}
+      </span>
       <input type="number" step="any" required value={value} onChange={(e) => onChange(Number(e.target.value))} />
     </label>
   );
@@ -69,14 +72,12 @@ function PolicyForm({ policy }: { policy: Policy }) {
       </fieldset>
       <fieldset>
         <legend>Allowed sites</legend>
-        <label>
-          Sign-in may return to <span className="muted">(URLs, one per line)</span>
+        <Field label="Sign-in may return to" note="URLs, one per line">
           <textarea rows={3} value={redirects} onChange={(e) => setRedirects(e.target.value)} />
-        </label>
-        <label>
-          Other web origins that may sign in <span className="muted">(one per line)</span>
+        </Field>
+        <Field label="Other web origins that may sign in" note="one per line">
           <textarea rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} />
-        </label>
+        </Field>
       </fieldset>
       <ErrorNote error={action.error} />
       {saved && (

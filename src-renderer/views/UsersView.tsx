@@ -8,6 +8,8 @@ import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useAction, useApi } from '../lib/useApi';
+import { TableHead } from '../components/TableHead';
+import { Field, FormActions } from '../components/Form';
 
 type User = ApiOutput<'users.list'>[number];
 
@@ -26,19 +28,7 @@ export function UsersView() {
       <Loading data={users} what="the users">
         {(list) => (
           <table className="grid" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Two-factor</th>
-                <th scope="col">Status</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Email', 'Name', 'Role', 'Two-factor', 'Status', 'Added']} actions />
             <tbody>
               {list.map((u) => (
                 <UserRow key={u.id} user={u} roles={assignable} self={session.me.subject === `user:${u.id}`} onChanged={users.reload} />
@@ -127,10 +117,9 @@ function AddUser({ roles: assignable, onAdded }: { roles: Role[]; onAdded: () =>
         Email
         <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
       </label>
-      <label>
-        Name <span className="muted">(optional)</span>
+      <Field label="Name" note="optional">
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-      </label>
+      </Field>
       <label>
         Role
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -145,15 +134,7 @@ function AddUser({ roles: assignable, onAdded }: { roles: Role[]; onAdded: () =>
         Initial password
         <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
       </label>
-      <ErrorNote error={action.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Add user
-        </button>
-        <button type="button" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Add user" busy={action.busy} error={action.error} onCancel={() => setOpen(false)} />
     </form>
   );
 }
