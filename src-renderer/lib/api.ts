@@ -63,7 +63,7 @@ function pickTransport(): ApiTransport {
   if (bridge) {
     return {
       async call(method, input) {
-        const result = await bridge.call(method, input);
+        const result = await bridge.call(method, input, accessToken);
         if (result.ok) return result.value;
         throw result.error;
       },

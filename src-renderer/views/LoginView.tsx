@@ -72,7 +72,7 @@ export function LoginView({ notice }: { notice: string | null }) {
       <aside className="card first-run" aria-labelledby="first-run-title">
         <h2 id="first-run-title">First time here?</h2>
         <p>Accounts are created on the computer that runs the hub. To make the first owner, run:</p>
-        <pre className="mono">outpost user add you@example.com --role owner --password-stdin</pre>
+        <pre className="mono">{'outpost user add you@example.com \\\n    --role owner --password-stdin'}</pre>
         <p className="muted">Type the password and press Enter, then Ctrl-D. Owners and admins add everyone else from the Users page.</p>
         {hub.state === 'ready' && (
           <p className="muted small">
