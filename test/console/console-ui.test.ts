@@ -207,3 +207,21 @@ uiTest('audit log: the failed sign-in is listed, the chain verifies, and setting
   await page.screenshot({ path: screenshotPath(dataDir, 'settings'), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+uiTest('an admin puts a device into a reader\'s group from the Groups page and the reader then sees it', async () => {
+  const admin = await consolePage(browser);
+  await signIn(admin.page, url, 'owner@example.com', 'correct horse battery');
+  await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
+  await admin.page.getByRole('button', { name: 'New group' }).click();
+  await admin.page.getByLabel('Name').fill('boiler-room');
+  await admin.page.getByRole('group', { name: 'Devices' }).getByLabel('Boiler 7').check();
+  await admin.page.getByRole('group', { name: /Members/ }).getByLabel('tech@example.com').check();
+  await admin.page.getByRole('button', { name: 'Save' }).click();
+  await admin.page.getByRole('row').filter({ hasText: 'boiler-room' }).getByText('Boiler 7').waitFor();
+  await admin.page.screenshot({ path: screenshotPath(dataDir, 'groups') });
+  const reader = await consolePage(browser);
+  await signIn(reader.page, url, 'tech@example.com', 'reader password 1');
+  await reader.page.locator('[data-device="boiler-7"]').waitFor();
+  await reader.page.locator('[data-device="pump-1"]').waitFor();
+  assert.deepEqual([...admin.errors, ...reader.errors], []);
+});

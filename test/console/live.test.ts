@@ -102,6 +102,23 @@ test('live channel', async (t) => {
     assert.deepEqual(errors, []);
   });
 
+  await t.test('when the socket is refused the dashboard says so and keeps up by polling', async () => {
+    const browser = await launchBrowser(dataDir);
+    const { page, errors } = await consolePage(browser);
+    // A proxy that drops WebSocket upgrades, as some site networks have.
+    await page.routeWebSocket(/\/api\/live$/, (ws) => ws.close({ code: 1011, reason: 'blocked' }));
+    await signIn(page, `https://localhost:${hub.listeners.console!.port}`, 'owner@example.com', 'owner password 1');
+    await page.locator('[data-testid="live-mode"][data-mode="polling"]').waitFor();
+    // The first load is done before the reading exists: only a later poll can bring it.
+    await page.locator('[data-device="boiler-7"]').waitFor();
+    assert.equal(await page.locator('[data-device="boiler-7"] tr[data-variable="temperature"]').count(), 0);
+    await ingest(hub, 'boiler-7', 'temperature', 77.5);
+    await page.locator('[data-device="boiler-7"] tr[data-variable="temperature"] [data-testid="value"]', { hasText: '77.5' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('live-mode').innerText(), /Refreshing every 10 s/);
+    await page.screenshot({ path: screenshotPath(dataDir, 'dashboard-polling') });
+    assert.deepEqual(errors.filter((e) => !e.includes('WebSocket')), []);
+  });
+
   await t.test('a reader\'s socket carries only the devices of their groups', async () => {
     const token = await login(hub, 'tech@example.com', 'reader password 1');
     const live = await openLive(hub, JSON.stringify({ type: 'auth', token }));
