@@ -43,7 +43,7 @@ export const toUserView = (u: User & { role: string }): UserView => ({
 
 export function orgIdOf(ctx: AaaContext, slug: string): number {
   const org = organisationBySlug(ctx.db, slug);
-  if (!org) throw notFound(`The organisation "${slug}"`, 'List organisations with `outpost org list`, or leave --org out for the default one.');
+  if (!org) throw notFound(`The organisation "${slug}"`, 'Owners list organisations with orgs.list in the console; leave --org out for the default one ("default").');
   return org.id;
 }
 

@@ -86,27 +86,27 @@ export class HandlerRegistry<C extends Contract> {
   async call(method: string, rawInput: unknown, ctx: CallContext): Promise<CallResult> {
     const spec = Object.hasOwn(this.contract, method) ? this.contract[method] : undefined;
     const handler = this.handlers.get(method);
-    if (!spec || !handler) return fail('UNKNOWN_METHOD', `There is no API method "${method}".`, 404);
+    if (!spec || !handler) return fail('UNKNOWN_METHOD', `There is no API method "${method}". The contract in src-shared/api lists them.`, 404);
     const { principal } = ctx;
     const address = addressOf(ctx);
     const audited = spec.kind === 'write' || spec.kind === 'personal';
     if (!this.guard.allows(principal, spec.permission, spec.callers ?? 'any')) {
-      if (!principal) return fail('UNAUTHENTICATED', `${method} needs you to sign in: send "Authorization: Bearer <token>".`, 401);
+      if (!principal) return fail('UNAUTHENTICATED', `${method} needs a signed-in caller. Send "Authorization: Bearer <token>" with a token from auth.login or an app.`, 401);
       this.guard.audit({ principal, address, method, outcome: 'denied', target: method, detail: { needs: spec.permission } });
       const needs = spec.callers === 'users' && principal.kind !== 'user' ? 'a signed-in person' : `the permission "${spec.permission}"`;
-      return fail('FORBIDDEN', `You may not call ${method}: it needs ${needs}.`, 403);
+      return fail('FORBIDDEN', `You may not call ${method}: it needs ${needs}. Ask an admin for a role or token that has it.`, 403);
     }
     const input = spec.input.safeParse(rawInput ?? {});
     if (!input.success) {
       const detail = input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-      return fail('INVALID_INPUT', `Invalid input for ${method}: ${detail}.`, 400);
+      return fail('INVALID_INPUT', `Invalid input for ${method}: ${detail}. Correct the fields named and call again.`, 400);
     }
     const deviceId = spec.devices === 'one' ? (input.data as { deviceId?: unknown }).deviceId : undefined;
     const target = typeof deviceId === 'number' ? `device:${deviceId}` : method;
     if (spec.devices === 'one' && (!principal || typeof deviceId !== 'number' || !this.guard.canSeeDevice(principal, deviceId))) {
       this.guard.audit({ principal, address, method, outcome: 'denied', target });
       // Not "forbidden": that would tell the caller the device exists.
-      return fail('DEVICE_NOT_FOUND', `There is no device ${String(deviceId)} you may see.`, 404);
+      return fail('DEVICE_NOT_FOUND', `There is no device ${String(deviceId)} you may see. List devices to see which you can reach.`, 404);
     }
     try {
       const value = await handler(input.data as never, ctx);

@@ -149,3 +149,30 @@ test('bad tokens from one address lock that address out', async () => {
   assert.equal(locked.body.code, 'LOCKED_OUT');
   assert.ok(!JSON.stringify(locked.body).includes(good));
 });
+
+test('error answers never repeat a password or token they were given', async () => {
+  const { base } = await setup();
+  const guess = 'my secret guess 123';
+  const wrong = await rpc(base, 'auth.login', { email: 'owner@example.com', password: guess });
+  assert.equal(wrong.status, 401);
+  const tooLong = await rpc(base, 'auth.login', { email: 'owner@example.com', password: `${guess}${'x'.repeat(1100)}` });
+  assert.equal(tooLong.status, 400);
+  const fakeToken = `ops_${'C'.repeat(43)}`;
+  const badToken = await rpc(base, 'auth.me', {}, fakeToken);
+  const badHeader = await rpc(base, 'auth.me', {}, undefined, { authorization: `Token ${fakeToken}` });
+  for (const answer of [wrong, tooLong, badToken, badHeader]) {
+    const text = JSON.stringify(answer.body);
+    assert.ok(!text.includes(guess) && !text.includes(fakeToken), text);
+    assert.ok(answer.body.message && /\. /.test(answer.body.message), 'says what happened and what to do');
+  }
+});
+
+test('IPv6: an app limited to ::1/128 works over [::1]; one limited to IPv4 ranges is refused there', async () => {
+  const hub = await startTestHub({ consoleHost: '::1' });
+  const aaa = hub.services.aaa!.ctx;
+  const base = { url: `https://[::1]:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
+  const v6 = createApp(aaa, cli, 1, { name: 'v6', scopes: ['devices:read'], allowIps: ['::1/128'] }).token;
+  const v4 = createApp(aaa, cli, 1, { name: 'v4', scopes: ['devices:read'], allowIps: ['127.0.0.0/8'] }).token;
+  assert.equal((await rpc(base, 'devices.list', {}, v6)).status, 200);
+  assert.equal((await rpc(base, 'devices.list', {}, v4)).body.code, 'ADDRESS_NOT_ALLOWED');
+});

@@ -85,7 +85,7 @@ export async function doctor(argv: string[]): Promise<number> {
           if (version > latestVersion) {
             add({ name: 'database', ok: false, detail: `schema ${version} was written by a newer Outpost (this one knows ${latestVersion}).`, fix: 'Install the newer Outpost again.' });
           } else if (problems.length > 0) {
-            add({ name: 'database', ok: false, detail: `integrity check failed: ${problems.slice(0, 3).join('; ')}`, fix: 'Stop the hub and restore outpost.db from a backup.' });
+            add({ name: 'database', ok: false, detail: `integrity check failed: ${problems.join('\n').split('\n').slice(0, 3).join('; ')}`, fix: 'Stop the hub and restore outpost.db from a backup.' });
           } else {
             add({ name: 'database', ok: true, detail: `encrypted, readable, schema ${version}${version < latestVersion ? ` (will be migrated to ${latestVersion} on start)` : ''}, integrity ok` });
           }
