@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
+import { FormActions } from '../components/Form';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -89,14 +90,10 @@ function TotpSetup() {
             Code
             <input inputMode="numeric" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" />
           </label>
-          <div className="actions">
-            <button type="submit" className="primary" disabled={action.busy}>
-              Turn on
-            </button>
-          </div>
+          <FormActions submit="Turn on" busy={action.busy} error={action.error} />
         </form>
       )}
-      <ErrorNote error={action.error} />
+      {!secret && <ErrorNote error={action.error} />}
     </div>
   );
 }

@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
-import { ErrorNote } from '../components/ErrorNote';
 import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { splitList } from '../lib/format';
 import { useAction, useApi } from '../lib/useApi';
-import { Field } from '../components/Form';
+import { Field, FormActions } from '../components/Form';
 
 type Policy = ApiOutput<'settings.get'>;
 
@@ -79,17 +78,12 @@ function PolicyForm({ policy }: { policy: Policy }) {
           <textarea rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} />
         </Field>
       </fieldset>
-      <ErrorNote error={action.error} />
       {saved && (
         <p role="status" className="ok">
           Saved; the new settings apply from the next request.
         </p>
       )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Save settings
-        </button>
-      </div>
+      <FormActions submit="Save settings" busy={action.busy} error={action.error} />
     </form>
   );
 }
