@@ -10,6 +10,7 @@ import type { Db } from './store/database';
 import type { DbWatcher } from './store/db-watcher';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
+import type { CommandService } from './commands/service';
 
 /**
  * Services one module starts and others use. Filled in module order; `need`
@@ -20,6 +21,8 @@ export interface HubServices {
   pipeline?: Pipeline;
   /** Bad device credentials per remote address, shared by every listener. */
   deviceAuthThrottle?: AuthThrottle;
+  /** Control values and RPCs to devices (started with the MQTT broker). */
+  commands?: CommandService;
 }
 
 export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {

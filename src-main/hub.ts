@@ -9,6 +9,7 @@ import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
+import { brokerModule } from './broker/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -23,7 +24,7 @@ import { packageVersion, rendererDir } from './paths';
  * Service modules in start order (each registers its own stop). The console
  * comes last, so it never answers before the services behind it are up.
  */
-const modules: HubModule[] = [ingestModule];
+const modules: HubModule[] = [ingestModule, brokerModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;

@@ -3,6 +3,7 @@ import { doctor, doctorHelp } from './commands/doctor';
 import { serve, serveHelp } from './commands/serve';
 import { deviceCommand, deviceHelp } from './commands/device';
 import { readingsCommand, readingsHelp } from './commands/readings';
+import { commandCommand, commandHelp } from './commands/command';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   ca: { run: caCommand, help: caHelp },
   device: { run: deviceCommand, help: deviceHelp },
   readings: { run: readingsCommand, help: readingsHelp },
+  command: { run: commandCommand, help: commandHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.
