@@ -2,6 +2,8 @@ import type { AedesOptions, Client, PublishPacket } from 'aedes';
 import { classifyPublish, type PublishTarget } from '../../src-shared/protocols/mqtt-topics';
 import { PersistError } from '../pipeline/persist-error';
 import type { BrokerDeps } from './deps';
+import type { Session } from './session';
+import { withSession } from './sessions';
 import { tbAttributes, tbAttributesRequest } from './handlers/tb-attributes';
 import { tbRpcRequest, tbRpcResponse } from './handlers/tb-rpc';
 import { tbTelemetry } from './handlers/tb-telemetry';
@@ -43,7 +45,11 @@ export const consumedTopic = '$outpost/consumed';
  */
 export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptions['authorizePublish']> {
   return (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) => {
-    const session = client ? deps.sessions.get(client) : undefined;
+    if (client) withSession(deps.sessions, client, (session) => authorize(session, packet, done));
+    else done(new Error('publish without a client'));
+  };
+
+  function authorize(session: Session | undefined, packet: PublishPacket, done: (err?: Error | null) => void): void {
     if (!session) {
       done(new Error('publish from a client without a session'));
       return;
@@ -79,5 +85,5 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
       deps.logger.error({ err, clientId: session!.client.id }, 'MQTT publish failed');
       done(err instanceof Error ? err : new Error(String(err)));
     }
-  };
+  }
 }

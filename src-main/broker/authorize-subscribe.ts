@@ -1,6 +1,7 @@
 import type { AedesOptions, Client, Subscription } from 'aedes';
 import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
 import type { BrokerDeps } from './deps';
+import { withSession } from './sessions';
 
 /**
  * SUBSCRIBE ACL: a device subscribes only to its own topics (Ubidots topics
@@ -9,8 +10,8 @@ import type { BrokerDeps } from './deps';
  * (MQTT-3.9.3: return code 0x80 = failure). QoS is capped at 1.
  */
 export function createAuthorizeSubscribe(deps: BrokerDeps): NonNullable<AedesOptions['authorizeSubscribe']> {
-  return (client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void) => {
-    const session = deps.sessions.get(client);
+  return (client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void) =>
+    withSession(deps.sessions, client, (session) => {
     const scope = subscriptionScope(sub.topic);
     let refusal: string | null = null;
     if (!session) refusal = 'no session';
@@ -22,6 +23,6 @@ export function createAuthorizeSubscribe(deps: BrokerDeps): NonNullable<AedesOpt
       done(null, null);
       return;
     }
-    done(null, { ...sub, qos: sub.qos > 1 ? 1 : sub.qos });
-  };
+      done(null, { ...sub, qos: sub.qos > 1 ? 1 : sub.qos });
+    });
 }

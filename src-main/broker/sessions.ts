@@ -108,3 +108,18 @@ export class SessionRegistry {
     this.sessionStmts.update(s.rowId, s.counters, disconnectedAt);
   }
 }
+
+/**
+ * Runs `fn` with the client's session once CONNECT has completed. aedes 1.2
+ * may hand over a SUBSCRIBE or PUBLISH that arrived in a later socket read
+ * while the CONNECT is still being authenticated (paho sends SUBSCRIBE
+ * without waiting for CONNACK); such packets wait for the session.
+ */
+export function withSession(registry: SessionRegistry, client: Client, fn: (session: Session | undefined) => void): void {
+  const session = registry.get(client);
+  if (session || !client.connecting) {
+    fn(session);
+    return;
+  }
+  client.once('connected', () => fn(registry.get(client)));
+}
