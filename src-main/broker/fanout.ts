@@ -39,11 +39,14 @@ export function sendLastValues(deps: BrokerDeps, session: Session, deviceId: num
   }
 }
 
-/** Is some live session subscribed to this variable's Ubidots topics? */
-export function controlSubscribers(deps: BrokerDeps, deviceId: number, device: string, variable: string): Session[] {
-  return [...deps.sessions.forDevice(deviceId, device)].filter(
-    (s) => s.subscribedQos(ubidotsLastValueTopic(device, variable)) !== null || s.subscribedQos(ubidotsDotTopic(device, variable)) !== null,
-  );
+/** Is some live session subscribed to this variable's Ubidots topics or to the device's shared attributes? */
+export function hasControlSubscriber(deps: BrokerDeps, deviceId: number, device: string, variable: string): boolean {
+  const topics = [ubidotsLastValueTopic(device, variable), ubidotsDotTopic(device, variable)];
+  for (const s of deps.sessions.forDevice(deviceId, device)) {
+    if (topics.some((t) => s.subscribedQos(t) !== null)) return true;
+    if (s.deviceId === deviceId && (s.subscribedQos(tbAttributesTopic) !== null || s.subscribedQos('v2/a') !== null)) return true;
+  }
+  return false;
 }
 
 /** Shared-attribute updates to ThingsBoard sessions of the device subscribed to `v1/devices/me/attributes`. */

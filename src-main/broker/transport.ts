@@ -1,12 +1,12 @@
 import { tbRpcRequestTopic } from '../../src-shared/protocols/mqtt-topics';
 import type { CommandTransport } from '../commands/transport';
 import type { BrokerDeps } from './deps';
-import { controlSubscribers, sendSharedAttributes } from './fanout';
+import { hasControlSubscriber, sendSharedAttributes } from './fanout';
 
 /** Commands reach devices through the sessions of the MQTT broker. */
 export function brokerTransport(deps: BrokerDeps): CommandTransport {
   return {
-    controlSubscribed: (deviceId, device, variable) => controlSubscribers(deps, deviceId, device, variable).length > 0,
+    controlSubscribed: (deviceId, device, variable) => hasControlSubscriber(deps, deviceId, device, variable),
     sendSharedAttributes: (deviceId, attributes) => sendSharedAttributes(deps, deviceId, attributes),
     sendRpc(deviceId, id, method, params) {
       let sent = false;

@@ -74,22 +74,23 @@ export class CommandService {
     }
   }
 
+  /**
+   * A control value takes effect when a device can receive it: until then it
+   * stays pending (and an expired one never changes anything).
+   */
   private async deliverControl(c: Command, orgId: number, label: string): Promise<void> {
     const variable = c.variable ?? '';
     const value = c.value ?? 0;
+    if (!this.transport?.controlSubscribed(c.deviceId, label, variable)) return;
     if (c.appliedAt === null) {
       const principal: Principal = { kind: 'internal', orgId, actor: c.requestedBy, canCreateDevices: false };
-      // Subscribed Ubidots devices receive it from the pipeline's live fan-out, like any new reading.
+      // Ubidots subscribers receive it from the pipeline's live fan-out, like any new reading.
       await this.pipeline.ingest({ principal, protocol: 'command', deviceLabel: label, dots: [{ variable, value }], bytes: 0 });
       setAttributes(this.db, c.deviceId, 'shared', { [variable]: value }, Date.now());
       markApplied(this.db, c.id, Date.now());
-      const sentTb = this.transport?.sendSharedAttributes(c.deviceId, { [variable]: value }) ?? false;
-      if (sentTb || this.transport?.controlSubscribed(c.deviceId, label, variable)) this.delivered(c);
-      return;
     }
-    // Applied before, device was away: a subscriber now has received the value on subscribe.
-    if (this.transport?.controlSubscribed(c.deviceId, label, variable)) this.delivered(c);
-    else if (this.transport?.sendSharedAttributes(c.deviceId, { [variable]: value })) this.delivered(c);
+    this.transport.sendSharedAttributes(c.deviceId, { [variable]: value });
+    this.delivered(c);
   }
 
   private delivered(c: Command): void {

@@ -1,6 +1,6 @@
 /** How commands reach devices: implemented by the MQTT broker. */
 export interface CommandTransport {
-  /** Ubidots sessions subscribed to the variable's `/lv` or dot topic (the value itself goes out with the reading). */
+  /** Is a session subscribed to the variable's Ubidots `/lv` or dot topic, or to ThingsBoard shared attributes? */
   controlSubscribed(deviceId: number, device: string, variable: string): boolean;
   /** Sends `{variable: value}` to ThingsBoard sessions subscribed to shared attributes; true when one got it. */
   sendSharedAttributes(deviceId: number, attributes: Record<string, unknown>): boolean;
