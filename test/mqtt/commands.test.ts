@@ -16,11 +16,11 @@ test('commands to a Ubidots device: delivered to a subscriber, pending until it 
     const r = await hub.cli(['command', 'valve', ...args, '--json']);
     return { code: r.code, event: JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as CommandEvent, stderr: r.stderr };
   };
-  const subscribe = () => startTool('mosquitto_sub', [...mosqArgs(hub, token), '-t', '/v1.6/devices/valve/setpoint/lv', '-q', '1', '-i', 'valve-fw', '-d']);
+  const subscribe = () => startTool('stdbuf', ['-oL', 'mosquitto_sub', ...mosqArgs(hub, token), '-t', '/v1.6/devices/valve/setpoint/lv', '-q', '1', '-i', 'valve-fw', '-d']);
 
   await t.test('a control value reaches a subscribed device on /lv and is reported delivered', async () => {
     const sub = subscribe();
-    // Before the SUBACK the command would (rightly) wait as pending.
+    // Before the SUBACK the command would (rightly) wait as pending. (stdbuf: mosquitto_sub's debug lines are otherwise block-buffered.)
     await eventually(() => (sub.output().includes('received SUBACK') ? true : undefined), 10_000, 'SUBACK');
     const r = await command(['setpoint', '42', '--wait', '10000']);
     assert.equal(r.code, 0, r.stderr);
