@@ -72,16 +72,15 @@ export async function runQos0(clients: MqttClient[], target: Target, variables: 
           const topic = target.topic(i);
           let n = 0;
           const pump = () => {
-            // Writes are buffered by the socket; wait for each batch to be flushed before the next.
-            let pending = 0;
+            // mqtt.js calls back when a QoS 0 packet is written (or, when the socket is full, after 'drain'):
+            // one batch at a time keeps the client from buffering without bound.
             const batch = Math.min(200, perConnection - n);
-            if (batch === 0) return resolve();
-            for (let k = 0; k < batch; k++) {
-              pending++;
-              client.publish(topic, payloadOf(variables, n++), { qos: 0 }, () => {
-                if (--pending === 0) setImmediate(pump);
-              });
-            }
+            if (batch <= 0) return resolve();
+            let pending = batch;
+            const written = () => {
+              if (--pending === 0) setImmediate(pump);
+            };
+            for (let k = 0; k < batch; k++) client.publish(topic, payloadOf(variables, n++), { qos: 0 }, written);
           };
           pump();
         }),
