@@ -34,7 +34,7 @@ export async function createBroker(deps: BrokerDeps): Promise<OutpostBroker> {
     const session = deps.sessions.get(client);
     for (const t of topics) session?.subscriptions.delete(t);
   });
-  aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: client.id, address: remoteAddressOf(client), err: err.message }, 'MQTT client error'));
+  aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: client.id, address: remoteAddressOf(client), reason: err.message }, 'MQTT client error'));
   aedes.on('connectionError', (client: Client, err: Error) =>
     deps.logger.warn({ address: remoteAddressOf(client), reason: err.message }, 'MQTT connection refused before CONNECT completed'),
   );

@@ -47,6 +47,7 @@ test('MQTT bad input: every case counted with its reason, nothing crashes, good 
   const raw = connect({ host: '127.0.0.1', port: hub.port, ca: hub.ca, servername: 'localhost' });
   const closed = new Promise((resolve) => raw.on('close', resolve));
   raw.on('error', () => {}); // ECONNRESET is the expected outcome
+  raw.resume(); // a paused socket never reads, so it would never notice the reset
   await once(raw, 'secureConnect');
   raw.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'big', clean: true, keepalive: 30, username: token }));
   raw.write(mqttPacket.generate({ cmd: 'publish', topic: ubidots, payload: Buffer.alloc(70 * 1024, 0x31), qos: 1, messageId: 1, retain: false, dup: false }));
