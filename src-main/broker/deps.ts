@@ -29,4 +29,6 @@ export const brokerLimits = {
   /** A client that does not read its socket for this long is cut off (aedes' default is 60 s). */
   drainTimeoutMs: 5_000,
   connectTimeoutMs: 10_000,
+  /** Per listener; beyond this new sockets are refused by the kernel accept path (net.Server.maxConnections). */
+  maxConnections: 10_000,
 } as const;

@@ -5,7 +5,7 @@ import { need, type HubModule } from '../hub-context';
 import { serverTlsOptions } from '../security/tls/server-options';
 import { closeDanglingSessions } from '../store/queries/mqtt-sessions';
 import { createBroker } from './broker';
-import type { BrokerDeps } from './deps';
+import { brokerLimits, type BrokerDeps } from './deps';
 import { SessionRegistry } from './sessions';
 import { brokerTransport } from './transport';
 
@@ -41,11 +41,13 @@ export const brokerModule: HubModule = async (ctx) => {
   const { mqtts, mqtt } = ctx.config.ports;
   if (mqtts !== null) {
     const server = createTlsServer({ ...serverTlsOptions(ctx.tls), handshakeTimeout: 10_000 }, (socket) => broker.handle(socket));
+    server.maxConnections = brokerLimits.maxConnections;
     server.on('tlsClientError', (err, socket) => ctx.logger.debug({ address: socket.remoteAddress, reason: err.message }, 'MQTT/TLS handshake failed'));
     await ctx.bind('mqtts', server, ctx.config.host, mqtts, '--mqtts-port');
   }
   if (mqtt !== null) {
     const server = createNetServer((socket) => broker.handle(socket));
+    server.maxConnections = brokerLimits.maxConnections;
     const address = await ctx.bind('mqtt', server, ctx.config.host, mqtt, '--mqtt-port');
     ctx.flagInsecure(`plain MQTT on port ${address.port}`);
   }
