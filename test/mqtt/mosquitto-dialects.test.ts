@@ -68,6 +68,15 @@ test('mosquitto clients: Ubidots and ThingsBoard dialects over TLS, ACL, CONNACK
     assert.match(hub.serve.stderr(), /this token may not write to device \\"pump\\"/);
   });
 
+  await t.test('retained publishes pass the same ACL: stored as readings, never kept as raw retained messages', async () => {
+    assert.equal((await pub(token, '/v1.6/devices/boiler', '{"retained": 5}', 1, ['-r'])).code, 0);
+    assert.equal((await pub(token, '/v1.6/devices/pump', '{"retained": 6}', 1, ['-r'])).code, 0);
+    const sub = await runTool('mosquitto_sub', [...mosqArgs(hub, token), '-t', '/v1.6/devices/boiler', '-v', '-W', '2']);
+    assert.equal(sub.stdout, '', 'no raw retained message is replayed');
+    assert.deepEqual((await readings(hub, 'boiler', 'retained')).map((r) => r.value), [5]);
+    assert.ok(!(await readings(hub, 'pump')).some((r) => r.variable === 'retained'), 'a retained publish to another device is dropped');
+  });
+
   await t.test('subscribe /lv and the variable topic: last value at once, then new readings from any protocol', async () => {
     const sub = startTool('mosquitto_sub', [...mosqArgs(hub, token), '-t', '/v1.6/devices/boiler/temperature/lv', '-t', '/v1.6/devices/boiler/+', '-v', '-q', '1']);
     const seen = (re: RegExp, what: string) => eventually(() => (re.test(sub.output()) ? true : undefined), 10_000, what);
