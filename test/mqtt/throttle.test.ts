@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mosqArgs, runTool, startHub } from './helpers/hub';
+import { logged, mosqArgs, runTool, startHub } from './helpers/hub';
 
 test('repeated bad tokens from one address lock it out, even for a good token; each refusal is logged with the address', async () => {
   // A hub of its own: the lockout covers 127.0.0.1, which every other test uses.
@@ -16,7 +16,7 @@ test('repeated bad tokens from one address lock it out, even for a good token; e
   const locked = await connect(token);
   assert.notEqual(locked.code, 0);
   assert.match(locked.stdout, /CONNACK \(5\)/, 'refused while locked out');
-  const log = hub.serve.stderr();
+  const log = await logged(hub, /"reason":"rate_limited"/);
   assert.equal((log.match(/"address":"127\.0\.0\.1"[^\n]*"reason":"bad_token"[^\n]*MQTT CONNECT refused/g) ?? []).length, 10);
   assert.match(log, /"address":"127\.0\.0\.1"[^\n]*"reason":"rate_limited"[^\n]*too many bad tokens from 127\.0\.0\.1/);
 });

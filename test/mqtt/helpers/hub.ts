@@ -116,3 +116,8 @@ export function startTool(cmd: string, args: string[]): { child: ChildProcess; o
   after(() => stopProcess(child));
   return { child, output: () => out };
 }
+
+/** Waits until the hub's log matches `re` (a log line may arrive after the reply it explains). */
+export function logged(hub: TestHub, re: RegExp, ms = 5_000): Promise<string> {
+  return eventually(() => (re.test(hub.serve.stderr()) ? hub.serve.stderr() : undefined), ms, `log line ${re}`);
+}
