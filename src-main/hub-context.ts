@@ -11,8 +11,8 @@ import type { DbWatcher } from './store/db-watcher';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
 import type { AaaService } from './aaa/service';
-import type { CommandService } from './aaa/command-port';
 import type { ConsoleGate } from './console/gate';
+import type { CommandService } from './commands/service';
 
 /**
  * Services one module starts and others use. Filled in module order; `need`
@@ -25,6 +25,7 @@ export interface HubServices {
   deviceAuthThrottle?: AuthThrottle;
   aaa?: AaaService;
   consoleGate?: ConsoleGate;
+  /** Control values and RPCs to devices (started with the MQTT broker). */
   commands?: CommandService;
 }
 

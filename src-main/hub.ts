@@ -11,6 +11,7 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
 import { aaaModule } from './aaa/module';
+import { brokerModule } from './broker/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -29,7 +30,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule];
+const modules: HubModule[] = [aaaModule, ingestModule, brokerModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;

@@ -8,6 +8,7 @@ import { groupCommand, groupHelp } from './commands/group';
 import { appCommand, appHelp } from './commands/app';
 import { apikeyCommand, apikeyHelp } from './commands/apikey';
 import { auditCommand, auditHelp } from './commands/audit';
+import { commandCommand, commandHelp } from './commands/command';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   app: { run: appCommand, help: appHelp },
   apikey: { run: apikeyCommand, help: apikeyHelp },
   audit: { run: auditCommand, help: auditHelp },
+  command: { run: commandCommand, help: commandHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.
