@@ -11,6 +11,8 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
 import { aaaModule } from './aaa/module';
+import { httpsIngestModule } from './ingest/https/module';
+import { tcpIngestModule } from './ingest/tcp/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -29,7 +31,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule];
+const modules: HubModule[] = [aaaModule, ingestModule, httpsIngestModule, tcpIngestModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -156,6 +158,10 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       flagInsecure: (what) => {
         insecure.push(what);
         logger.warn({ setting: what }, 'insecure setting is on');
+        return () => {
+          const i = insecure.indexOf(what);
+          if (i >= 0) insecure.splice(i, 1);
+        };
       },
     };
     running.push({ name: 'master-key', stop: () => void key.fill(0) });

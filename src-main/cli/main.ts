@@ -8,6 +8,8 @@ import { groupCommand, groupHelp } from './commands/group';
 import { appCommand, appHelp } from './commands/app';
 import { apikeyCommand, apikeyHelp } from './commands/apikey';
 import { auditCommand, auditHelp } from './commands/audit';
+import { settingsCommand, settingsHelp } from './commands/settings';
+import { tokenCommand, tokenHelp } from './commands/token';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -23,6 +25,8 @@ const commands: Record<string, Command> = {
   app: { run: appCommand, help: appHelp },
   apikey: { run: apikeyCommand, help: apikeyHelp },
   audit: { run: auditCommand, help: auditHelp },
+  settings: { run: settingsCommand, help: settingsHelp },
+  token: { run: tokenCommand, help: tokenHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.
