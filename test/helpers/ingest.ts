@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after } from 'node:test';
@@ -9,7 +9,6 @@ import { createLogger } from '../../src-main/logging/logger';
 import { addDevice } from '../../src-main/ingest/devices';
 import { rejections } from '../../src-main/store/queries/usage';
 import type { Db } from '../../src-main/store/database';
-import { forgetKeychainEntryAfter } from './keychain';
 import { tempDir } from './tmp';
 
 export interface IngestHub {
@@ -23,7 +22,6 @@ export interface IngestHub {
 /** A hub in this process with the HTTPS and both TCP listeners on loopback port 0. */
 export async function startIngestHub(): Promise<IngestHub> {
   const dataDir = tempDir();
-  forgetKeychainEntryAfter(dataDir);
   let log = '';
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -32,10 +30,14 @@ export async function startIngestHub(): Promise<IngestHub> {
     },
   });
   const hub = await createHub(
-    { dataDir, host: '127.0.0.1', ports: { https: 0, console: 0, mqtts: null, tcp: 0, tcps: 0 }, logLevel: 'debug' },
+    // A key file, as test/helpers/hub.ts does: the keychain has its own tests.
+    { dataDir, keyFile: `${dataDir}.key`, host: '127.0.0.1', ports: { https: 0, console: 0, mqtts: null, tcp: 0, tcps: 0 }, logLevel: 'debug' },
     { logger: createLogger({ level: 'debug', destination }) },
   );
-  after(() => hub.stop());
+  after(async () => {
+    await hub.stop();
+    rmSync(`${dataDir}.key`, { force: true });
+  });
   return { hub, ca: readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8'), dataDir, log: () => log };
 }
 
