@@ -127,8 +127,8 @@ function parseDeviceWrite(part: string): TcpDeviceWrite {
   const name = colon >= 0 ? labelAndName.slice(colon + 1).trim() || undefined : undefined;
   const label = normalizeLabel(raw) ?? '';
   const write: TcpDeviceWrite = { label, raw, name, parsed: emptyParse(), length: part.length };
+  if (arrow < 0) return { ...write, error: { variable: '', reason: 'bad_shape', message: `"${part.slice(0, 64)}" has no "=>" between the device and its values` } };
   if (!label) return { ...write, error: { variable: '', reason: 'bad_label', message: `"${raw.slice(0, 64)}" is not a valid device label` } };
-  if (arrow < 0) return { ...write, error: { variable: '', reason: 'bad_shape', message: `device "${label}" has no "=>" before its values` } };
   const time = checkTimestamp(deviceTs);
   if (!time.ok) return { ...write, error: { variable: '', reason: 'bad_timestamp', message: `device "${label}": ${time.message}` } };
   for (const dot of part.slice(arrow + 2).split(',')) if (dot.trim() !== '') addDot(write.parsed, dot.trim(), time.ts);

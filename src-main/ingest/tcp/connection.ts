@@ -10,6 +10,8 @@ export interface TcpLimits {
   idleMs: number;
   /** Requests a client may queue before the hub stops reading from it. */
   maxQueued: number;
+  /** Open connections per listener; more are closed at once (node's server.maxConnections). */
+  maxConnections: number;
 }
 
 /**
@@ -17,12 +19,13 @@ export interface TcpLimits {
  * requests split across packets wait for the rest; a client that pipelines
  * faster than the hub stores is paused rather than buffered without bound.
  */
-export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: TcpLimits): void {
+export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: TcpLimits): { shutdown(): void } {
   const address = socket.remoteAddress ?? '';
   const decoder = new StringDecoder('utf8');
   const framer = new UbidotsTcpFramer(limits.maxRequestBytes);
   const queue: TcpFrame[] = [];
   let busy = false;
+  let closing = false;
   socket.setNoDelay(true);
   socket.setTimeout(limits.idleMs);
   socket.on('timeout', () => {
@@ -32,7 +35,11 @@ export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: 
   });
   socket.on('error', (err) => deps.logger.debug({ err, address }, 'tcp ingest: connection error'));
   socket.on('data', (chunk: Buffer) => {
-    queue.push(...framer.push(decoder.write(chunk)));
+    if (closing) return;
+    const frames = framer.push(decoder.write(chunk));
+    // After garbage, bytes the decoder holds back (an unfinished UTF-8 sequence) belong to the garbage, not the next request.
+    if (frames.some((f) => !f.ok)) decoder.end();
+    queue.push(...frames);
     if (queue.length >= limits.maxQueued) socket.pause();
     void drain();
   });
@@ -54,7 +61,19 @@ export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: 
       }
     } finally {
       busy = false;
-      if (socket.isPaused() && !socket.destroyed) socket.resume();
+      if (closing) socket.end();
+      else if (socket.isPaused() && !socket.destroyed) socket.resume();
     }
   }
+
+  return {
+    /** Hub stopping: answer what is being stored, then close; idle connections close at once. */
+    shutdown() {
+      closing = true;
+      queue.length = 0;
+      if (!busy) socket.end();
+      // A client that never reads must not hold shutdown open.
+      setTimeout(() => socket.destroy(), 2000).unref();
+    },
+  };
 }

@@ -7,8 +7,7 @@ import { serverTlsOptions } from '../../security/tls/server-options';
 import { serveTcpConnection, type TcpLimits } from './connection';
 import type { TcpIngestDeps } from './handle-request';
 
-export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32 };
-export const maxTcpConnections = 4096;
+export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096 };
 const tlsHandshakeMs = 10_000;
 
 export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
@@ -21,10 +20,22 @@ export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
 }
 
 export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeof serverTlsOptions>[0] | null, limits: TcpLimits = defaultTcpLimits): Server {
-  const onConnection = (socket: Socket) => serveTcpConnection(socket, deps, limits);
+  const open = new Set<{ shutdown(): void }>();
+  const onConnection = (socket: Socket) => {
+    const connection = serveTcpConnection(socket, deps, limits);
+    open.add(connection);
+    socket.once('close', () => open.delete(connection));
+  };
   const server = tls ? createTlsServer({ ...serverTlsOptions(tls), handshakeTimeout: tlsHandshakeMs }, onConnection) : createPlainServer(onConnection);
-  server.maxConnections = maxTcpConnections;
+  server.maxConnections = limits.maxConnections;
   if (tls) server.on('tlsClientError', (err: Error) => deps.logger.debug({ err }, 'tcps ingest: TLS handshake failed'));
+  // server.close() waits for every connection: devices keep theirs open, so end them when the listener closes.
+  const close = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    close(callback);
+    for (const c of open) c.shutdown();
+    return server;
+  };
   return server;
 }
 
