@@ -16,12 +16,16 @@ async function cliJson<T>(args: string[]): Promise<T> {
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
 }
 
-test('curl drives all three Ubidots endpoints of a real `outpost serve`; readings show up in `outpost readings`', async () => {
+/** A real `outpost serve` on a fresh data dir (OS keychain), HTTPS ingest on loopback. */
+async function serveWithHttps() {
   const dataDir = tempDir();
   forgetKeychainEntryAfter(dataDir);
   const serve = await startServe(['--data-dir', dataDir, '--host', '127.0.0.1']);
-  const base = `https://localhost:${serve.ready.listeners.https!.port}/api/v1.6`;
-  const ca = join(dataDir, 'tls', 'ca.crt');
+  return { dataDir, serve, base: `https://localhost:${serve.ready.listeners.https!.port}/api/v1.6`, ca: join(dataDir, 'tls', 'ca.crt') };
+}
+
+test('curl drives all three Ubidots endpoints of a real `outpost serve`; readings show up in `outpost readings`', async () => {
+  const { dataDir, serve, base, ca } = await serveWithHttps();
   const { token } = await cliJson<{ token: string }>(['device', 'add', 'boiler', '--data-dir', dataDir]);
   const json = ['-H', 'Content-Type: application/json', '-H', `X-Auth-Token: ${token}`];
 
@@ -68,11 +72,7 @@ test('curl drives all three Ubidots endpoints of a real `outpost serve`; reading
 });
 
 test('organisation ingest tokens from `outpost token add`: device list, device creation with ?type=, revocation', async () => {
-  const dataDir = tempDir();
-  forgetKeychainEntryAfter(dataDir);
-  const serve = await startServe(['--data-dir', dataDir, '--host', '127.0.0.1']);
-  const base = `https://localhost:${serve.ready.listeners.https!.port}/api/v1.6`;
-  const ca = join(dataDir, 'tls', 'ca.crt');
+  const { dataDir, serve, base, ca } = await serveWithHttps();
   const added = await cliJson<{ token: string; devices: string[] }>(['token', 'add', 'fleet', '--devices', 'pump-1,pump-2', '--create-devices', '--data-dir', dataDir]);
   assert.match(added.token, /^opo_/);
   assert.deepEqual(added.devices, ['pump-1', 'pump-2']);
