@@ -23,6 +23,7 @@ export function lastValue(db: Db, principal: Principal, rawDevice: string, rawVa
   if (!mayTouchDevice(principal, device)) return { ok: false, reason: 'not_authorized', message: `this token may not read device "${device}"` };
   const found = findDeviceByLabel(db, principal.orgId, device);
   if (!found) return { ok: false, reason: 'unknown_device', message: `there is no device "${device}"` };
+  if (found.disabledAt !== null) return { ok: false, reason: 'not_authorized', message: `device "${device}" is disabled` };
   const v = findVariable(db, found.id, variable);
   if (!v?.last) return { ok: false, reason: 'unknown_device', message: `device "${device}" has no value for "${variable}" yet` };
   return { ok: true, device, variable, value: v.last.value, ts: v.last.ts };

@@ -14,12 +14,14 @@ export async function authenticateRequest(x: Exchange, deviceLabel: string, path
   const header = x.req.headers['x-auth-token'];
   const headerToken = typeof header === 'string' && header !== '' ? header : undefined;
   const queryToken = x.url.searchParams.get('token');
-  const via = pathToken !== undefined ? 'path' : queryToken !== null ? 'query' : 'header';
-  if (via !== 'header' && !x.deps.tokenInUrl()) {
-    x.deps.audit().record({ actor: `address:${x.address}`, action: 'ingest.token-in-url', target: deviceLabel, outcome: 'denied', address: x.address, detail: { via, setting: 'off' } });
+  const inUrl = pathToken !== undefined ? 'path' : queryToken !== null ? 'query' : null;
+  if (inUrl && !x.deps.tokenInUrl()) {
+    // Refused even beside a good header: the token has already leaked into the URL, and the device should be fixed.
+    x.deps.audit().record({ actor: `address:${x.address}`, action: 'ingest.token-in-url', target: deviceLabel, outcome: 'denied', address: x.address, detail: { via: inUrl, setting: 'off' } });
     throw new HttpRefusal(401, 'TOKEN_IN_URL_DISABLED', `Tokens in URLs are switched off on this hub: they end up in logs, proxies and browser history. ${enableHint}`, 'not_authorized', deviceLabel);
   }
-  const token = via === 'path' ? pathToken : via === 'query' && !headerToken ? (queryToken ?? undefined) : headerToken;
+  const via = inUrl === 'path' || (inUrl === 'query' && !headerToken) ? inUrl : 'header';
+  const token = via === 'path' ? pathToken : via === 'query' ? (queryToken ?? undefined) : headerToken;
   const outcome = await authenticateDevice(x.deps.auth, token, x.address);
   if (!outcome.ok) {
     if (outcome.reason === 'rate_limited') {
