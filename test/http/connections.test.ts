@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, request } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { connect, type TLSSocket } from 'node:tls';
 import { AuthThrottle } from '../../src-main/ingest/auth-throttle';
@@ -111,6 +111,14 @@ test('slowloris: headers trickling in, a body that stops halfway and a silent co
     const silent = await tlsSocket(server.port);
     const cut3 = await untilClosed(silent, 5000);
     assert.ok(cut3.ms < 3000, `a connection that never sends a request is closed (${cut3.ms} ms)`);
+
+    // Half-open below TLS: a TCP connection that never starts the handshake.
+    const raw = netConnect(server.port, '127.0.0.1');
+    await once(raw, 'connect');
+    const started = Date.now();
+    raw.on('error', () => {});
+    await once(raw, 'close');
+    assert.ok(Date.now() - started < 3000, 'a connection that never sends a TLS hello is closed');
 
     await eventually(() => rejectionCount(h.hub.db, 'https', 'timeout') >= timeouts + 2, 'timeouts counted in rejections_hourly');
     assert.equal((await post('/api/v1.6/devices/sensor', '{"after": 1}', { p: server.port })).status, 200, 'the listener still serves');

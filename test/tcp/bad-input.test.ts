@@ -110,9 +110,9 @@ test('storage failure: ERROR|503 and nothing acknowledged', async () => {
   assert.equal(await client.ask(`ua|POST|${token}|sensor=>good:213|end`), 'OK');
 });
 
-async function limitedServer(limits: Partial<TcpLimits>): Promise<{ port: number; close: () => Promise<void> }> {
+async function limitedServer(limits: Partial<TcpLimits>, tls = false): Promise<{ port: number; close: () => Promise<void> }> {
   const deps = { db: h.hub.db, pipeline: h.hub.services.pipeline!, logger: h.hub.logger, auth: { db: h.hub.db, throttle: new AuthThrottle(), apiKeys: () => undefined } };
-  const server = createTcpIngestServer(deps, null, { ...defaultTcpLimits, ...limits });
+  const server = createTcpIngestServer(deps, tls ? h.hub.tls : null, { ...defaultTcpLimits, ...limits });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };
@@ -127,6 +127,19 @@ test('idle and half-open connections are closed after the idle timeout; a half-s
     half.socket.write(`ua|POST|${token}|sensor=>t:`);
     await Promise.all([idle.closed, half.closed]);
     await eventually(() => rejectionCount(h.hub.db, 'tcp', 'timeout') > before, 'timeout counted');
+  } finally {
+    await server.close();
+  }
+});
+
+test('TLS listener: a connection that never finishes its handshake is dropped; an idle TLS connection is closed too', async () => {
+  const server = await limitedServer({ idleMs: 400, handshakeMs: 300 }, true);
+  try {
+    const raw = await TcpClient.plain(server.port);
+    await raw.closed;
+    const idle = await TcpClient.tls(server.port, h.ca);
+    assert.equal(await idle.ask(`ua|POST|${token}|sensor=>good:216|end`), 'OK');
+    await idle.closed;
   } finally {
     await server.close();
   }

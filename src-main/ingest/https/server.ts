@@ -46,7 +46,11 @@ export function createHttpsIngestServer(tls: TlsOptions, deps: HttpsIngestDeps, 
   server.maxConnections = maxConnections;
   server.on('clientError', (err: Error, socket: Socket) => onClientError(deps, err, socket));
   // A TLS failure (plain HTTP on the TLS port, wrong CA) is the client's problem; keep the listener quiet and up.
-  server.on('tlsClientError', (err: Error) => deps.logger.debug({ err }, 'https ingest: TLS handshake failed'));
+  server.on('tlsClientError', (err: Error, socket: Socket) => {
+    // With a listener here node leaves the socket open: a client that never finishes the handshake would keep it.
+    deps.logger.debug({ err }, 'https ingest: TLS handshake failed');
+    socket.destroy();
+  });
   return server;
 }
 

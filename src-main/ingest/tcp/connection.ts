@@ -12,6 +12,8 @@ export interface TcpLimits {
   maxQueued: number;
   /** Open connections per listener; more are closed at once (node's server.maxConnections). */
   maxConnections: number;
+  /** TLS listener: a client that has not finished its handshake by then is dropped. */
+  handshakeMs: number;
 }
 
 /**

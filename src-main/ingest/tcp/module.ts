@@ -7,8 +7,7 @@ import { serverTlsOptions } from '../../security/tls/server-options';
 import { serveTcpConnection, type TcpLimits } from './connection';
 import type { TcpIngestDeps } from './handle-request';
 
-export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096 };
-const tlsHandshakeMs = 10_000;
+export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096, handshakeMs: 10_000 };
 
 export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
   return {
@@ -26,9 +25,15 @@ export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeo
     open.add(connection);
     socket.once('close', () => open.delete(connection));
   };
-  const server = tls ? createTlsServer({ ...serverTlsOptions(tls), handshakeTimeout: tlsHandshakeMs }, onConnection) : createPlainServer(onConnection);
+  const server = tls ? createTlsServer({ ...serverTlsOptions(tls), handshakeTimeout: limits.handshakeMs }, onConnection) : createPlainServer(onConnection);
   server.maxConnections = limits.maxConnections;
-  if (tls) server.on('tlsClientError', (err: Error) => deps.logger.debug({ err }, 'tcps ingest: TLS handshake failed'));
+  if (tls) {
+    server.on('tlsClientError', (err: Error, socket: Socket) => {
+      // With a listener here node leaves the socket open: a client that never finishes the handshake would keep it.
+      deps.logger.debug({ err }, 'tcps ingest: TLS handshake failed');
+      socket.destroy();
+    });
+  }
   // server.close() waits for every connection: devices keep theirs open, so end them when the listener closes.
   const close = server.close.bind(server);
   server.close = (callback?: (err?: Error) => void) => {
