@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
-import { getSetting, putSetting } from '../store/queries/settings';
+// The settings table's one query module (shared with the AAA policy).
+import { readSetting as readStored, writeSetting as writeStored } from '../aaa/queries/settings';
 
 /**
  * Settings an admin may change while the hub runs (`outpost settings set`).
@@ -53,14 +54,13 @@ export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
 
 /** The stored value, or the default when unset or unreadable (a bad row must not switch a security setting on). */
 export function readSetting<T>(db: Db, spec: SettingSpec<T>): T {
-  const row = getSetting(db, spec.key);
-  if (!row) return spec.defaultValue;
   let raw: unknown;
   try {
-    raw = JSON.parse(row.value);
+    raw = readStored(db, spec.key);
   } catch {
     return spec.defaultValue;
   }
+  if (raw === undefined) return spec.defaultValue;
   const parsed = spec.schema.safeParse(raw);
   return parsed.success ? parsed.data : spec.defaultValue;
 }
@@ -69,6 +69,6 @@ export function writeSettingText(db: Db, nameOrKey: string, text: string, now = 
   const spec = findSettingSpec(nameOrKey);
   const value = spec.fromText(text);
   if (value === null) throw new ServiceError('INVALID_SETTING_VALUE', `"${text}" is not a valid value for ${spec.name}: ${spec.description}.`);
-  putSetting(db, spec.key, JSON.stringify(value), now);
+  writeStored(db, spec.key, value, now);
   return { spec, value };
 }

@@ -169,3 +169,14 @@ test('POST /api/v1.6/auth/token delegates to the API-key service; its access tok
     await server.close();
   }
 });
+
+test('POST /api/v1.6/auth/token answers 501 with what to do when no API-key service is there', async () => {
+  const server = await shortTimeoutServer();
+  try {
+    const answer = await post('/api/v1.6/auth/token', '', { p: server.port, headers: { 'x-ubidots-apikey': 'anything' } });
+    assert.equal(answer.status, 501);
+    assert.match((JSON.parse(answer.body) as { message: string }).message, /X-Auth-Token/);
+  } finally {
+    await server.close();
+  }
+});

@@ -63,10 +63,19 @@ test('token in URL: refused with a hint by default, allowed, flagged insecure an
   assert.deepEqual(await insecure(), [], 'the flag goes away with the setting');
   assert.equal((await viaQuery()).status, 401);
 
+  // Every use and every refusal is in the hash-chained audit log, without the token.
+  const exported = await runCli(['audit', 'export', '--format', 'jsonl', '--data-dir', dataDir]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const entries = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; target: string; outcome: string; actor: string });
+  const uses = entries.filter((e) => e.action === 'ingest.token-in-url');
+  assert.deepEqual(uses.filter((e) => e.outcome === 'ok').map((e) => [e.actor, e.target]), [['device:meter', 'meter'], ['device:meter', 'meter'], ['device:meter', 'meter'], ['device:meter', 'meter']]);
+  assert.ok(uses.filter((e) => e.outcome === 'denied').length >= 3);
+  assert.ok(!exported.stdout.includes(token), 'the token never reaches the audit log');
+  assert.equal((await runCli(['audit', 'verify', '--data-dir', dataDir])).code, 0, 'the chain stays intact');
+
   await serve.stop();
   const log = serve.stderr();
-  assert.match(log, /"action":"ingest.token-in-url","target":"meter","outcome":"ok"/, 'each use is audited');
-  assert.match(log, /device token accepted in a URL/);
+  assert.match(log, /device token accepted in a URL/, 'each use is also a warning in the log');
   assert.ok(!log.includes(token), 'the token never reaches the log');
 });
 

@@ -59,15 +59,22 @@ test('curl drives all three Ubidots endpoints of a real `outpost serve`; reading
   const byVar = (v: string) => readings.filter((r) => r.variable === v).map((r) => r.value).sort();
   assert.deepEqual(byVar('temperature'), [21.5, 22, 23]);
   assert.deepEqual(byVar('flow'), [5, 6, 7]);
+  assert.equal(readings.filter((r) => r.variable === 'flow').length, 3, 'the access-token write comes after this check');
   const pressure = readings.find((r) => r.variable === 'pressure')!;
   assert.equal(pressure.ts, ts);
   assert.deepEqual(pressure.context, { unit: 'bar' });
   assert.equal(readings.find((r) => r.variable === 'temperature' && r.value === 22)!.ts, ts + 1, 'the timestamp query parameter applies to dots without one');
 
-  // No API-key service on this hub: a clear 501, not a fake token.
-  const mint = await curl(ca, ['-X', 'POST', '-H', 'x-ubidots-apikey: whatever', `${base}/auth/token`]);
-  assert.equal(mint.status, 501);
-  assert.equal(JSON.parse(mint.body).code, 'NOT_IMPLEMENTED');
+  // API key (outpost apikey add) -> access token -> X-Auth-Token, through the AAA service.
+  const { key } = await cliJson<{ key: string }>(['apikey', 'add', 'firmware', '--data-dir', dataDir]);
+  const minted = await curl(ca, ['-X', 'POST', '-H', `x-ubidots-apikey: ${key}`, `${base}/auth/token`]);
+  assert.equal(minted.status, 201, minted.body);
+  const { token: access } = JSON.parse(minted.body) as { token: string };
+  const viaAccess = await curl(ca, ['-H', 'Content-Type: application/json', '-H', `X-Auth-Token: ${access}`, '-d', '{"flow": 8}', `${base}/devices/boiler`]);
+  assert.equal(viaAccess.status, 200, viaAccess.body);
+  const badKey = await curl(ca, ['-X', 'POST', '-H', `x-ubidots-apikey: opk_${'x'.repeat(43)}`, `${base}/auth/token`]);
+  assert.equal(badKey.status, 401, badKey.body);
+  assert.ok(!badKey.body.includes(key));
   assert.equal((await serve.stop()).code, 0);
 });
 

@@ -27,5 +27,6 @@ export async function postAuthToken(x: Exchange): Promise<void> {
     throw new HttpRefusal(401, 'BAD_API_KEY', 'Refused: the x-ubidots-apikey header is missing, or the API key is unknown or revoked.', 'bad_token');
   }
   x.deps.auth.throttle.succeed(x.address);
-  sendJson(x.res, 201, { token: minted.token });
+  const expiresAt = (minted as { expiresAt?: unknown }).expiresAt;
+  sendJson(x.res, 201, typeof expiresAt === 'number' ? { token: minted.token, expiresAt } : { token: minted.token });
 }

@@ -2,22 +2,20 @@ import type { HubModule } from '../../hub-context';
 import { need } from '../../hub-context';
 import { serverTlsOptions } from '../../security/tls/server-options';
 import { ingestLimits } from '../../../src-shared/reading';
-import { loggingAuditSink } from '../audit-sink';
+import { ingestPorts } from '../aaa-bridge';
 import type { HttpsIngestDeps } from './exchange';
 import { createHttpsIngestServer } from './server';
 import { watchTokenInUrl } from './token-in-url';
 
 /** Everything the HTTPS ingest listener needs, from a started hub. */
 export function httpsIngestDeps(ctx: Parameters<HubModule>[0]): HttpsIngestDeps {
-  const fallbackAudit = loggingAuditSink(ctx.logger);
-  const apiKeys = () => ctx.services.apiKeys;
+  const { audit, apiKeys } = ingestPorts(ctx);
   return {
     db: ctx.db,
     pipeline: need(ctx.services, 'pipeline'),
     logger: ctx.logger,
     auth: { db: ctx.db, throttle: need(ctx.services, 'deviceAuthThrottle'), apiKeys },
-    // Looked up per use: the audit log and API-key service may start after this module.
-    audit: () => ctx.services.audit ?? fallbackAudit,
+    audit,
     apiKeys,
     tokenInUrl: watchTokenInUrl(ctx),
     maxBodyBytes: ingestLimits.maxPayloadBytes,

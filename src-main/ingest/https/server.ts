@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
-import { errorCode } from '../../errors';
+import { errorCode, ServiceError } from '../../errors';
 import { sendError } from '../../http/body';
 import { setSecurityHeaders } from '../../console/security-headers';
 import type { Exchange, HttpsIngestDeps } from './exchange';
@@ -71,6 +71,12 @@ function answerFailure(x: Exchange, err: unknown): void {
     if (err.reason) x.deps.pipeline.countRejection('https', err.reason, err.deviceLabel);
     if (x.res.headersSent) x.res.destroy();
     else sendError(x.res, err.status, { code: err.code, message: err.message, ...err.extra }, err.headers);
+    return;
+  }
+  if (err instanceof ServiceError) {
+    // A service behind a route (API keys) refused with its own status and message.
+    const headers = (err as { headers?: Record<string, string> }).headers ?? {};
+    if (!x.res.headersSent) sendError(x.res, err.status, { code: err.code, message: err.message }, headers);
     return;
   }
   // The URL may carry a token (ThingsBoard paths): log the route shape only.

@@ -6,6 +6,7 @@ import { need } from '../../hub-context';
 import { serverTlsOptions } from '../../security/tls/server-options';
 import { serveTcpConnection, type TcpLimits } from './connection';
 import type { TcpIngestDeps } from './handle-request';
+import { ingestPorts } from '../aaa-bridge';
 
 export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096, handshakeMs: 10_000 };
 
@@ -14,7 +15,7 @@ export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
     db: ctx.db,
     pipeline: need(ctx.services, 'pipeline'),
     logger: ctx.logger,
-    auth: { db: ctx.db, throttle: need(ctx.services, 'deviceAuthThrottle'), apiKeys: () => ctx.services.apiKeys },
+    auth: { db: ctx.db, throttle: need(ctx.services, 'deviceAuthThrottle'), apiKeys: ingestPorts(ctx).apiKeys },
   };
 }
 
