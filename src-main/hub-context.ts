@@ -13,6 +13,8 @@ import type { AuthThrottle } from './ingest/auth-throttle';
 import type { AaaService } from './aaa/service';
 import type { ConsoleGate } from './console/gate';
 import type { CommandService } from './commands/service';
+import type { AuditSink } from './ingest/audit-sink';
+import type { ApiKeyService } from './ingest/api-key-port';
 
 /**
  * Services one module starts and others use. Filled in module order; `need`
@@ -27,6 +29,10 @@ export interface HubServices {
   consoleGate?: ConsoleGate;
   /** Control values and RPCs to devices (started with the MQTT broker). */
   commands?: CommandService;
+  /** Security-relevant events; without it listeners log them. */
+  audit?: AuditSink;
+  /** API key -> access token (Ubidots /api/v1.6/auth/token); optional. */
+  apiKeys?: ApiKeyService;
 }
 
 export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {
@@ -52,8 +58,8 @@ export interface HubContext {
   /** Binds a listener; its address appears in the ready event and hub status. */
   bind(name: string, server: Server, host: string, port: number, flag: string): Promise<ListenerAddress>;
   onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Marks a setting that weakens security; shown in the UI, CLI and logs. */
-  flagInsecure(what: string): void;
+  /** Marks a setting that weakens security; shown in the UI, CLI and logs. Returns a function that clears the flag again. */
+  flagInsecure(what: string): () => void;
 }
 
 /** A service module: started in order by createHub, stopped through `onStop`. */

@@ -12,6 +12,8 @@ import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
 import { aaaModule } from './aaa/module';
 import { brokerModule } from './broker/module';
+import { httpsIngestModule } from './ingest/https/module';
+import { tcpIngestModule } from './ingest/tcp/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -30,7 +32,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule, brokerModule];
+const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -157,6 +159,10 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       flagInsecure: (what) => {
         insecure.push(what);
         logger.warn({ setting: what }, 'insecure setting is on');
+        return () => {
+          const i = insecure.indexOf(what);
+          if (i >= 0) insecure.splice(i, 1);
+        };
       },
     };
     running.push({ name: 'master-key', stop: () => void key.fill(0) });

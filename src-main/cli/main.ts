@@ -9,6 +9,8 @@ import { appCommand, appHelp } from './commands/app';
 import { apikeyCommand, apikeyHelp } from './commands/apikey';
 import { auditCommand, auditHelp } from './commands/audit';
 import { commandCommand, commandHelp } from './commands/command';
+import { settingsCommand, settingsHelp } from './commands/settings';
+import { tokenCommand, tokenHelp } from './commands/token';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -25,6 +27,8 @@ const commands: Record<string, Command> = {
   apikey: { run: apikeyCommand, help: apikeyHelp },
   audit: { run: auditCommand, help: auditHelp },
   command: { run: commandCommand, help: commandHelp },
+  settings: { run: settingsCommand, help: settingsHelp },
+  token: { run: tokenCommand, help: tokenHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.
