@@ -11,8 +11,10 @@ import type { DbWatcher } from './store/db-watcher';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
 import type { AaaService } from './aaa/service';
-import type { CommandService } from './aaa/command-port';
 import type { ConsoleGate } from './console/gate';
+import type { CommandService } from './commands/service';
+import type { AuditSink } from './ingest/audit-sink';
+import type { ApiKeyService } from './ingest/api-key-port';
 import type { SyncService } from './sync/service';
 
 /**
@@ -26,7 +28,12 @@ export interface HubServices {
   deviceAuthThrottle?: AuthThrottle;
   aaa?: AaaService;
   consoleGate?: ConsoleGate;
+  /** Control values and RPCs to devices (started with the MQTT broker). */
   commands?: CommandService;
+  /** Security-relevant events; without it listeners log them. */
+  audit?: AuditSink;
+  /** API key -> access token (Ubidots /api/v1.6/auth/token); optional. */
+  apiKeys?: ApiKeyService;
   /** Upstream store-and-forward: outbox hook, worker, status. */
   sync?: SyncService;
 }
@@ -54,8 +61,8 @@ export interface HubContext {
   /** Binds a listener; its address appears in the ready event and hub status. */
   bind(name: string, server: Server, host: string, port: number, flag: string): Promise<ListenerAddress>;
   onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Marks a setting that weakens security; shown in the UI, CLI and logs. */
-  flagInsecure(what: string): void;
+  /** Marks a setting that weakens security; shown in the UI, CLI and logs. Returns a function that clears the flag again. */
+  flagInsecure(what: string): () => void;
 }
 
 /** A service module: started in order by createHub, stopped through `onStop`. */

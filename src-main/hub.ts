@@ -11,6 +11,9 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
 import { aaaModule } from './aaa/module';
+import { brokerModule } from './broker/module';
+import { httpsIngestModule } from './ingest/https/module';
+import { tcpIngestModule } from './ingest/tcp/module';
 import { syncModule } from './sync/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
@@ -19,6 +22,8 @@ import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import { HandlerRegistry } from './console/registry';
 import { createConsoleServer } from './console/server';
+import { attachLiveChannel } from './console/live';
+import { createLiveAccess } from './aaa/live-access';
 import { registerHubHandlers } from './console/handlers/hub';
 import { packageVersion, rendererDir } from './paths';
 
@@ -28,7 +33,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule, syncModule];
+const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -155,13 +160,22 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       flagInsecure: (what) => {
         insecure.push(what);
         logger.warn({ setting: what }, 'insecure setting is on');
+        return () => {
+          const i = insecure.indexOf(what);
+          if (i >= 0) insecure.splice(i, 1);
+        };
       },
     };
     running.push({ name: 'master-key', stop: () => void key.fill(0) });
     for (const startModule of modules) await startModule(ctx);
 
     const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
+    const live = services.pipeline && services.aaa && services.consoleGate
+      ? attachLiveChannel(consoleServer, { readings: services.pipeline.live, access: createLiveAccess(services.aaa.ctx, services.consoleGate), logger })
+      : undefined;
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
+    // Upgraded sockets are not the HTTP server's any more: they must close before it can.
+    if (live) ctx.onStop('console-live', () => live.close());
 
     let stopping: Promise<void> | undefined;
     const hub: Hub = {

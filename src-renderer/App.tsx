@@ -1,19 +1,112 @@
+import type { ReactNode } from 'react';
+import type { Permission } from '../src-shared/permissions';
+import { Forbidden } from './components/Forbidden';
+import { href, useRoute } from './lib/route';
+import { SessionProvider, useSession, useSessionState } from './lib/session';
+import { AccountView } from './views/AccountView';
+import { AppsView } from './views/AppsView';
+import { AuditView } from './views/AuditView';
+import { DashboardView } from './views/DashboardView';
+import { DeviceDetailView } from './views/DeviceDetailView';
+import { DevicesView } from './views/DevicesView';
+import { GroupsView } from './views/GroupsView';
+import { LoginView } from './views/LoginView';
+import { SettingsView } from './views/SettingsView';
 import { StatusView } from './views/StatusView';
+import { UsersView } from './views/UsersView';
+
+interface Page {
+  path: string;
+  title: string;
+  needs: Permission;
+  view: (rest: string[]) => ReactNode;
+}
+
+/** Each page with the permission it needs: hidden from the menu without it (the hub refuses the calls anyway). */
+const pages: Page[] = [
+  { path: '', title: 'Dashboard', needs: 'readings:read', view: () => <DashboardView /> },
+  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} /> : <DevicesView />) },
+  { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
+  { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
+  { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
+  { path: 'audit', title: 'Audit log', needs: 'audit:read', view: () => <AuditView /> },
+  { path: 'settings', title: 'Settings', needs: 'settings:admin', view: () => <SettingsView /> },
+  { path: 'status', title: 'Hub', needs: 'public', view: () => <StatusView /> },
+  { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView /> },
+];
 
 export function App() {
   return (
+    <SessionProvider>
+      <Gate />
+    </SessionProvider>
+  );
+}
+
+function Gate() {
+  const { state } = useSessionState();
+  const [first = ''] = useRoute();
+  // The hub page is public: a technician checks the certificate fingerprint before signing in.
+  if (state.phase !== 'signed-in' && first === 'status') {
+    return (
+      <Shell nav={<a href={href()}>Sign in</a>}>
+        <StatusView />
+      </Shell>
+    );
+  }
+  if (state.phase === 'restoring') return <p className="muted center">Restoring your session…</p>;
+  if (state.phase === 'signed-out') {
+    return (
+      <Shell nav={<a href={href('status')}>Hub</a>}>
+        <LoginView notice={state.notice} />
+      </Shell>
+    );
+  }
+  return <SignedIn />;
+}
+
+function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; children: ReactNode }) {
+  return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Outpost</span>
-        <nav>
-          <a href="#status" aria-current="page">
-            Hub
-          </a>
-        </nav>
+        <a className="brand" href={href()}>
+          Outpost
+        </a>
+        <nav aria-label="Main">{nav}</nav>
+        {user}
       </header>
-      <main>
-        <StatusView />
-      </main>
+      <main id="main">{children}</main>
     </div>
+  );
+}
+
+function SignedIn() {
+  const session = useSession();
+  const [first = '', ...rest] = useRoute();
+  const visible = pages.filter((p) => session.can(p.needs));
+  const page = pages.find((p) => p.path === first);
+  // Someone who may not read readings lands on the first page they may see.
+  const shown = page ?? visible[0];
+  const who = session.user?.email ?? session.me.subject;
+  return (
+    <Shell
+      nav={visible.map((p) => (
+        <a key={p.path} href={href(...(p.path ? [p.path] : []))} aria-current={shown === p ? 'page' : undefined}>
+          {p.title}
+        </a>
+      ))}
+      user={
+        <div className="who">
+          <span>
+            {who} <span className="muted">· {session.me.role}</span>
+          </span>
+          <button type="button" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
+      }
+    >
+      {!shown ? <p>There is nothing here for your role.</p> : session.can(shown.needs) ? shown.view(rest) : <Forbidden needs={shown.needs} />}
+    </Shell>
   );
 }

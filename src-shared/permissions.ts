@@ -8,6 +8,7 @@ export type Role = (typeof roles)[number];
 
 export const scopes = [
   'devices:read',
+  'devices:admin',
   'readings:read',
   'readings:write',
   'commands:send',
@@ -26,7 +27,7 @@ export type Permission = 'public' | 'authenticated' | Scope;
 
 const reader: readonly Scope[] = ['devices:read', 'readings:read'];
 const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send'];
-const admin: readonly Scope[] = [...writer, 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin', 'sync:read'];
+const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin', 'sync:read'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Scope[]>> = {
   reader,

@@ -48,6 +48,10 @@ export const rejectionReasons = [
   'not_authorized',
   'bad_token',
   'rate_limited',
+  /** The request was not one the listener serves (wrong method, content type, path, HTTP framing). */
+  'bad_request',
+  /** The client was too slow and the listener cut it off (slowloris, half-open). */
+  'timeout',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 

@@ -18,9 +18,12 @@ export const invalidCredential = () =>
 /**
  * Turns a bearer credential into a principal, reading the rows on every call:
  * a revoke, a disable or a role change made by the CLI in another process
- * applies to the very next request.
+ * applies to the very next request. `touch: false` re-checks a credential
+ * without counting as use (the live channel's periodic check must not keep an
+ * idle session alive).
  */
-export async function authenticate(ctx: AaaContext, credential: string, address: string): Promise<Principal> {
+export async function authenticate(ctx: AaaContext, credential: string, address: string, options: { touch?: boolean } = {}): Promise<Principal> {
+  const touch = options.touch ?? true;
   if (jwtShape.test(credential)) {
     const claims = await verifyAccessToken(ctx, credential, address);
     return { kind: 'apiKey', apiKeyId: claims.apiKeyId, orgId: claims.orgId, jti: claims.jti };
@@ -36,13 +39,13 @@ export async function authenticate(ctx: AaaContext, credential: string, address:
     if (!session || !user || !member || session.revokedAt !== null || user.disabledAt !== null || now >= session.expiresAt || now - session.lastUsedAt > sessionIdleMs) {
       throw invalidCredential();
     }
-    touchSession(ctx.db, session.id, now);
+    if (touch) touchSession(ctx.db, session.id, now);
     return { kind: 'user', userId: user.id, orgId: session.orgId, role: member.role, sessionId: session.id, allowIps: user.allowIps, allowOrigins: user.allowOrigins };
   }
   const app = appByHash(ctx.db, parsed.hash);
   const creator = app?.createdBy != null ? userById(ctx.db, app.createdBy) : undefined;
   if (!app || app.revokedAt !== null || (app.expiresAt !== null && now >= app.expiresAt) || creator?.disabledAt != null) throw invalidCredential();
-  touchApp(ctx.db, app.id, now);
+  if (touch) touchApp(ctx.db, app.id, now);
   return {
     kind: 'app',
     appId: app.id,

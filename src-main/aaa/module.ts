@@ -2,6 +2,7 @@ import type { HubModule } from '../hub-context';
 import { createConsoleGate } from './console-gate';
 import { createAaaContext } from './context';
 import { registerCommandHandler } from './handlers/commands';
+import { consoleCommandPort } from '../commands/console-port';
 import { createAaaService, registerAaa } from './service';
 
 /**
@@ -16,7 +17,8 @@ export const aaaModule: HubModule = (hub) => {
     totp: hub.key('totp-secrets'),
   });
   registerAaa(hub.registry, ctx);
-  registerCommandHandler(hub.registry, ctx, () => hub.services.commands);
+  // The command service starts later (with the broker): looked up per call.
+  registerCommandHandler(hub.registry, ctx, () => (hub.services.commands ? consoleCommandPort(hub.services.commands, hub.db) : undefined));
   hub.services.aaa = createAaaService(ctx);
   hub.services.consoleGate = createConsoleGate(ctx);
   hub.onStop('aaa-keys', () => {

@@ -11,6 +11,7 @@ import { registerAppHandlers } from './handlers/apps';
 import { registerAuditHandlers } from './handlers/audit';
 import { registerSettingsHandlers } from './handlers/settings';
 import { registerDeviceHandlers } from './handlers/devices';
+import { registerDeviceAdminHandlers } from './handlers/device-admin';
 
 /** What other modules (the ingest listener's /api/v1.6/auth/token route) use from AAA. */
 export interface AaaService {
@@ -41,4 +42,5 @@ export function registerAaa(registry: HandlerRegistry<ApiContract>, ctx: AaaCont
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
   registerDeviceHandlers(registry, ctx);
+  registerDeviceAdminHandlers(registry, ctx);
 }

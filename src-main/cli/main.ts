@@ -8,6 +8,9 @@ import { groupCommand, groupHelp } from './commands/group';
 import { appCommand, appHelp } from './commands/app';
 import { apikeyCommand, apikeyHelp } from './commands/apikey';
 import { auditCommand, auditHelp } from './commands/audit';
+import { commandCommand, commandHelp } from './commands/command';
+import { settingsCommand, settingsHelp } from './commands/settings';
+import { tokenCommand, tokenHelp } from './commands/token';
 import { syncCommand, syncHelp } from './commands/sync';
 import { siteCommand, siteHelp } from './commands/site';
 import { UsageError } from './output';
@@ -25,6 +28,9 @@ const commands: Record<string, Command> = {
   app: { run: appCommand, help: appHelp },
   apikey: { run: apikeyCommand, help: apikeyHelp },
   audit: { run: auditCommand, help: auditHelp },
+  command: { run: commandCommand, help: commandHelp },
+  settings: { run: settingsCommand, help: settingsHelp },
+  token: { run: tokenCommand, help: tokenHelp },
   sync: { run: syncCommand, help: syncHelp },
   site: { run: siteCommand, help: siteHelp },
 };

@@ -37,6 +37,15 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
   return server;
 }
 
+/** The request target as a URL; `//x` would otherwise parse as a host name and throw. */
+export function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(`https://console.invalid${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
+  } catch {
+    return null;
+  }
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -60,7 +69,11 @@ function preflight(req: IncomingMessage, res: ServerResponse, gate: ConsoleGate)
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: ConsoleServerOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://console.invalid');
+  const url = requestUrl(req);
+  if (!url) {
+    sendError(res, 400, { code: 'BAD_REQUEST', message: 'The request path is not a valid URL path.' });
+    return;
+  }
   if (url.pathname === '/api/health') {
     sendJson(res, 200, { status: 'ok' });
     return;

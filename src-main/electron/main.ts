@@ -18,7 +18,7 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  serveApiOverIpc(hub.registry);
+  serveApiOverIpc(hub.registry, hub.services.consoleGate);
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

@@ -4,7 +4,7 @@ import { apiChannel } from './channel';
 
 /** Exactly one function crosses into the page: a call by contract method name. */
 const bridge: PreloadBridge = {
-  call: (method, input) => ipcRenderer.invoke(apiChannel, method, input),
+  call: (method, input, token) => ipcRenderer.invoke(apiChannel, method, input, token ?? null),
 };
 
 contextBridge.exposeInMainWorld('outpost', bridge);

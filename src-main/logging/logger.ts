@@ -74,7 +74,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       serializers: {
         err: (err: unknown) => {
-          const serialized = pino.stdSerializers.err(err as Error);
+          // Callers sometimes hand over a string or a plain object; never let logging itself throw.
+          if (!(err instanceof Error)) return { message: scrubSecrets(typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)) };
+          const serialized = pino.stdSerializers.err(err);
           return {
             ...serialized,
             message: scrubSecrets(serialized.message),

@@ -11,6 +11,7 @@ export const syncModule: HubModule = async (ctx) => {
     db: ctx.db,
     logger: ctx.logger,
     ...(ctx.services.aaa ? { audit: ctx.services.aaa.ctx.audit } : {}),
+    ...(ctx.services.commands ? { deliverCommands: (deviceId: number) => void ctx.services.commands!.pickUp(deviceId) } : {}),
     credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
   });
   pipeline.addCommitHook(sync.outboxHook);

@@ -18,6 +18,8 @@ export interface SyncServiceOptions {
   credentials: CredentialPlace;
   tuning?: Pick<WorkerOptions, 'batchSize' | 'window' | 'backoff'>;
   audit?: SyncAudit;
+  /** Hands a queued remote command to the listener the device is connected to. */
+  deliverCommands?: (deviceId: number) => void;
   clock?: () => number;
 }
 
@@ -135,7 +137,7 @@ export class SyncService {
           this.status.lastSuccessAt = this.clock();
           this.scheduleStatusWrite();
         },
-        command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock(), this.o.audit),
+        command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock(), this.o.audit, this.o.deliverCommands),
       },
     });
     this.worker.start();

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
 import { insertCommand } from '../store/queries/commands';
 import { findDeviceByLabel } from '../store/queries/devices';
-import { logSyncCommand } from '../store/queries/sync-command-log';
+import { logSyncCommand, wasQueued } from '../store/queries/sync-command-log';
 import type { StoredSyncSettings } from './settings';
 
 /** The hub's tamper-evident audit log (AAA), when it runs. */
@@ -17,7 +17,7 @@ const defaultCommandLifetimeMs = 60 * 60 * 1000;
  * reaches the device only when the site allows remote commands (off by
  * default); every command, taken or refused, is written to the command log.
  */
-export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number, auditLog?: SyncAudit): void {
+export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number, auditLog?: SyncAudit, deliver?: (deviceId: number) => void): void {
   const audit = (commandId: string, device: string, outcome: string, detail: string) => {
     logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, device, outcome, detail });
     auditLog?.({ actor: `sync:${settings.siteId}`, action: 'sync.command', target: device ? `device:${device}` : 'device:?', outcome: outcome === 'refused' ? 'denied' : 'ok', address: 'sync', detail: { commandId, outcome, reason: detail } });
@@ -45,17 +45,16 @@ export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSe
     audit(cmd.id, cmd.device, 'refused', `this site has no device "${cmd.device}"`);
     return;
   }
-  const queued = insertCommand(db, {
-    id: `sync:${cmd.id}`,
-    deviceId: device.id,
-    kind: cmd.kind,
-    variable: cmd.variable ?? null,
-    value: cmd.value ?? null,
-    method: cmd.method ?? null,
-    params: cmd.params,
-    requestedBy: `org:${cmd.requestedBy}`,
-    createdAt: now,
-    expiresAt: cmd.expiresAt ?? now + defaultCommandLifetimeMs,
-  });
-  audit(cmd.id, cmd.device, queued ? 'queued' : 'duplicate', queued ? 'queued for the device' : 'already received');
+  if (wasQueued(db, settings.siteId, cmd.id)) {
+    audit(cmd.id, cmd.device, 'duplicate', 'already received');
+    return;
+  }
+  const requestedBy = `org:${cmd.requestedBy}`;
+  const expiresAt = cmd.expiresAt ?? now + defaultCommandLifetimeMs;
+  const queued =
+    cmd.kind === 'control'
+      ? insertCommand(db, { kind: 'control', deviceId: device.id, variable: cmd.variable!, value: cmd.value!, requestedBy, now, expiresAt })
+      : insertCommand(db, { kind: 'rpc', deviceId: device.id, method: cmd.method!, params: cmd.params, requestedBy, now, expiresAt });
+  audit(cmd.id, cmd.device, 'queued', `queued for the device as command ${queued.id}`);
+  deliver?.(device.id);
 }

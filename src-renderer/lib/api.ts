@@ -1,9 +1,60 @@
-import { createApiClient, type ApiTransport, type PreloadBridge } from '../../src-shared/api/transport';
+import { ApiCallError, createApiClient, type ApiTransport, type PreloadBridge } from '../../src-shared/api/transport';
 
 declare global {
   interface Window {
     outpost?: PreloadBridge;
   }
+}
+
+/**
+ * The bearer token lives in memory and, in a browser, in this tab's
+ * sessionStorage (gone when the tab closes; never a cookie, so no CSRF and no
+ * other tab or site sends it).
+ */
+const storageKey = 'outpost.session';
+let accessToken: string | null = null;
+const unauthenticatedListeners = new Set<(message: string) => void>();
+
+export function setAccessToken(token: string | null): void {
+  accessToken = token;
+}
+
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+export interface StoredSession {
+  token: string;
+  expiresAt: number;
+}
+
+export function saveSession(session: StoredSession | null): void {
+  accessToken = session?.token ?? null;
+  if (window.outpost) return;
+  if (session) sessionStorage.setItem(storageKey, JSON.stringify(session));
+  else sessionStorage.removeItem(storageKey);
+}
+
+export function loadSession(): StoredSession | null {
+  if (window.outpost) return null;
+  try {
+    const raw = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as Partial<StoredSession> | null;
+    if (raw && typeof raw.token === 'string' && typeof raw.expiresAt === 'number' && raw.expiresAt > Date.now()) return { token: raw.token, expiresAt: raw.expiresAt };
+  } catch {
+    // A damaged entry is the same as none: sign in again.
+  }
+  sessionStorage.removeItem(storageKey);
+  return null;
+}
+
+/** Called when the hub says the token no longer holds (signed out elsewhere, revoked, expired). */
+export function onUnauthenticated(listener: (message: string) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+function authHeader(): Record<string, string> {
+  return accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
 }
 
 /** In the Electron window the preload bridge is there; in a browser, the console's HTTPS API. */
@@ -12,7 +63,7 @@ function pickTransport(): ApiTransport {
   if (bridge) {
     return {
       async call(method, input) {
-        const result = await bridge.call(method, input);
+        const result = await bridge.call(method, input, accessToken);
         if (result.ok) return result.value;
         throw result.error;
       },
@@ -20,11 +71,17 @@ function pickTransport(): ApiTransport {
   }
   return {
     async call(method, input) {
-      const response = await fetch(`/api/rpc/${encodeURIComponent(method)}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...authHeader() },
-        body: JSON.stringify(input ?? {}),
-      });
+      let response: Response;
+      try {
+        response = await fetch(`/api/rpc/${encodeURIComponent(method)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...authHeader() },
+          body: JSON.stringify(input ?? {}),
+          credentials: 'omit',
+        });
+      } catch {
+        throw { code: 'HUB_UNREACHABLE', message: 'The hub did not answer: check that it is running and that this computer can reach it.' };
+      }
       const body = (await response.json().catch(() => null)) as { result?: unknown; code?: string; message?: string } | null;
       if (!response.ok || !body || !('result' in body)) {
         throw { code: body?.code ?? `HTTP_${response.status}`, message: body?.message ?? `The hub answered ${response.status}.` };
@@ -34,12 +91,28 @@ function pickTransport(): ApiTransport {
   };
 }
 
-let accessToken: string | null = null;
-export function setAccessToken(token: string | null): void {
-  accessToken = token;
-}
-function authHeader(): Record<string, string> {
-  return accessToken ? { Authorization: `Bearer ${accessToken}` } : {};
-}
+const transport = pickTransport();
 
-export const api = createApiClient(pickTransport());
+/** Every call goes through here, so an expired session signs the tab out wherever it is noticed. */
+const watched: ApiTransport = {
+  async call(method, input) {
+    try {
+      return await transport.call(method, input);
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code === 'UNAUTHENTICATED' && accessToken && method !== 'auth.login') {
+        for (const listener of unauthenticatedListeners) listener(e.message ?? 'Your session has ended.');
+      }
+      throw err;
+    }
+  },
+};
+
+export const api = createApiClient(watched);
+
+/** The message to show for anything an API call threw. */
+export function errorText(err: unknown): { code: string; message: string } {
+  if (err instanceof ApiCallError) return { code: err.code, message: err.message };
+  if (typeof err === 'object' && err !== null && 'message' in err) return { code: String((err as { code?: unknown }).code ?? 'ERROR'), message: String((err as { message: unknown }).message) };
+  return { code: 'ERROR', message: String(err) };
+}

@@ -8,6 +8,7 @@ import { auditMethods } from './areas/audit';
 import { settingsMethods } from './areas/settings';
 import { orgsMethods } from './areas/orgs';
 import { devicesMethods } from './areas/devices';
+import { deviceAdminMethods } from './areas/device-admin';
 import { syncMethods } from './areas/sync';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
@@ -26,6 +27,7 @@ export const apiContract = defineContract({
   ...settingsMethods,
   ...orgsMethods,
   ...devicesMethods,
+  ...deviceAdminMethods,
   ...syncMethods,
 });
 

@@ -33,5 +33,6 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** What the Electron preload puts on `window.outpost`. */
 export interface PreloadBridge {
-  call(method: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }>;
+  /** `token`: the session's bearer token, checked by the hub exactly as on the HTTPS console. */
+  call(method: string, input: unknown, token?: string | null): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }>;
 }

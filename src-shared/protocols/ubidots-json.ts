@@ -36,7 +36,8 @@ export function parseUbidotsVariableValues(variable: string, text: string, defau
   return out;
 }
 
-function preParse(text: string): { value: unknown } | { error: NonNullable<UbidotsParse['error']> } {
+/** Size, JSON and nesting checks every JSON dialect applies before looking at the shape. */
+export function preParse(text: string): { value: unknown } | { error: NonNullable<UbidotsParse['error']> } {
   if (utf8Length(text) > ingestLimits.maxPayloadBytes) {
     return { error: { reason: 'too_large', message: `the payload is over ${ingestLimits.maxPayloadBytes} bytes` } };
   }

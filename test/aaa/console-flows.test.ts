@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApiKey } from '../../src-main/aaa/api-keys';
-import type { CommandInput, CommandService } from '../../src-main/aaa/command-port';
-import type { Principal } from '../../src-main/aaa/principal';
 import { totp } from '../../src-main/aaa/totp';
 import { addUser } from '../../src-main/aaa/users';
 import { addDevice } from '../../src-main/ingest/devices';
@@ -45,31 +43,24 @@ test('API key access tokens on the console API: scoped, individually revocable t
   assert.equal((await rpc(base, 'devices.list', {}, second.token)).status, 401);
 });
 
-test('commands.send reaches the command service with the caller, only for devices the caller may see', async () => {
+test('commands.send reaches the real command service with the caller, only for devices the caller may see', async () => {
   const { hub, aaa, base, owner } = await setup();
-  const calls: { input: CommandInput; principal: Principal }[] = [];
-  const recorder: CommandService = {
-    async send(input, principal) {
-      calls.push({ input, principal });
-      return { id: `cmd-${calls.length}`, status: 'pending' };
-    },
-  };
   const dIn = addDevice(hub.db, { label: 'valve' }).device.id;
   const dOut = addDevice(hub.db, { label: 'heater' }).device.id;
-  // Before the ingest command service is there, the method says so.
-  assert.equal((await rpc(base, 'commands.send', { deviceId: dIn, variable: 'open', value: 1 }, owner)).status, 503);
-  hub.services.commands = recorder;
   await addUser(aaa.ctx, cli, { email: 'w@example.com', role: 'writer', orgId: 1, password });
   assert.equal((await rpc(base, 'groups.create', { name: 'valves', deviceIds: [dIn], memberIds: [2] }, owner)).status, 200);
   const writer = ((await rpc(base, 'auth.login', { email: 'w@example.com', password })).body.result as { token: string }).token;
 
+  // No device is connected: the RPC is recorded and reported pending.
   const sent = await rpc(base, 'commands.send', { deviceId: dIn, rpc: { method: 'reboot', params: { delay: 5 } } }, writer);
-  assert.equal(sent.status, 200);
-  assert.deepEqual(sent.body.result, { id: 'cmd-1', status: 'pending' });
-  assert.deepEqual(calls[0]!.input, { deviceId: dIn, rpc: { method: 'reboot', params: { delay: 5 } } });
-  assert.equal(calls[0]!.principal.kind, 'user');
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const result = sent.body.result as { id: string; status: string };
+  assert.equal(result.status, 'pending');
+  const row = hub.db.prepare('SELECT device_id, kind, method, params, requested_by FROM commands WHERE id = ?').get(result.id) as Record<string, unknown>;
+  assert.deepEqual(row, { device_id: dIn, kind: 'rpc', method: 'reboot', params: JSON.stringify({ delay: 5 }), requested_by: 'user:2' });
+
   assert.equal((await rpc(base, 'commands.send', { deviceId: dOut, variable: 'on', value: 1 }, writer)).status, 404);
-  assert.equal(calls.length, 1, 'a refused command never reaches the service');
+  assert.equal(hub.db.prepare('SELECT count(*) FROM commands').pluck().get(), 1, 'a refused command is never recorded');
   const audit = (await rpc(base, 'audit.query', { action: 'command.send' }, owner)).body.result as { target: string; detail: { rpc?: string } }[];
   assert.deepEqual(audit.map((a) => [a.target, a.detail.rpc]), [[`device:${dIn}`, 'reboot']]);
 });

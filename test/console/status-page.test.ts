@@ -17,7 +17,7 @@ test('the console page loads in Chromium over the hub\'s TLS and shows the hub',
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  const response = await page.goto(serve.ready.consoleUrl.replace('127.0.0.1', 'localhost'));
+  const response = await page.goto(`${serve.ready.consoleUrl.replace('127.0.0.1', 'localhost')}#/status`);
   assert.equal(response?.status(), 200);
   assert.match(String(response?.headers()['content-security-policy']), /default-src 'self'/);
   await page.getByTestId('hub-id').waitFor();

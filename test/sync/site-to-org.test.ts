@@ -12,7 +12,8 @@ const perPhase = 1250;
 
 interface CommandLog {
   log: { side: string; siteId: string; commandId: string; device: string; outcome: string }[];
-  pending: { id: string; device: string; variable: string; value: number }[];
+  /** The site's commands table: what the organisation's command became. */
+  commands: { id: string; device: string; variable: string; value: number; status: string; requestedBy: string }[];
   /** Rows of the tamper-evident audit log (AAA) for sync commands. */
   audit: { actor: string; action: string; target: string; outcome: string }[];
 }
@@ -79,7 +80,7 @@ test('site -> Outpost organisation hub: through an org restart, a kill -9 of eac
     return l.log.length === 2 && l;
   }, 20_000);
   assert.deepEqual(siteLog.log.map((e) => e.outcome), ['refused', 'queued']);
-  assert.deepEqual(siteLog.pending.map((c) => [c.device, c.variable, c.value]), [['boiler-1', 'setpoint', 22]]);
+  assert.deepEqual(siteLog.commands.map((c) => [c.device, c.variable, c.value, c.requestedBy]), [['boiler-1', 'setpoint', 22, 'org:test']], 'only the allowed command reached the device queue');
   const orgLog = await org.request<CommandLog>({ op: 'commandLog' });
   assert.deepEqual(orgLog.log.map((e) => [e.side, e.siteId, e.outcome]), [['org', 'plant2', 'sent'], ['org', 'plant2', 'sent']]);
   assert.deepEqual(siteLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['sync:plant2', 'device:boiler-1', 'denied'], ['sync:plant2', 'device:boiler-1', 'ok']]);

@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { cachedStatement } from '../statement-cache';
 
 export interface DeviceTokenRow {
   id: number;
@@ -24,9 +25,9 @@ export function insertDeviceToken(db: Db, t: { deviceId: number; hash: Buffer; h
 
 /** The live (unrevoked) token with this hash, if any. */
 export function findLiveDeviceToken(db: Db, hash: Buffer): DeviceToken | null {
-  const row = db
-    .prepare('SELECT id, device_id, hint, created_at, revoked_at FROM device_tokens WHERE token_hash = ? AND revoked_at IS NULL')
-    .get(hash) as DeviceTokenRow | undefined;
+  const row = cachedStatement(db, 'SELECT id, device_id, hint, created_at, revoked_at FROM device_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(hash) as
+    | DeviceTokenRow
+    | undefined;
   return row ? toDeviceToken(row) : null;
 }
 

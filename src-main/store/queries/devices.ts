@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { cachedStatement } from '../statement-cache';
 
 interface DeviceRow {
   id: number;
@@ -43,7 +44,7 @@ export function findDeviceByLabel(db: Db, orgId: number, label: string): Device 
 }
 
 export function findDeviceById(db: Db, id: number): Device | null {
-  const row = db.prepare(`SELECT ${columns} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
+  const row = cachedStatement(db, `SELECT ${columns} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
   return row ? toDevice(row) : null;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../database';
+import { cachedStatement } from '../statement-cache';
 
 interface IngestTokenRow {
   id: number;
@@ -51,7 +52,7 @@ export function insertIngestToken(
 }
 
 export function findLiveIngestToken(db: Db, hash: Buffer): IngestToken | null {
-  const row = db.prepare(`SELECT ${columns} FROM ingest_tokens WHERE token_hash = ? AND revoked_at IS NULL`).get(hash) as IngestTokenRow | undefined;
+  const row = cachedStatement(db, `SELECT ${columns} FROM ingest_tokens WHERE token_hash = ? AND revoked_at IS NULL`).get(hash) as IngestTokenRow | undefined;
   return row ? toIngestToken(row) : null;
 }
 

@@ -43,3 +43,8 @@ export function listSyncCommandLog(db: Db, limit = 100): SyncCommandLogEntry[] {
     detail: r.detail,
   }));
 }
+
+/** Was this organisation command already queued here? (QoS 1 may deliver it twice.) */
+export function wasQueued(db: Db, siteId: string, commandId: string): boolean {
+  return db.prepare("SELECT 1 FROM sync_command_log WHERE side = 'site' AND site_id = ? AND command_id = ? AND outcome = 'queued'").get(siteId, commandId) !== undefined;
+}

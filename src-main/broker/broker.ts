@@ -1,0 +1,79 @@
+import { Aedes, type Client, type Subscription } from 'aedes';
+import type { Socket } from 'node:net';
+import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
+import { findDeviceByLabel } from '../store/queries/devices';
+import { createAuthenticate, remoteAddressOf } from './authenticate';
+import { createAuthorizePublish } from './authorize-publish';
+import { createAuthorizeSubscribe } from './authorize-subscribe';
+import { brokerLimits, type BrokerDeps } from './deps';
+import { fanOutReadings, sendLastValues } from './fanout';
+import { limitPacketSize } from './packet-limit';
+
+export interface OutpostBroker {
+  aedes: Aedes;
+  /** Hands an accepted socket (TLS or plain) to the broker. */
+  handle(socket: Socket): void;
+  close(): Promise<void>;
+}
+
+export async function createBroker(deps: BrokerDeps): Promise<OutpostBroker> {
+  const aedes = new Aedes({
+    authenticate: createAuthenticate(deps),
+    authorizePublish: createAuthorizePublish(deps),
+    authorizeSubscribe: createAuthorizeSubscribe(deps),
+    maxTopicLevels: brokerLimits.maxTopicLevels,
+    drainTimeout: brokerLimits.drainTimeoutMs,
+    connectTimeout: brokerLimits.connectTimeoutMs,
+    // Enough pipelined QoS 1 messages before CONNACK for a fast publisher to start at once.
+    queueLimit: 1000,
+  });
+  await aedes.listen();
+
+  aedes.on('subscribe', (subs: Subscription[], client: Client) => onSubscribe(deps, subs, client));
+  aedes.on('unsubscribe', (topics: string[], client: Client) => {
+    const session = deps.sessions.get(client);
+    for (const t of topics) session?.subscriptions.delete(t);
+  });
+  aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: client.id, address: remoteAddressOf(client), reason: err.message }, 'MQTT client error'));
+  aedes.on('connectionError', (client: Client, err: Error) =>
+    deps.logger.warn({ address: remoteAddressOf(client), reason: err.message }, 'MQTT connection refused before CONNECT completed'),
+  );
+  const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => fanOutReadings(deps, readings);
+  deps.pipeline.live.on('readings', onReadings);
+
+  return {
+    aedes,
+    handle(socket) {
+      // Nagle would hold small PUBACKs for ~40 ms.
+      socket.setNoDelay(true);
+      const client = aedes.handle(socket);
+      limitPacketSize(client, brokerLimits.maxPacketBytes, (length, cmd) => {
+        const session = deps.sessions.get(client);
+        deps.pipeline.countRejection('mqtt', 'too_large', session?.deviceLabel ?? '');
+        deps.logger.warn({ address: remoteAddressOf(client), clientId: client.id, length, cmd, limit: brokerLimits.maxPacketBytes }, 'MQTT packet over the size limit; connection closed');
+      });
+    },
+    close() {
+      deps.pipeline.live.off('readings', onReadings);
+      return new Promise((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}
+
+function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): void {
+  const session = deps.sessions.get(client);
+  if (!session) return;
+  // MQTT-3.9.3: 0x80 marks a refused filter.
+  const granted = subs.filter((s) => (s.qos as number) !== 128);
+  for (const s of granted) session.subscriptions.set(s.topic, s.qos > 0 ? 1 : 0);
+  const byDevice = new Map<string, string[]>();
+  for (const s of granted) {
+    const scope = subscriptionScope(s.topic);
+    if (scope?.kind === 'ubidots') byDevice.set(scope.device.toLowerCase(), [...(byDevice.get(scope.device.toLowerCase()) ?? []), s.topic]);
+  }
+  for (const [label, filters] of byDevice) {
+    const deviceId = session.deviceId ?? findDeviceByLabel(deps.db, session.principal.orgId, label)?.id;
+    if (deviceId !== undefined) sendLastValues(deps, session, deviceId, label, filters);
+  }
+  if (session.deviceId !== null) deps.rpc.deviceReady(session.deviceId);
+}

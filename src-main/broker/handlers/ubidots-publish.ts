@@ -1,0 +1,28 @@
+import { parseUbidotsDevicePayload } from '../../../src-shared/protocols/ubidots-json';
+import { logDotRejections, refuseMessage, type PublishHandler } from './types';
+
+/** `/v1.6/devices/{label}` with the Ubidots JSON body: one pipeline write. */
+export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, target, packet) => {
+  const label = target.device.toLowerCase();
+  if (!session.mayAccess(label)) {
+    refuseMessage(deps, session, packet, 'not_authorized', `this token may not write to device "${label}"`, label);
+    return;
+  }
+  const parsed = parseUbidotsDevicePayload(packet.payload.toString('utf8'));
+  if (parsed.error) {
+    refuseMessage(deps, session, packet, parsed.error.reason, parsed.error.message, label);
+    return;
+  }
+  const result = await deps.pipeline.ingest({
+    principal: session.principal,
+    protocol: 'mqtt',
+    deviceLabel: label,
+    dots: parsed.dots,
+    rejected: parsed.rejected,
+    bytes: packet.payload.length,
+  });
+  if (result.refused) {
+    deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, device: label, reason: result.refused.reason }, `MQTT publish refused: ${result.refused.message}`);
+  }
+  logDotRejections(deps, session, label, result.rejected);
+};

@@ -1,0 +1,68 @@
+import type { Client } from 'aedes';
+import type { Principal } from '../pipeline/types';
+import type { MqttSessionCounters } from '../store/queries/mqtt-sessions';
+import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
+
+/** What the hub sends to devices is counted per device and hour (device_usage_hourly *_out). */
+export type OutCounter = (deviceId: number, bytes: number) => void;
+
+/**
+ * One authenticated MQTT connection: who it is, what it subscribed to, and
+ * its traffic counters (mqtt_sessions).
+ */
+export class Session {
+  readonly subscriptions = new Map<string, 0 | 1>();
+  readonly counters: MqttSessionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  rowId = 0;
+  readonly connectedAt = Date.now();
+
+  constructor(
+    readonly client: Client,
+    readonly principal: Principal,
+    readonly remoteAddress: string,
+    private readonly countOut: OutCounter,
+  ) {}
+
+  /** The device a device token speaks for (ThingsBoard `me`); null for organisation ingest tokens. */
+  get deviceId(): number | null {
+    return this.principal.kind === 'device' ? this.principal.deviceId : null;
+  }
+
+  get deviceLabel(): string | null {
+    return this.principal.kind === 'device' ? this.principal.label : null;
+  }
+
+  /** May this session read or write device `label`'s topics? */
+  mayAccess(label: string): boolean {
+    const l = label.toLowerCase();
+    const p = this.principal;
+    if (p.kind === 'device') return p.label === l;
+    if (p.kind === 'ingest') return p.deviceLabels === null || p.deviceLabels.includes(l);
+    return false;
+  }
+
+  /** The QoS of the best subscription matching `topic`, or null when nothing matches. */
+  subscribedQos(topic: string): 0 | 1 | null {
+    let best: 0 | 1 | null = null;
+    for (const [filter, qos] of this.subscriptions) if (topicMatches(filter, topic) && (best === null || qos > best)) best = qos;
+    return best;
+  }
+
+  /** Sends one message if the client subscribed to its topic; true when sent. */
+  sendIfSubscribed(topic: string, payload: string, deviceId: number | null): boolean {
+    const qos = this.subscribedQos(topic);
+    if (qos === null || this.client.closed) return false;
+    this.send(topic, payload, qos, deviceId);
+    return true;
+  }
+
+  send(topic: string, payload: string, qos: 0 | 1, deviceId: number | null): void {
+    const body = Buffer.from(payload, 'utf8');
+    this.client.publish({ cmd: 'publish', topic, payload: body, qos, retain: false, dup: false }, () => {});
+    // Fixed header (2-5) + topic length prefix (2) + topic + message id (QoS 1) + payload.
+    const bytes = 4 + Buffer.byteLength(topic) + (qos ? 2 : 0) + body.length;
+    this.counters.messagesOut += 1;
+    const target = deviceId ?? this.deviceId;
+    if (target !== null) this.countOut(target, bytes);
+  }
+}

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../logging/logger';
+import type { Pipeline } from '../../pipeline/pipeline';
+import type { Db } from '../../store/database';
+import type { ApiKeyService } from '../api-key-port';
+import type { AuditSink } from '../audit-sink';
+import type { AuthDeps } from '../authenticate';
+
+export interface HttpsIngestDeps {
+  db: Db;
+  pipeline: Pipeline;
+  logger: Logger;
+  auth: AuthDeps;
+  audit: () => AuditSink;
+  apiKeys: () => ApiKeyService | undefined;
+  /** The `ingest.tokenInUrl` setting as the running hub last read it. */
+  tokenInUrl: () => boolean;
+  maxBodyBytes: number;
+}
+
+/** One request in flight, with what every handler needs. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  address: string;
+  deps: HttpsIngestDeps;
+}

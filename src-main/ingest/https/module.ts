@@ -1,0 +1,31 @@
+import type { HubModule } from '../../hub-context';
+import { need } from '../../hub-context';
+import { serverTlsOptions } from '../../security/tls/server-options';
+import { ingestLimits } from '../../../src-shared/reading';
+import { ingestPorts } from '../aaa-bridge';
+import type { HttpsIngestDeps } from './exchange';
+import { createHttpsIngestServer } from './server';
+import { watchTokenInUrl } from './token-in-url';
+
+/** Everything the HTTPS ingest listener needs, from a started hub. */
+export function httpsIngestDeps(ctx: Parameters<HubModule>[0]): HttpsIngestDeps {
+  const { audit, apiKeys } = ingestPorts(ctx);
+  return {
+    db: ctx.db,
+    pipeline: need(ctx.services, 'pipeline'),
+    logger: ctx.logger,
+    auth: { db: ctx.db, throttle: need(ctx.services, 'deviceAuthThrottle'), apiKeys },
+    audit,
+    apiKeys,
+    tokenInUrl: watchTokenInUrl(ctx),
+    maxBodyBytes: ingestLimits.maxPayloadBytes,
+  };
+}
+
+/** Ubidots (and, when allowed, ThingsBoard) HTTPS ingest on ctx.config.ports.https. */
+export const httpsIngestModule: HubModule = async (ctx) => {
+  const port = ctx.config.ports.https;
+  if (port === null) return;
+  const server = createHttpsIngestServer(serverTlsOptions(ctx.tls), httpsIngestDeps(ctx));
+  await ctx.bind('https', server, ctx.config.host, port, '--https-port');
+};

@@ -1,0 +1,81 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Socket } from 'node:net';
+import { UbidotsTcpFramer, type TcpFrame } from '../../../src-shared/protocols/ubidots-tcp';
+import { handleTcpFrame, type TcpIngestDeps } from './handle-request';
+
+export interface TcpLimits {
+  /** A request (one `...|end`) longer than this is refused with ERROR|400. */
+  maxRequestBytes: number;
+  /** A connection that sends nothing for this long is closed. */
+  idleMs: number;
+  /** Requests a client may queue before the hub stops reading from it. */
+  maxQueued: number;
+  /** Open connections per listener; more are closed at once (node's server.maxConnections). */
+  maxConnections: number;
+  /** TLS listener: a client that has not finished its handshake by then is dropped. */
+  handshakeMs: number;
+}
+
+/**
+ * One device connection: any number of requests, each answered in order;
+ * requests split across packets wait for the rest; a client that pipelines
+ * faster than the hub stores is paused rather than buffered without bound.
+ */
+export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: TcpLimits): { shutdown(): void } {
+  const address = socket.remoteAddress ?? '';
+  const decoder = new StringDecoder('utf8');
+  const framer = new UbidotsTcpFramer(limits.maxRequestBytes);
+  const queue: TcpFrame[] = [];
+  let busy = false;
+  let closing = false;
+  socket.setNoDelay(true);
+  socket.setTimeout(limits.idleMs);
+  socket.on('timeout', () => {
+    // Half-open or silent: free the socket. A partial request left behind is a refusal worth counting.
+    if (framer.pending > 0 || busy) deps.pipeline.countRejection('tcp', 'timeout');
+    socket.destroy();
+  });
+  socket.on('error', (err) => deps.logger.debug({ err, address }, 'tcp ingest: connection error'));
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
+    const frames = framer.push(decoder.write(chunk));
+    // After garbage, bytes the decoder holds back (an unfinished UTF-8 sequence) belong to the garbage, not the next request.
+    if (frames.some((f) => !f.ok)) decoder.end();
+    queue.push(...frames);
+    if (queue.length >= limits.maxQueued) socket.pause();
+    void drain();
+  });
+
+  async function drain(): Promise<void> {
+    if (busy) return;
+    busy = true;
+    try {
+      while (queue.length > 0 && !socket.destroyed) {
+        const frame = queue.shift()!;
+        let reply: string;
+        try {
+          reply = await handleTcpFrame(deps, frame, address);
+        } catch (err) {
+          deps.logger.error({ err, address }, 'tcp ingest: request failed');
+          reply = 'ERROR|500';
+        }
+        if (!socket.destroyed) socket.write(reply);
+      }
+    } finally {
+      busy = false;
+      if (closing) socket.end();
+      else if (socket.isPaused() && !socket.destroyed) socket.resume();
+    }
+  }
+
+  return {
+    /** Hub stopping: answer what is being stored, then close; idle connections close at once. */
+    shutdown() {
+      closing = true;
+      queue.length = 0;
+      if (!busy) socket.end();
+      // A client that never reads must not hold shutdown open.
+      setTimeout(() => socket.destroy(), 2000).unref();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ApiOutput } from '../../src-shared/api/contract';
+import type { Permission } from '../../src-shared/permissions';
+import { api, errorText, loadSession, onUnauthenticated, saveSession } from './api';
+
+type Me = ApiOutput<'auth.me'>;
+export type LoginAnswer = ApiOutput<'auth.login'>;
+
+export interface Session {
+  me: Me;
+  user: LoginAnswer['user'] | null;
+  expiresAt: number;
+  can(permission: Permission): boolean;
+  signOut(): Promise<void>;
+  signOutEverywhere(): Promise<number>;
+}
+
+type State = { phase: 'restoring' } | { phase: 'signed-out'; notice: string | null } | { phase: 'signed-in'; session: Session };
+
+interface SessionApi {
+  state: State;
+  signedIn(answer: LoginAnswer): Promise<void>;
+  /** The hub ended the session (noticed on the live channel): back to sign-in with why. */
+  expire(message: string): void;
+}
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<State>({ phase: 'restoring' });
+
+  const end = useCallback((notice: string | null) => {
+    saveSession(null);
+    setState({ phase: 'signed-out', notice });
+  }, []);
+
+  const start = useCallback(
+    async (token: string, expiresAt: number, user: LoginAnswer['user'] | null) => {
+      saveSession({ token, expiresAt });
+      const me = await api.call('auth.me', {});
+      const granted = new Set(me.permissions);
+      setState({
+        phase: 'signed-in',
+        session: {
+          me,
+          user,
+          expiresAt,
+          can: (p) => p === 'public' || p === 'authenticated' || granted.has(p),
+          async signOut() {
+            await api.call('auth.logout', {}).catch(() => undefined);
+            end(null);
+          },
+          async signOutEverywhere() {
+            const { sessionsEnded } = await api.call('auth.logoutEverywhere', {});
+            end(`Signed out of ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'}.`);
+            return sessionsEnded;
+          },
+        },
+      });
+    },
+    [end],
+  );
+
+  useEffect(() => {
+    const stored = loadSession();
+    if (!stored) {
+      setState({ phase: 'signed-out', notice: null });
+      return;
+    }
+    start(stored.token, stored.expiresAt, null).catch((err: unknown) => end(`Please sign in again: ${errorText(err).message}`));
+  }, [start, end]);
+
+  useEffect(() => onUnauthenticated((message) => end(`Your session has ended: ${message}`)), [end]);
+
+  const value = useMemo<SessionApi>(
+    () => ({ state, signedIn: (answer) => start(answer.token, answer.expiresAt, answer.user), expire: (message) => end(`Your session has ended: ${message}`) }),
+    [state, start, end],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSessionState(): SessionApi {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSessionState outside SessionProvider');
+  return ctx;
+}
+
+/** The signed-in session; only used below the sign-in gate. */
+export function useSession(): Session {
+  const { state } = useSessionState();
+  if (state.phase !== 'signed-in') throw new Error('useSession before sign-in');
+  return state.session;
+}

@@ -1,0 +1,99 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorNote } from '../components/ErrorNote';
+import { FormActions } from '../components/Form';
+import { api } from '../lib/api';
+import { dateTime } from '../lib/format';
+import { useSession } from '../lib/session';
+import { useAction } from '../lib/useApi';
+
+export function AccountView() {
+  const session = useSession();
+  const action = useAction();
+  return (
+    <section aria-labelledby="account-title">
+      <div className="page-head">
+        <h1 id="account-title">Your account</h1>
+      </div>
+      <dl className="facts">
+        {session.user && (
+          <>
+            <dt>Email</dt>
+            <dd>{session.user.email}</dd>
+            <dt>Organisation</dt>
+            <dd>{session.user.org}</dd>
+          </>
+        )}
+        <dt>Role</dt>
+        <dd>{session.me.role ?? session.me.kind}</dd>
+        <dt>May</dt>
+        <dd>{session.me.permissions.join(', ')}</dd>
+        <dt>Session ends</dt>
+        <dd>{dateTime(session.expiresAt)} (or after 6 hours without use)</dd>
+      </dl>
+      <TotpSetup />
+      <div className="card">
+        <h2>Sign out</h2>
+        <p className="muted">“Everywhere” ends every session of your account: other browsers, other computers, the desktop app.</p>
+        <div className="actions">
+          <button type="button" onClick={() => void action.run(() => session.signOut())} disabled={action.busy}>
+            Sign out
+          </button>
+          <button type="button" className="danger" onClick={() => void action.run(() => session.signOutEverywhere())} disabled={action.busy}>
+            Sign out everywhere
+          </button>
+        </div>
+        <ErrorNote error={action.error} />
+      </div>
+    </section>
+  );
+}
+
+function TotpSetup() {
+  const action = useAction();
+  const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [done, setDone] = useState(false);
+  const confirm = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.call('auth.totpConfirm', { code: code.trim() });
+      setDone(true);
+      setSecret(null);
+    });
+  };
+  return (
+    <div className="card" aria-labelledby="totp-title">
+      <h2 id="totp-title">Two-factor sign-in</h2>
+      {done && (
+        <p role="status" className="ok">
+          Two-factor sign-in is on: from now on you need a code from your app to sign in.
+        </p>
+      )}
+      {!secret && !done && (
+        <>
+          <p className="muted">Adds a 6-digit code from an authenticator app to every sign-in.</p>
+          <button type="button" disabled={action.busy} onClick={() => void action.run(async () => setSecret(await api.call('auth.totpSetup', {})))}>
+            Set up two-factor sign-in
+          </button>
+        </>
+      )}
+      {secret && (
+        <form onSubmit={confirm} className="form-grid">
+          <p>Add this secret to your authenticator app (or open the link on the phone that has it), then type the code it shows.</p>
+          <p>
+            Secret: <code className="mono">{secret.secret}</code>
+          </p>
+          <p className="small">
+            <a href={secret.uri}>Open in authenticator app</a>
+          </p>
+          <label>
+            Code
+            <input inputMode="numeric" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" />
+          </label>
+          <FormActions submit="Turn on" busy={action.busy} error={action.error} />
+        </form>
+      )}
+      {!secret && <ErrorNote error={action.error} />}
+    </div>
+  );
+}

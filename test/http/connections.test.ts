@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, request } from 'node:https';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { connect, type TLSSocket } from 'node:tls';
+import { AuthThrottle } from '../../src-main/ingest/auth-throttle';
+import type { ApiKeyService } from '../../src-main/ingest/api-key-port';
+import { loggingAuditSink } from '../../src-main/ingest/audit-sink';
+import { defaultOrgId } from '../../src-main/ingest/devices';
+import type { HttpsIngestDeps } from '../../src-main/ingest/https/exchange';
+import { createHttpsIngestServer } from '../../src-main/ingest/https/server';
+import { closeServer } from '../../src-main/lifecycle/listen';
+import { serverTlsOptions } from '../../src-main/security/tls/server-options';
+import { findDeviceByLabel } from '../../src-main/store/queries/devices';
+import { countReadings } from '../../src-main/store/queries/readings';
+import { deviceToken, eventually, rejectionCount, startIngestHub } from '../helpers/ingest';
+
+const h = await startIngestHub();
+const token = deviceToken(h.hub, 'sensor');
+const port = h.hub.listeners.https!.port;
+
+function post(path: string, body: string, options: { agent?: Agent; headers?: Record<string, string>; p?: number } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown>; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', servername: 'localhost', port: options.p ?? port, path, method: 'POST', ca: h.ca, agent: options.agent ?? false, headers: { 'content-type': 'application/json', 'x-auth-token': token, ...options.headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers, reused: req.reusedSocket }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('keep-alive: 300 requests over one connection, then 4 connections in parallel, all stored', async () => {
+  const device = findDeviceByLabel(h.hub.db, defaultOrgId, 'sensor')!;
+  const before = countReadings(h.hub.db, device.id);
+  const one = new Agent({ keepAlive: true, maxSockets: 1 });
+  let reused = 0;
+  for (let i = 0; i < 300; i++) {
+    const r = await post('/api/v1.6/devices/sensor', JSON.stringify({ seq: i }), { agent: one });
+    assert.equal(r.status, 200, r.body);
+    if (r.reused) reused += 1;
+  }
+  one.destroy();
+  assert.equal(reused, 299, 'every request after the first rides the same socket');
+  const four = new Agent({ keepAlive: true, maxSockets: 4 });
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post('/api/v1.6/devices/sensor', JSON.stringify({ par: i, other: i * 2 }), { agent: four })));
+  four.destroy();
+  assert.ok(answers.every((a) => a.status === 200));
+  assert.equal(countReadings(h.hub.db, device.id) - before, 300 + 400);
+});
+
+/** A second listener on the same hub with timeouts short enough to test. */
+async function shortTimeoutServer(apiKeys?: ApiKeyService): Promise<{ port: number; close: () => Promise<void> }> {
+  const deps: HttpsIngestDeps = {
+    db: h.hub.db,
+    pipeline: h.hub.services.pipeline!,
+    logger: h.hub.logger,
+    auth: { db: h.hub.db, throttle: new AuthThrottle(), apiKeys: () => apiKeys },
+    audit: () => loggingAuditSink(h.hub.logger),
+    apiKeys: () => apiKeys,
+    tokenInUrl: () => false,
+    maxBodyBytes: 10 * 1024,
+  };
+  const server = createHttpsIngestServer(serverTlsOptions(h.hub.tls), deps, { headersMs: 800, requestMs: 1500, keepAliveMs: 500, handshakeMs: 800, checkIntervalMs: 200 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };
+}
+
+async function tlsSocket(p: number): Promise<TLSSocket> {
+  const socket = connect({ host: '127.0.0.1', port: p, ca: h.ca, servername: 'localhost' });
+  await once(socket, 'secureConnect');
+  return socket;
+}
+
+/** Everything the server sends until it closes the socket, and how long that took. */
+async function untilClosed(socket: TLSSocket, limitMs: number): Promise<{ text: string; ms: number }> {
+  const started = Date.now();
+  let text = '';
+  socket.on('data', (d: Buffer) => (text += d.toString()));
+  socket.on('error', () => {});
+  const timer = setTimeout(() => socket.destroy(new Error('server never closed the socket')), limitMs);
+  await once(socket, 'close');
+  clearTimeout(timer);
+  return { text, ms: Date.now() - started };
+}
+
+test('slowloris: headers trickling in, a body that stops halfway and a silent connection are all cut off and counted', async () => {
+  const server = await shortTimeoutServer();
+  try {
+    const timeouts = rejectionCount(h.hub.db, 'https', 'timeout');
+
+    const slowHeaders = await tlsSocket(server.port);
+    slowHeaders.write('POST /api/v1.6/devices/sensor HTTP/1.1\r\nHost: localhost\r\n');
+    const trickle = setInterval(() => slowHeaders.writable && slowHeaders.write('X-Slow: 1\r\n'), 100);
+    const cut1 = await untilClosed(slowHeaders, 5000);
+    clearInterval(trickle);
+    assert.match(cut1.text, /^HTTP\/1.1 408 Request Timeout/);
+    assert.match(cut1.text, /"code":"REQUEST_TIMEOUT"/);
+
+    const halfBody = await tlsSocket(server.port);
+    halfBody.write(`POST /api/v1.6/devices/sensor HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Auth-Token: ${token}\r\nContent-Length: 100\r\n\r\n{"temp": `);
+    const cut2 = await untilClosed(halfBody, 5000);
+    assert.match(cut2.text, /408/);
+
+    const silent = await tlsSocket(server.port);
+    const cut3 = await untilClosed(silent, 5000);
+    assert.ok(cut3.ms < 3000, `a connection that never sends a request is closed (${cut3.ms} ms)`);
+
+    // Half-open below TLS: a TCP connection that never starts the handshake.
+    const raw = netConnect(server.port, '127.0.0.1');
+    await once(raw, 'connect');
+    const started = Date.now();
+    raw.on('error', () => {});
+    await once(raw, 'close');
+    assert.ok(Date.now() - started < 3000, 'a connection that never sends a TLS hello is closed');
+
+    await eventually(() => rejectionCount(h.hub.db, 'https', 'timeout') >= timeouts + 2, 'timeouts counted in rejections_hourly');
+    assert.equal((await post('/api/v1.6/devices/sensor', '{"after": 1}', { p: server.port })).status, 200, 'the listener still serves');
+  } finally {
+    await server.close();
+  }
+});
+
+test('bad HTTP framing and oversized headers get 400 / 431 and the listener keeps serving', async () => {
+  const garbage = await tlsSocket(port);
+  garbage.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x0d, 0x0a, 0x0d, 0x0a]));
+  assert.match((await untilClosed(garbage, 5000)).text, /^HTTP\/1.1 400 Bad Request/);
+  const huge = await tlsSocket(port);
+  huge.write(`GET /api/v1.6/devices/sensor/t/lv HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
+  assert.match((await untilClosed(huge, 5000)).text, /^HTTP\/1.1 431/);
+  assert.equal((await post('/api/v1.6/devices/sensor', '{"still": 1}')).status, 200);
+});
+
+test('repeated bad tokens from one address get 429 with Retry-After, even with a good token afterwards', async () => {
+  const limited = rejectionCount(h.hub.db, 'https', 'rate_limited');
+  const wrong = `opd_${'B'.repeat(43)}`;
+  for (let i = 0; i < 10; i++) assert.equal((await post('/api/v1.6/devices/sensor', '{"t": 1}', { headers: { 'x-auth-token': wrong } })).status, 401);
+  const blocked = await post('/api/v1.6/devices/sensor', '{"t": 1}');
+  assert.equal(blocked.status, 429, blocked.body);
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+  assert.equal((JSON.parse(blocked.body) as { code: string }).code, 'TOO_MANY_BAD_TOKENS');
+  await eventually(() => rejectionCount(h.hub.db, 'https', 'rate_limited') > limited, 'rate_limited counted');
+});
+
+test('POST /api/v1.6/auth/token delegates to the API-key service; its access tokens work in X-Auth-Token', async () => {
+  // The real service comes from the aaa work; this one implements the same port with one fixed key.
+  const device = findDeviceByLabel(h.hub.db, defaultOrgId, 'sensor')!;
+  const service: ApiKeyService = {
+    mintAccessToken: (apiKey) => Promise.resolve(apiKey === 'key-1' ? { token: 'access-1' } : null),
+    verifyAccessToken: (t) => Promise.resolve(t === 'access-1' ? { kind: 'internal', orgId: device.orgId, actor: 'app:test', canCreateDevices: false } : null),
+  };
+  const server = await shortTimeoutServer(service);
+  try {
+    const minted = await post('/api/v1.6/auth/token', '', { p: server.port, headers: { 'x-ubidots-apikey': 'key-1' } });
+    assert.equal(minted.status, 201, minted.body);
+    const { token: access } = JSON.parse(minted.body) as { token: string };
+    const refused = await post('/api/v1.6/auth/token', '', { p: server.port, headers: { 'x-ubidots-apikey': 'key-2' } });
+    assert.equal(refused.status, 401);
+    assert.equal((JSON.parse(refused.body) as { code: string }).code, 'BAD_API_KEY');
+    const write = await post('/api/v1.6/devices/sensor', '{"via_access_token": 42}', { p: server.port, headers: { 'x-auth-token': access } });
+    assert.equal(write.status, 200, write.body);
+  } finally {
+    await server.close();
+  }
+});
+
+test('POST /api/v1.6/auth/token answers 501 with what to do when no API-key service is there', async () => {
+  const server = await shortTimeoutServer();
+  try {
+    const answer = await post('/api/v1.6/auth/token', '', { p: server.port, headers: { 'x-ubidots-apikey': 'anything' } });
+    assert.equal(answer.status, 501);
+    assert.match((JSON.parse(answer.body) as { message: string }).message, /X-Auth-Token/);
+  } finally {
+    await server.close();
+  }
+});
