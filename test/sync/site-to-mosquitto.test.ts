@@ -53,7 +53,7 @@ test('20,000 readings reach Mosquitto through an upstream outage and a kill -9 o
     throw new Error(`${err.message}: ${collector.unique.size} of ${total}; missing ${missing.length}, first ${missing.slice(0, 5).join(' ')}; collector ${collector.state()}\n${broker.log()}`);
   });
 
-  t.diagnostic(`${collector.ids.length} readings on the wire, ${collector.unique.size} distinct`);
+  t.diagnostic(`${collector.ids.length} readings on the wire, ${collector.unique.size} distinct; collector ${collector.state().split(';')[0]}`);
   assert.equal(collector.unique.size, total, 'every reading arrived exactly once after de-duplication by id');
   assert.ok(collector.ids.length >= total, 'at least once on the wire');
   assertCompleteInOrder(collector.unique.values(), devices, 4 * perPhase);

@@ -141,40 +141,57 @@ export interface Collected {
 
 /**
  * mosquitto_sub as the organisation's subscriber: QoS 1, a persistent session
- * (-c), so a broker restart loses nothing queued for it.
+ * (-c, fixed client id), so a broker restart loses nothing queued for it.
+ * mosquitto_sub exits when the broker drops the connection uncleanly
+ * ("Protocol error", exit 14); like any real consumer it is started again,
+ * and its session hands over what was queued meanwhile.
  */
 export async function startCollector(broker: Mosquitto, user: string, password: string, topic: string, cleanup: Cleanup = after): Promise<Collected> {
-  // Line-buffered: mosquitto_sub's debug lines (SUBACK) are otherwise held in a pipe buffer.
-  const sub = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(broker.port), '--cafile', broker.tls.caFile, '-u', user, '-P', password, '-q', '1', '-c', '-i', `collector-${user}`, '-t', topic, '-d']);
+  let sub: ChildProcess | undefined;
+  let stopped = false;
+  let stderr = '';
+  let restarts = 0;
   const out: Collected = {
     ids: [],
     unique: new Map(),
-    state: () => `${sub.exitCode === null && sub.signalCode === null ? 'running' : `exited ${sub.exitCode ?? sub.signalCode}`}; stderr: ${stderr.slice(-500)}`,
+    state: () => `${sub?.exitCode === null && sub.signalCode === null ? 'running' : 'not running'}, ${restarts} restart(s); stderr: ${stderr.slice(-500)}`,
     async stop() {
-      if (sub.exitCode === null) {
+      stopped = true;
+      if (sub && sub.exitCode === null && sub.signalCode === null) {
         sub.kill('SIGTERM');
         await once(sub, 'exit');
       }
     },
   };
-  cleanup(() => sub.kill('SIGKILL'));
-  let stderr = '';
-  sub.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: sub.stdout });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mosquitto_sub did not subscribe: ${stderr}`)), 10_000);
-    lines.on('line', (line) => {
-      if (line.includes('received SUBACK')) {
-        clearTimeout(timer);
-        resolve();
-      }
-      if (!line.startsWith('{')) return;
-      const batch = JSON.parse(line) as { readings: { id: string; device: string; value: number }[] };
-      for (const r of batch.readings) {
-        out.ids.push(r.id);
-        if (!out.unique.has(r.id)) out.unique.set(r.id, { device: r.device, value: r.value });
-      }
-    });
+  cleanup(() => {
+    stopped = true;
+    sub?.kill('SIGKILL');
   });
+  const run = () =>
+    new Promise<void>((resolve, reject) => {
+      // Line-buffered: mosquitto_sub's debug lines (SUBACK) are otherwise held in a pipe buffer.
+      const p = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(broker.port), '--cafile', broker.tls.caFile, '-u', user, '-P', password, '-q', '1', '-c', '-i', `collector-${user}`, '-t', topic, '-d']);
+      sub = p;
+      p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => reject(new Error(`mosquitto_sub did not subscribe: ${stderr}`)), 10_000);
+      createInterface({ input: p.stdout! }).on('line', (line) => {
+        if (line.includes('received SUBACK')) {
+          clearTimeout(timer);
+          resolve();
+        }
+        if (!line.startsWith('{')) return;
+        const batch = JSON.parse(line) as { readings: { id: string; device: string; value: number }[] };
+        for (const r of batch.readings) {
+          out.ids.push(r.id);
+          if (!out.unique.has(r.id)) out.unique.set(r.id, { device: r.device, value: r.value });
+        }
+      });
+      p.once('exit', () => {
+        if (stopped) return;
+        restarts += 1;
+        setTimeout(() => void run().catch(() => undefined), 200);
+      });
+    });
+  await run();
   return out;
 }
