@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { syncSettingsSchema, type SyncConfigureInput, type SyncSettings } from '../../src-shared/api/areas/sync';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
-import { readSetting, writeSetting } from '../store/queries/settings';
+import { readSetting, writeSetting } from '../aaa/queries/settings';
 
 const settingsKey = 'sync';
 
@@ -25,8 +25,8 @@ export function loadSyncSettings(db: Db): StoredSyncSettings | null {
   return parsed.data;
 }
 
-export function saveSyncSettings(db: Db, settings: StoredSyncSettings): void {
-  writeSetting(db, settingsKey, settings);
+export function saveSyncSettings(db: Db, settings: StoredSyncSettings, now = Date.now()): void {
+  writeSetting(db, settingsKey, settings, now);
 }
 
 const defaults = { devices: null, enabled: true, allowRemoteCommands: false, forwardSynced: false } as const;
