@@ -15,7 +15,8 @@ export function serveApiOverIpc(registry: HandlerRegistry<ApiContract>, gate?: C
     if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_INPUT', message: 'The method name must be a string.' } };
     let principal: Principal | null = null;
     if (typeof token === 'string' && gate) {
-      const admission = await gate.admit({ address: 'ipc', authorization: `Bearer ${token}`, origin: undefined, host: undefined });
+      // The window runs on this machine: for IP allowlists it is loopback.
+      const admission = await gate.admit({ address: '127.0.0.1', authorization: `Bearer ${token}`, origin: undefined, host: undefined });
       if (!admission.ok) return { ok: false, error: admission.error };
       principal = admission.principal;
     }

@@ -24,6 +24,7 @@ interface Accepted {
   value: number;
   ts: number;
   context: string | null;
+  contextObject: Record<string, unknown> | null;
 }
 
 interface Pending {
@@ -106,7 +107,7 @@ export class Pipeline {
         rejected.push({ variable: dot.variable, reason: 'future_timestamp', message: `${dot.variable}: timestamp ${ts} is more than a day ahead of the hub's clock` });
         continue;
       }
-      accepted.push({ variable: dot.variable, value: dot.value, ts, context: dot.context ? JSON.stringify(dot.context) : null });
+      accepted.push({ variable: dot.variable, value: dot.value, ts, context: dot.context ? JSON.stringify(dot.context) : null, contextObject: dot.context ?? null });
     }
     for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label);
 
@@ -218,6 +219,7 @@ export class Pipeline {
   private commit(batch: Pending[], rejections: Map<string, number>): StoredReading[][] {
     return this.db.transaction(() => {
       const seen = new Map<number, number>();
+      const latest = new Map<number, Accepted>();
       const usage = new Map<string, DeviceUsageDelta & { deviceId: number; hour: number }>();
       const out: StoredReading[][] = [];
       const all: StoredReading[] = [];
@@ -230,7 +232,9 @@ export class Pipeline {
         for (const a of p.accepted) {
           const variableId = this.variableId(p.device.id, a.variable, p.receivedAt);
           const id = this.stmts.readings.insert(variableId, a.ts, a.value, a.context, p.receivedAt);
-          this.stmts.variables.setLast(variableId, a.value, a.ts, a.context);
+          // One last-value update per variable per batch: the newest dot wins (later arrivals win ties).
+          const prev = latest.get(variableId);
+          if (!prev || a.ts >= prev.ts) latest.set(variableId, a);
           stored.push({
             id,
             protocol: p.protocol,
@@ -240,7 +244,7 @@ export class Pipeline {
             variableId,
             ts: a.ts,
             value: a.value,
-            context: a.context === null ? null : (JSON.parse(a.context) as Record<string, unknown>),
+            context: a.contextObject,
           });
         }
         p.onCommit?.(this.db, stored);
@@ -255,6 +259,7 @@ export class Pipeline {
         out.push(stored);
         for (const s of stored) all.push(s);
       }
+      for (const [variableId, a] of latest) this.stmts.variables.setLast(variableId, a.value, a.ts, a.context);
       touchDevices(this.db, seen);
       for (const u of usage.values()) this.stmts.usage.addDevice(u.deviceId, u.hour, u);
       const hour = hourOf(this.clock());
