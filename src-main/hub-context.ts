@@ -8,6 +8,7 @@ import type { HubIdentity } from './security/hub-identity';
 import type { TlsMaterial } from './security/tls/material';
 import type { Db } from './store/database';
 import type { DbWatcher } from './store/db-watcher';
+import type { OrgListener } from './sync/org-listener';
 import type { Pipeline } from './pipeline/pipeline';
 import type { AuthThrottle } from './ingest/auth-throttle';
 import type { AaaService } from './aaa/service';
@@ -36,6 +37,8 @@ export interface HubServices {
   apiKeys?: ApiKeyService;
   /** Upstream store-and-forward: outbox hook, worker, status. */
   sync?: SyncService;
+  /** Organisation side of sync, when this hub accepts sites (ports.syncOrg). */
+  syncOrg?: OrgListener;
 }
 
 export function need<K extends keyof HubServices>(services: HubServices, name: K): NonNullable<HubServices[K]> {

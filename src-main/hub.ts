@@ -14,6 +14,7 @@ import { aaaModule } from './aaa/module';
 import { brokerModule } from './broker/module';
 import { httpsIngestModule } from './ingest/https/module';
 import { tcpIngestModule } from './ingest/tcp/module';
+import { syncOrgModule } from './sync/org-module';
 import { syncModule } from './sync/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
@@ -33,7 +34,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule];
+const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule, syncOrgModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:net';
+import type { ListenerAddress } from '../../src-shared/config';
 import { createServer, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { syncCommandSchema, syncTopics, type SyncCommand } from '../../src-shared/sync-format';
@@ -21,6 +23,8 @@ export interface OrgListenerOptions {
   host: string;
   port: number;
   audit?: SyncAudit;
+  /** Binds the server as a hub listener (listed in the ready event, closed by the hub); else it listens itself. */
+  bind?: (server: Server) => Promise<ListenerAddress>;
 }
 
 export interface OrgListener {
@@ -85,7 +89,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
     socket.setNoDelay(true);
     broker.handle(socket);
   });
-  const address = await listen(server, 'sync-org', o.host, o.port, '--sync-org-port');
+  const address = o.bind ? await o.bind(server) : await listen(server, 'sync-org', o.host, o.port, '--sync-org-port');
 
   return {
     port: address.port,
@@ -106,7 +110,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
     async stop() {
       // Clients first: a TLS server's close waits for its open connections.
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await closeServer(server);
+      if (!o.bind) await closeServer(server);
     },
   };
 }

@@ -20,6 +20,7 @@ export const serveHelp = `outpost serve [options]
   --mqtt-port N        plain MQTT (default off)
   --tcps-port N        Ubidots TCP over TLS (default off)
   --tcp-port N         Ubidots TCP in clear (default off)
+  --sync-org-port N    act as the organisation: accept sites syncing here (default off)
   --console-port N     console (default 8444; 0 = any free port)
   --tls-cert FILE --tls-key FILE   use your own certificate instead of the hub's CA
   --log-level L        fatal|error|warn|info|debug|trace (default info)
@@ -35,6 +36,7 @@ export async function serve(argv: string[]): Promise<number> {
     'mqtt-port': { type: 'string' },
     'tcps-port': { type: 'string' },
     'tcp-port': { type: 'string' },
+    'sync-org-port': { type: 'string' },
     'console-port': { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
@@ -54,6 +56,7 @@ export async function serve(argv: string[]): Promise<number> {
   set('mqtt', optionalPortOption(values['mqtt-port'], '--mqtt-port'));
   set('tcps', optionalPortOption(values['tcps-port'], '--tcps-port'));
   set('tcp', optionalPortOption(values['tcp-port'], '--tcp-port'));
+  set('syncOrg', optionalPortOption(values['sync-org-port'], '--sync-org-port'));
   set('console', portOption(values['console-port'], '--console-port'));
 
   const config: HubConfigInput = {
