@@ -58,5 +58,5 @@ if (electron && process.env.OUTPOST_HEADLESS !== '1') {
 }
 
 function headless() {
-  run(process.execPath, [join(root, 'bin', 'outpost.mjs'), 'serve', ...process.argv.slice(2)]);
+  run(process.execPath, [join(root, 'scripts', 'outpost.mjs'), 'serve', ...process.argv.slice(2)]);
 }

@@ -25,7 +25,7 @@ export const hubConfigSchema = z.object({
       /** Ubidots TCP on TLS (9812) and in clear (9012): both off by default. */
       tcps: optionalPort.default(null),
       tcp: optionalPort.default(null),
-      /** Organisation mode: sites sync to this hub over MQTT/TLS (docs/SYNC.md). Off by default. */
+      /** Organisation mode: sites sync to this hub over MQTT/TLS (README, "Sync to an organisation"). Off by default. */
       syncOrg: optionalPort.default(null),
     })
     .default({ https: 8443, mqtts: 8883, console: 8444, mqtt: null, tcps: null, tcp: null, syncOrg: null }),

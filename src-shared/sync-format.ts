@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { contextSchema, labelPattern } from './reading';
 
 /**
- * The upstream sync format, version 1 (docs/SYNC.md). A site publishes
+ * The upstream sync format, version 1 (README, "Sync to an organisation"). A site publishes
  * batches of readings to `outpost/v1/sites/{site}/readings` with QoS 1; the
  * organisation may publish commands to `outpost/v1/sites/{site}/commands`.
  * Every field is validated on receipt: the payload crosses a trust boundary.

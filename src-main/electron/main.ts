@@ -5,6 +5,7 @@ import { createHub, type Hub } from '../hub';
 import { isHubError } from '../errors';
 import { defaultDataDir } from '../cli/default-data-dir';
 import { serveApiOverIpc } from './ipc';
+import { packageRoot } from '../paths';
 
 let hub: Hub | undefined;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,7 @@ async function start(): Promise<void> {
     width: 1280,
     height: 820,
     title: 'Outpost',
+    icon: join(packageRoot(), 'resources', 'icon.png'),
     webPreferences: {
       preload: join(here, '../preload/index.cjs'),
       sandbox: true,

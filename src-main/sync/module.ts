@@ -3,7 +3,7 @@ import { OsKeychain } from '../security/secret-store';
 import { registerSyncHandlers } from './handlers';
 import { SyncService } from './service';
 
-/** Store-and-forward to the organisation's upstream broker (docs/SYNC.md). */
+/** Store-and-forward to the organisation's upstream broker (README, "Sync to an organisation"). */
 export const syncModule: HubModule = async (ctx) => {
   const pipeline = need(ctx.services, 'pipeline');
   const watcher = need(ctx.services, 'watcher');

@@ -16,7 +16,7 @@ export interface AcceptResult {
   rejected: number;
 }
 
-/** Device label on the organisation hub for a site's device: `{site}.{label}` (docs/SYNC.md). */
+/** Device label on the organisation hub for a site's device: `{site}.{label}` (README, "Sync to an organisation"). */
 export function orgDeviceLabel(siteId: string, device: string): string | null {
   return normalizeLabel(`${siteId}.${device}`);
 }

@@ -51,6 +51,6 @@ export function publishRefused(topic: string, err: unknown): SyncError {
   return {
     code: 'UPSTREAM_REFUSED',
     message: `The upstream refused readings published to ${topic} (${errorMessage(err)}).`,
-    hint: 'Allow this site to publish to that topic in the upstream broker\'s ACL (docs/SYNC.md), or correct the site id: outpost sync set --site ID. Readings are kept.',
+    hint: 'Allow this site to publish to that topic in the upstream broker\'s ACL (README, "Sync to an organisation"), or correct the site id: outpost sync set --site ID. Readings are kept.',
   };
 }

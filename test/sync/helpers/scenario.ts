@@ -38,7 +38,7 @@ export function forgetSyncPasswordAfter(dataDir: string): void {
 }
 
 /**
- * A Mosquitto with the ACL of docs/SYNC.md for one site (write its readings,
+ * A Mosquitto with the ACL of README, "Sync to an organisation" for one site (write its readings,
  * read its commands) and a collector reading every site's readings.
  */
 export async function siteBroker(dir: string, site: string, sitePassword: string): Promise<{ broker: Mosquitto; collector: Collected }> {
