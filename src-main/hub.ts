@@ -10,7 +10,7 @@ import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext, HubModule, HubServices } from './hub-context';
 import { ingestModule } from './ingest/module';
-import { aaaModule } from './aaa/module';
+import { aaaModule } from './access/module';
 import { brokerModule } from './broker/module';
 import { httpsIngestModule } from './ingest/https/module';
 import { tcpIngestModule } from './ingest/tcp/module';
@@ -24,8 +24,8 @@ import { migrate, schemaVersion } from './store/migrations';
 import { HandlerRegistry } from './console/registry';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
-import { createLiveAccess } from './aaa/live-access';
-import { registerHubHandlers } from './console/handlers/hub';
+import { createLiveAccess } from './access/live-access';
+import { registerHubHandlers } from './console/hub-handlers';
 import { packageVersion, rendererDir } from './paths';
 
 /**

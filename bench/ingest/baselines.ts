@@ -8,9 +8,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src-main/store/database';
 import { migrate } from '../../src-main/store/migrations';
-import { insertDevice } from '../../src-main/store/queries/devices';
-import { readingStatements } from '../../src-main/store/queries/readings';
-import { variableStatements } from '../../src-main/store/queries/variables';
+import { insertDevice } from '../../src-main/devices/queries/devices';
+import { readingStatements } from '../../src-main/history/queries/readings';
+import { variableStatements } from '../../src-main/devices/queries/variables';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -15,13 +15,13 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createHub } from '../../src-main/hub';
 import { createLogger } from '../../src-main/logging/logger';
-import { addDevice, defaultOrgId } from '../../src-main/ingest/devices';
+import { addDevice, defaultOrgId } from '../../src-main/devices/lifecycle';
 import { closeServer } from '../../src-main/lifecycle/listen';
 import { serverTlsOptions } from '../../src-main/security/tls/server-options';
 import { openDatabase } from '../../src-main/store/database';
 import { migrate } from '../../src-main/store/migrations';
-import { findDeviceByLabel } from '../../src-main/store/queries/devices';
-import { countReadings } from '../../src-main/store/queries/readings';
+import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
+import { countReadings } from '../../src-main/history/queries/readings';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '64' }, rounds: { type: 'string', default: '3' } } });
 const seconds = values.seconds!;

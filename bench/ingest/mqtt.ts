@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { openStore } from '../../src-main/cli/open-store';
-import { addDevice } from '../../src-main/ingest/devices';
+import { addDevice } from '../../src-main/devices/lifecycle';
 import { connectAll, runQos0, runQos1, type Target } from './load';
 import { rawInsertBaseline, startMosquitto } from './baselines';
 

@@ -1,5 +1,5 @@
 import type { AuthenticateError, Client } from 'aedes';
-import { resolveIngestToken } from '../ingest/credentials';
+import { resolveIngestToken } from '../access/device-credentials';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
 

@@ -1,6 +1,6 @@
 import type { AedesOptions, Client, PublishPacket } from 'aedes';
 import { classifyPublish, type PublishTarget } from '../../src-shared/protocols/mqtt-topics';
-import { PersistError } from '../pipeline/persist-error';
+import { PersistError } from '../ingest/pipeline/persist-error';
 import type { BrokerDeps } from './deps';
 import type { Session } from './session';
 import { withSession } from './sessions';

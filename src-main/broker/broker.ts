@@ -1,7 +1,7 @@
 import { Aedes, type Client, type Subscription } from 'aedes';
 import type { Socket } from 'node:net';
 import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
-import { findDeviceByLabel } from '../store/queries/devices';
+import { findDeviceByLabel } from '../devices/queries/devices';
 import { createAuthenticate, remoteAddressOf } from './authenticate';
 import { createAuthorizePublish } from './authorize-publish';
 import { createAuthorizeSubscribe } from './authorize-subscribe';

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
-import type { Pipeline } from '../pipeline/pipeline';
-import type { AuthThrottle } from '../ingest/auth-throttle';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
+import type { AuthThrottle } from '../access/auth-throttle';
 import type { Db } from '../store/database';
 import type { SessionRegistry } from './sessions';
 

@@ -1,6 +1,6 @@
 import { tbAttributesTopic, topicMatches, ubidotsDotTopic, ubidotsLastValueTopic } from '../../src-shared/protocols/mqtt-topics';
-import type { StoredReading } from '../pipeline/types';
-import { listVariables } from '../store/queries/variables';
+import type { StoredReading } from '../ingest/pipeline/types';
+import { listVariables } from '../devices/queries/variables';
 import type { BrokerDeps } from './deps';
 import type { Session } from './session';
 

@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { CommandService } from '../commands/service';
 import { need, type HubModule } from '../hub-context';
 import { serverTlsOptions } from '../security/tls/server-options';
-import { closeDanglingSessions } from '../store/queries/mqtt-sessions';
+import { closeDanglingSessions } from './queries/mqtt-sessions';
 import { createBroker } from './broker';
 import { brokerLimits, type BrokerDeps } from './deps';
 import { SessionRegistry } from './sessions';

@@ -1,6 +1,6 @@
 import type { Client } from 'aedes';
-import type { Principal } from '../pipeline/types';
-import type { MqttSessionCounters } from '../store/queries/mqtt-sessions';
+import type { Principal } from '../ingest/pipeline/types';
+import type { MqttSessionCounters } from './queries/mqtt-sessions';
 import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
 
 /** What the hub sends to devices is counted per device and hour (device_usage_hourly *_out). */

@@ -2,9 +2,9 @@ import type { Client } from 'aedes';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
-import { principalStillValid } from '../ingest/credentials';
-import { mqttSessionStatements } from '../store/queries/mqtt-sessions';
-import { hourOf, usageStatements } from '../store/queries/usage';
+import { principalStillValid } from '../access/device-credentials';
+import { mqttSessionStatements } from './queries/mqtt-sessions';
+import { hourOf, usageStatements } from '../ingest/queries/usage';
 import type { Session } from './session';
 
 /**

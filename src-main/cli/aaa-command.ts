@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { AaaContext } from '../aaa/context';
-import { openAaaForCli } from '../aaa/open-for-cli';
-import { orgIdOf, type Actor } from '../aaa/users';
+import type { AaaContext } from '../access/context';
+import { openAaaForCli } from './open-access';
+import { orgIdOf, type Actor } from '../access/users';
 import { commonOptions, dataDirOf, parse } from './args';
 import { createOutput, UsageError, type Output } from './output';
 

@@ -1,8 +1,8 @@
-import type { CommandService as ConsoleCommandPort } from '../aaa/command-port';
-import { subjectOf } from '../aaa/principal';
+import type { CommandService as ConsoleCommandPort } from './command-port';
+import { subjectOf } from '../access/principal';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
-import { findDeviceById } from '../store/queries/devices';
+import { findDeviceById } from '../devices/queries/devices';
 import type { CommandService } from './service';
 
 /** The console waits this long for "delivered"/"answered" before reporting the status it has. */

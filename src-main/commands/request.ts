@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { labelSchema } from '../../src-shared/reading';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
-import { findDeviceByLabel } from '../store/queries/devices';
-import { insertCommand, type Command } from '../store/queries/commands';
+import { findDeviceByLabel } from '../devices/queries/devices';
+import { insertCommand, type Command } from './queries/commands';
 
 /** What an authorised caller asks for: the CLI and the console API validate with this. */
 export const commandRequestSchema = z.union([

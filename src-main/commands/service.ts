@@ -1,10 +1,10 @@
 import type { Logger } from '../logging/logger';
-import type { Pipeline } from '../pipeline/pipeline';
-import type { Principal } from '../pipeline/types';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
+import type { Principal } from '../ingest/pipeline/types';
 import type { Db } from '../store/database';
-import { setAttributes } from '../store/queries/device-attributes';
-import { findDeviceById } from '../store/queries/devices';
-import { expireCommands, markAnswered, markApplied, markDelivered, openCommands, type Command } from '../store/queries/commands';
+import { setAttributes } from '../devices/queries/device-attributes';
+import { findDeviceById } from '../devices/queries/devices';
+import { expireCommands, markAnswered, markApplied, markDelivered, openCommands, type Command } from './queries/commands';
 import { defaultCommandExpiryMs, recordCommand, type CommandRequest } from './request';
 import type { CommandTransport } from './transport';
 import { waitForCommand } from './wait';

@@ -1,5 +1,5 @@
 import type { Db } from '../store/database';
-import { expireCommands, findCommand, type Command } from '../store/queries/commands';
+import { expireCommands, findCommand, type Command } from './queries/commands';
 
 /** A control value is done once delivered; an RPC once answered. Expired ends both. */
 export function isFinal(c: Command): boolean {

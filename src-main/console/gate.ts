@@ -1,5 +1,5 @@
 import type { ApiError } from '../../src-shared/errors';
-import type { Principal } from '../aaa/principal';
+import type { Principal } from '../access/principal';
 
 export interface AdmitRequest {
   address: string;

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { liveCloseCodes, livePath, type LiveServerMessage } from '../../src-shared/api/live';
 import type { ApiError } from '../../src-shared/errors';
 import type { Logger } from '../logging/logger';
-import type { Pipeline } from '../pipeline/pipeline';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import { requestUrl } from './server';
-import type { StoredReading } from '../pipeline/types';
+import type { StoredReading } from '../ingest/pipeline/types';
 
 /** What the live channel may stream to one credential, re-read while the socket is open. */
 export interface LiveGrant {
@@ -17,7 +17,7 @@ export interface LiveGrant {
   refresh(): Promise<ReadonlySet<number> | null>;
 }
 
-/** The AAA side of the channel; the hub passes the real one (src-main/aaa/live-access.ts). */
+/** The AAA side of the channel; the hub passes the real one (src-main/access/live-access.ts). */
 export interface LiveAccess {
   open(req: { token: string; address: string; origin: string | undefined; host: string | undefined }): Promise<{ ok: true; grant: LiveGrant } | { ok: false; error: ApiError }>;
 }

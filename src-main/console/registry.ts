@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Contract, MethodName } from '../../src-shared/api/define';
 import type { ApiError } from '../../src-shared/errors';
 import { isPermission, type Permission } from '../../src-shared/permissions';
-import type { Principal } from '../aaa/principal';
+import type { Principal } from '../access/principal';
 import { ServiceError } from '../errors';
 
 export interface CallContext {

@@ -1,6 +1,6 @@
 import { ipcMain } from 'electron';
 import type { ApiContract } from '../../src-shared/api/contract';
-import type { Principal } from '../aaa/principal';
+import type { Principal } from '../access/principal';
 import type { ConsoleGate } from '../console/gate';
 import type { HandlerRegistry } from '../console/registry';
 import { apiChannel } from './channel';

@@ -1,6 +1,6 @@
 import type { HubContext } from '../hub-context';
-import type { AaaService } from '../aaa/service';
-import { AaaError } from '../aaa/errors';
+import type { AaaService } from '../access/service';
+import { AaaError } from '../access/errors';
 import type { ApiKeyService } from './api-key-port';
 import { loggingAuditSink, type AuditSink } from './audit-sink';
 
@@ -42,7 +42,7 @@ function apiKeysFromAaa(aaa: AaaService): ApiKeyService {
       // Only JWT-shaped strings are worth a signature check.
       if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return null;
       const claims = await refusedAsNull(() => aaa.verifyAccessToken(token, address));
-      // API keys may write readings but not create devices (aaa/api-keys.ts apiKeyScopes).
+      // API keys may write readings but not create devices (access/api-keys.ts apiKeyScopes).
       return claims ? { kind: 'internal', orgId: claims.orgId, actor: `apikey:${claims.apiKeyId}`, canCreateDevices: false } : null;
     },
   };

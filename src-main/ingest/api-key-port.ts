@@ -1,4 +1,4 @@
-import type { Principal } from '../pipeline/types';
+import type { Principal } from './pipeline/types';
 
 /**
  * What the HTTPS listener needs from the API-key service (Ubidots

@@ -1,8 +1,8 @@
 import { normalizeLabel, type RejectionReason } from '../../src-shared/reading';
-import type { Principal } from '../pipeline/types';
+import type { Principal } from './pipeline/types';
 import type { Db } from '../store/database';
-import { findDeviceByLabel } from '../store/queries/devices';
-import { findVariable } from '../store/queries/variables';
+import { findDeviceByLabel } from '../devices/queries/devices';
+import { findVariable } from '../devices/queries/variables';
 
 export type LastValueOutcome =
   | { ok: true; device: string; variable: string; value: number; ts: number }

@@ -1,7 +1,7 @@
 import type { HubModule } from '../hub-context';
-import { Pipeline } from '../pipeline/pipeline';
+import { Pipeline } from './pipeline/pipeline';
 import { DbWatcher } from '../store/db-watcher';
-import { AuthThrottle } from './auth-throttle';
+import { AuthThrottle } from '../access/auth-throttle';
 
 /** The reading pipeline and what every listener shares; listeners start after this. */
 export const ingestModule: HubModule = (ctx) => {

@@ -7,10 +7,10 @@ import { syncCommandSchema, syncTopics, type SyncCommand } from '../../src-share
 import { ServiceError, errorMessage } from '../errors';
 import { closeServer, listen } from '../lifecycle/listen';
 import type { Logger } from '../logging/logger';
-import type { Pipeline } from '../pipeline/pipeline';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
-import { logSyncCommand } from '../store/queries/sync-command-log';
-import { findSiteById, isSiteLive, type SyncSite } from '../store/queries/sync-sites';
+import { logSyncCommand } from './queries/sync-command-log';
+import { findSiteById, isSiteLive, type SyncSite } from './queries/sync-sites';
 import { OrgReceiver } from './org-receiver';
 import { authenticateSite } from './sites';
 import type { SyncAudit } from './site-commands';

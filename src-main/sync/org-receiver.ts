@@ -1,10 +1,10 @@
 import { parseReadingUid, syncBatchSchema, type SyncReading } from '../../src-shared/sync-format';
 import { normalizeLabel, type Dot } from '../../src-shared/reading';
 import type { Logger } from '../logging/logger';
-import type { Pipeline } from '../pipeline/pipeline';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
-import { receivedStatements } from '../store/queries/sync-received';
-import type { SyncSite } from '../store/queries/sync-sites';
+import { receivedStatements } from './queries/sync-received';
+import type { SyncSite } from './queries/sync-sites';
 
 /** A batch this hub will not store; the sender keeps it (no PUBACK) and the reason is logged. */
 export class SyncBatchRefused extends Error {}

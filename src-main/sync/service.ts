@@ -1,10 +1,10 @@
 import type { SyncConfigureInput, SyncStatus } from '../../src-shared/api/areas/sync';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
-import type { CommitHook } from '../pipeline/pipeline';
+import type { CommitHook } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
-import { outboxStatements } from '../store/queries/sync-outbox';
-import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from '../store/queries/sync-status';
+import { outboxStatements } from './queries/sync-outbox';
+import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncPassword, saveSyncPassword, type CredentialPlace } from './credentials';
 import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings, type StoredSyncSettings } from './settings';
 import { handleSiteCommand, type SyncAudit } from './site-commands';

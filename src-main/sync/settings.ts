@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { syncSettingsSchema, type SyncConfigureInput, type SyncSettings } from '../../src-shared/api/areas/sync';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
-import { readSetting, writeSetting } from '../aaa/queries/settings';
+import { readSetting, writeSetting } from '../settings/queries/settings';
 
 const settingsKey = 'sync';
 

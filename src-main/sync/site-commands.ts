@@ -1,10 +1,10 @@
 import { syncCommandSchema } from '../../src-shared/sync-format';
-import { defaultOrgId } from '../ingest/devices';
+import { defaultOrgId } from '../devices/lifecycle';
 import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
-import { insertCommand } from '../store/queries/commands';
-import { findDeviceByLabel } from '../store/queries/devices';
-import { logSyncCommand, wasQueued } from '../store/queries/sync-command-log';
+import { insertCommand } from '../commands/queries/commands';
+import { findDeviceByLabel } from '../devices/queries/devices';
+import { logSyncCommand, wasQueued } from './queries/sync-command-log';
 import type { StoredSyncSettings } from './settings';
 
 /** The hub's tamper-evident audit log (AAA), when it runs. */

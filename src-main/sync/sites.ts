@@ -1,9 +1,9 @@
 import { siteIdSchema } from '../../src-shared/sync-format';
 import { ServiceError } from '../errors';
-import { defaultOrgId } from '../ingest/devices';
+import { defaultOrgId } from '../devices/lifecycle';
 import { issueToken, parseToken } from '../security/tokens';
 import type { Db } from '../store/database';
-import { findLiveSiteByHash, findSiteById, insertSite, type SyncSite } from '../store/queries/sync-sites';
+import { findLiveSiteByHash, findSiteById, insertSite, type SyncSite } from './queries/sync-sites';
 
 /** Organisation side: lets a site publish here. The token is returned once and stored only as a hash. */
 export function addSite(db: Db, rawSiteId: string, orgId = defaultOrgId, now = Date.now()): { site: SyncSite; token: string } {

@@ -1,7 +1,7 @@
 import type { SyncStatus } from '../../src-shared/api/areas/sync';
 import type { Db } from '../store/database';
-import { outboxStatements } from '../store/queries/sync-outbox';
-import { readSyncStatus, type SyncStatusRecord } from '../store/queries/sync-status';
+import { outboxStatements } from './queries/sync-outbox';
+import { readSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncSettings, type StoredSyncSettings } from './settings';
 
 /** One status shape for the console API (live, in the hub) and the CLI (read from the database). */

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { readingUid, syncFormatVersion, syncTopics, type SyncBatch } from '../../src-shared/sync-format';
 import type { Logger } from '../logging/logger';
-import type { OutboxReading, OutboxStatements } from '../store/queries/sync-outbox';
+import type { OutboxReading, OutboxStatements } from './queries/sync-outbox';
 import type { StoredSyncSettings } from './settings';
 import { backoffDelay } from './backoff';
 import { classifyUpstreamError, publishRefused, type SyncError } from './upstream-errors';

@@ -6,7 +6,7 @@ import { startServe, type ServeProcess } from '../helpers/cli';
 import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, signIn } from '../helpers/console-ui';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { tempDir } from '../helpers/tmp';
-import { totp } from '../../src-main/aaa/totp';
+import { totp } from '../../src-main/access/totp';
 import { base32Decode } from '../helpers/base32';
 
 /**

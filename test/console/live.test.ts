@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import type { LiveServerMessage } from '../../src-shared/api/live';
 import type { Hub } from '../../src-main/hub';
-import { rpc } from '../aaa/helpers';
+import { rpc } from '../access/helpers';
 import { launchBrowser } from '../helpers/browser';
 import { addUserWithCli, cli, consolePage, screenshotPath, signIn } from '../helpers/console-ui';
 import { startTestHub } from '../helpers/hub';

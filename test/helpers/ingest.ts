@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import { after } from 'node:test';
 import { createHub, type Hub } from '../../src-main/hub';
 import { createLogger } from '../../src-main/logging/logger';
-import { addDevice } from '../../src-main/ingest/devices';
-import { rejections } from '../../src-main/store/queries/usage';
+import { addDevice } from '../../src-main/devices/lifecycle';
+import { rejections } from '../../src-main/ingest/queries/usage';
 import type { Db } from '../../src-main/store/database';
 import { tempDir } from './tmp';
 

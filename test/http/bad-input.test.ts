@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { test } from 'node:test';
-import { addIngestToken, defaultOrgId } from '../../src-main/ingest/devices';
-import { findDeviceByLabel } from '../../src-main/store/queries/devices';
-import { lastReadings } from '../../src-main/store/queries/readings';
+import { addIngestToken, defaultOrgId } from '../../src-main/devices/lifecycle';
+import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
+import { lastReadings } from '../../src-main/history/queries/readings';
 import { deviceToken, eventually, rejectionCount, startIngestHub, type IngestHub } from '../helpers/ingest';
 
 interface Answer {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDevice, addIngestToken } from '../../src-main/ingest/devices';
-import { resolveIngestToken } from '../../src-main/ingest/credentials';
+import { addDevice, addIngestToken } from '../../src-main/devices/lifecycle';
+import { resolveIngestToken } from '../../src-main/access/device-credentials';
 import { need } from '../../src-main/hub-context';
-import { lastReadings, countReadings } from '../../src-main/store/queries/readings';
-import { findVariable } from '../../src-main/store/queries/variables';
-import { rejections } from '../../src-main/store/queries/usage';
+import { lastReadings, countReadings } from '../../src-main/history/queries/readings';
+import { findVariable } from '../../src-main/devices/queries/variables';
+import { rejections } from '../../src-main/ingest/queries/usage';
 import { parseUbidotsDevicePayload } from '../../src-shared/protocols/ubidots-json';
-import type { Principal } from '../../src-main/pipeline/types';
+import type { Principal } from '../../src-main/ingest/pipeline/types';
 import { openSecondConnection, startTestHub } from '../helpers/hub';
 
 function principalFor(db: Parameters<typeof resolveIngestToken>[0], token: string): Principal {

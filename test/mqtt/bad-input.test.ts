@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
 import mqttPacket from 'mqtt-packet';
-import { addIngestToken } from '../../src-main/ingest/devices';
-import { hourOf, rejections } from '../../src-main/store/queries/usage';
+import { addIngestToken } from '../../src-main/devices/lifecycle';
+import { hourOf, rejections } from '../../src-main/ingest/queries/usage';
 import { eventually, logged, mqttClient, readings, startHub } from './helpers/hub';
 
 test('MQTT bad input: every case counted with its reason, nothing crashes, good values in the same message are stored', async () => {

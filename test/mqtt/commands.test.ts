@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findCommand } from '../../src-main/store/queries/commands';
+import { findCommand } from '../../src-main/commands/queries/commands';
 import { eventually, mosqArgs, readings, startHub, startTool, stopProcess } from './helpers/hub';
 
 interface CommandEvent {

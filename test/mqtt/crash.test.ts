@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import type { MqttClient } from 'mqtt';
-import { findDeviceByLabel } from '../../src-main/store/queries/devices';
-import { lastReadings } from '../../src-main/store/queries/readings';
+import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
+import { lastReadings } from '../../src-main/history/queries/readings';
 import { tempDir } from '../helpers/tmp';
 import { mqttClient, startHub } from './helpers/hub';
 

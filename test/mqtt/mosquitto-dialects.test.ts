@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listMqttSessions } from '../../src-main/store/queries/mqtt-sessions';
-import { findDeviceByLabel } from '../../src-main/store/queries/devices';
-import { deviceUsage } from '../../src-main/store/queries/usage';
+import { listMqttSessions } from '../../src-main/broker/queries/mqtt-sessions';
+import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
+import { deviceUsage } from '../../src-main/ingest/queries/usage';
 import { eventually, logged, mosqArgs, readings, runTool, startHub, startTool, stopProcess } from './helpers/hub';
 
 test('mosquitto clients: Ubidots and ThingsBoard dialects over TLS, ACL, CONNACK codes, live subscriptions, revocation', async (t) => {

@@ -6,9 +6,9 @@ import { createHub, type Hub } from '../../src-main/hub';
 import { need } from '../../src-main/hub-context';
 import { OrgReceiver, SyncBatchRefused } from '../../src-main/sync/org-receiver';
 import { addSite, authenticateSite } from '../../src-main/sync/sites';
-import { countReadings } from '../../src-main/store/queries/readings';
-import { countReceived } from '../../src-main/store/queries/sync-received';
-import { revokeSite, type SyncSite } from '../../src-main/store/queries/sync-sites';
+import { countReadings } from '../../src-main/history/queries/readings';
+import { countReceived } from '../../src-main/sync/queries/sync-received';
+import { revokeSite, type SyncSite } from '../../src-main/sync/queries/sync-sites';
 import { tempDir } from '../helpers/tmp';
 
 const origin = '3f2c9a4e-1b7d-4e0a-9c55-0d8f6a2b7e11';

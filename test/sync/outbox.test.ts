@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { need } from '../../src-main/hub-context';
 import { createCertificateAuthority } from '../../src-main/security/tls/certificates';
 import { startTestHub } from '../helpers/hub';
-import { addUser } from '../../src-main/aaa/users';
-import { rpc } from '../aaa/helpers';
+import { addUser } from '../../src-main/access/users';
+import { rpc } from '../access/helpers';
 
 const internal = { kind: 'internal', orgId: 1, actor: 'test', canCreateDevices: true } as const;
 

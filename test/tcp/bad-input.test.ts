@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { AuthThrottle } from '../../src-main/ingest/auth-throttle';
-import { addIngestToken, defaultOrgId } from '../../src-main/ingest/devices';
+import { AuthThrottle } from '../../src-main/access/auth-throttle';
+import { addIngestToken, defaultOrgId } from '../../src-main/devices/lifecycle';
 import { createTcpIngestServer, defaultTcpLimits } from '../../src-main/ingest/tcp/module';
 import type { TcpLimits } from '../../src-main/ingest/tcp/connection';
 import { closeServer } from '../../src-main/lifecycle/listen';
-import { findDeviceByLabel } from '../../src-main/store/queries/devices';
-import { lastReadings } from '../../src-main/store/queries/readings';
+import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
+import { lastReadings } from '../../src-main/history/queries/readings';
 import { deviceToken, eventually, rejectionCount, startIngestHub } from '../helpers/ingest';
 import { TcpClient } from '../helpers/tcp-client';
 

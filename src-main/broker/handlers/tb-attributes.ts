@@ -1,6 +1,6 @@
 import { tbAttributesResponseTopic } from '../../../src-shared/protocols/mqtt-topics';
 import { parseAttributesRequest, parseThingsBoardAttributes } from '../../../src-shared/protocols/thingsboard';
-import { getAttributes, setAttributes } from '../../store/queries/device-attributes';
+import { getAttributes, setAttributes } from '../../devices/queries/device-attributes';
 import { logDotRejections, meAndPayload, type PublishHandler } from './types';
 
 /** `v1/devices/me/attributes`: the device publishes its client attributes. */

@@ -1,5 +1,5 @@
 import { parseThingsBoardTelemetry } from '../../../src-shared/protocols/thingsboard';
-import { setAttributes } from '../../store/queries/device-attributes';
+import { setAttributes } from '../../devices/queries/device-attributes';
 import { logDotRejections, meAndPayload, type PublishHandler } from './types';
 
 /** `v1/devices/me/telemetry` and `v2/t`: numbers become readings, other values client attributes. */

@@ -1,4 +1,4 @@
-import { createApiKey, listApiKeys, revokeApiKeyByName } from '../../aaa/api-keys';
+import { createApiKey, listApiKeys, revokeApiKeyByName } from '../../access/api-keys';
 import { cliActor, positional, runAaaCommand } from '../aaa-command';
 import { UsageError } from '../output';
 

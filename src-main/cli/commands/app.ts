@@ -1,7 +1,7 @@
 import { scopes } from '../../../src-shared/permissions';
-import { createApp, listApps, revokeAppByName } from '../../aaa/apps';
-import { AaaError } from '../../aaa/errors';
-import { deviceIdsByLabel } from '../../aaa/org-devices';
+import { createApp, listApps, revokeAppByName } from '../../access/apps';
+import { AaaError } from '../../access/errors';
+import { deviceIdsByLabel } from '../../devices/org-devices';
 import { cliActor, list, positional, runAaaCommand } from '../aaa-command';
 import { UsageError } from '../output';
 

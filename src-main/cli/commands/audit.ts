@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { exportAudit, verifyAuditChain } from '../../aaa/audit';
+import { exportAudit, verifyAuditChain } from '../../audit/chain';
 import { cliActor, positional, runAaaCommand } from '../aaa-command';
 import { UsageError } from '../output';
 

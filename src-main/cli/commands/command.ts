@@ -1,7 +1,7 @@
 import { defaultCommandExpiryMs, recordCommand, type CommandRequest } from '../../commands/request';
 import { isFinal, waitForCommand } from '../../commands/wait';
-import { defaultOrgId } from '../../ingest/devices';
-import type { Command } from '../../store/queries/commands';
+import { defaultOrgId } from '../../devices/lifecycle';
+import type { Command } from '../../commands/queries/commands';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

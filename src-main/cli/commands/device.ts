@@ -1,5 +1,5 @@
-import { addDevice, defaultOrgId, listDevices, removeDevice, revokeDevice, rotateDeviceToken } from '../../ingest/devices';
-import { listDeviceTokens } from '../../store/queries/device-tokens';
+import { addDevice, defaultOrgId, listDevices, removeDevice, revokeDevice, rotateDeviceToken } from '../../devices/lifecycle';
+import { listDeviceTokens } from '../../devices/queries/device-tokens';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

@@ -1,7 +1,7 @@
-import { addMemberToGroup, createGroup, groupNamed, listGroups } from '../../aaa/groups';
-import { deviceIdsByLabel } from '../../aaa/org-devices';
-import { AaaError } from '../../aaa/errors';
-import { findMember } from '../../aaa/users';
+import { addMemberToGroup, createGroup, groupNamed, listGroups } from '../../access/groups';
+import { deviceIdsByLabel } from '../../devices/org-devices';
+import { AaaError } from '../../access/errors';
+import { findMember } from '../../access/users';
 import { cliActor, list, positional, runAaaCommand } from '../aaa-command';
 import { UsageError } from '../output';
 

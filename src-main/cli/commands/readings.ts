@@ -1,7 +1,7 @@
 import { ServiceError } from '../../errors';
-import { defaultOrgId, requireLabel } from '../../ingest/devices';
-import { findDeviceByLabel } from '../../store/queries/devices';
-import { lastReadings } from '../../store/queries/readings';
+import { defaultOrgId, requireLabel } from '../../devices/lifecycle';
+import { findDeviceByLabel } from '../../devices/queries/devices';
+import { lastReadings } from '../../history/queries/readings';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

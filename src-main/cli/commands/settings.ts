@@ -1,4 +1,4 @@
-import { findSettingSpec, readSetting, settingSpecs, writeSettingText } from '../../ingest/settings';
+import { findSettingSpec, readSetting, settingSpecs, writeSettingText } from '../../settings/hub-settings';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

@@ -1,6 +1,6 @@
 import { ServiceError } from '../../errors';
 import { addSite } from '../../sync/sites';
-import { listSites, revokeSite } from '../../store/queries/sync-sites';
+import { listSites, revokeSite } from '../../sync/queries/sync-sites';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

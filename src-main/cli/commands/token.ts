@@ -1,6 +1,6 @@
 import { ServiceError } from '../../errors';
-import { addIngestToken, defaultOrgId, revokeIngestTokenByName } from '../../ingest/devices';
-import { listIngestTokens } from '../../store/queries/ingest-tokens';
+import { addIngestToken, defaultOrgId, revokeIngestTokenByName } from '../../devices/lifecycle';
+import { listIngestTokens } from '../../devices/queries/ingest-tokens';
 import { commonOptions, parse } from '../args';
 import { withStore } from '../open-store';
 import { createOutput, UsageError } from '../output';

@@ -1,5 +1,5 @@
 import { roles, type Role } from '../../../src-shared/permissions';
-import { addUser, findMember, listUsers, updateMember } from '../../aaa/users';
+import { addUser, findMember, listUsers, updateMember } from '../../access/users';
 import { cliActor, positional, readStdin, runAaaCommand } from '../aaa-command';
 import { UsageError } from '../output';
 

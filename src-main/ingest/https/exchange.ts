@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logging/logger';
-import type { Pipeline } from '../../pipeline/pipeline';
+import type { Pipeline } from '../pipeline/pipeline';
 import type { Db } from '../../store/database';
 import type { ApiKeyService } from '../api-key-port';
 import type { AuditSink } from '../audit-sink';
-import type { AuthDeps } from '../authenticate';
+import type { AuthDeps } from '../../access/device-authenticate';
 
 export interface HttpsIngestDeps {
   db: Db;

@@ -1,5 +1,5 @@
-import type { Principal } from '../../pipeline/types';
-import { authenticateDevice } from '../authenticate';
+import type { Principal } from '../pipeline/types';
+import { authenticateDevice } from '../../access/device-authenticate';
 import type { Exchange } from './exchange';
 import { HttpRefusal } from './refusal';
 

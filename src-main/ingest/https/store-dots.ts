@@ -1,8 +1,8 @@
 import type { DotRejection } from '../../../src-shared/reading';
 import type { UbidotsParse } from '../../../src-shared/protocols/ubidots-json';
 import { sendJson } from '../../http/body';
-import { PersistError } from '../../pipeline/persist-error';
-import type { IngestResult, Principal } from '../../pipeline/types';
+import { PersistError } from '../pipeline/persist-error';
+import type { IngestResult, Principal } from '../pipeline/types';
 import type { Exchange } from './exchange';
 import { HttpRefusal } from './refusal';
 

@@ -1,7 +1,7 @@
 import { parseThingsBoardAttributes, parseThingsBoardTelemetry } from '../../../src-shared/protocols/thingsboard';
 import { sendJson } from '../../http/body';
-import type { Principal } from '../../pipeline/types';
-import { getAttributes, setAttributes } from '../../store/queries/device-attributes';
+import type { Principal } from '../pipeline/types';
+import { getAttributes, setAttributes } from '../../devices/queries/device-attributes';
 import type { Exchange } from './exchange';
 import { authenticateRequest } from './request-auth';
 import { readJsonText } from './request-body';

@@ -1,6 +1,6 @@
 import type { HubContext } from '../../hub-context';
 import { need } from '../../hub-context';
-import { readSetting, tokenInUrlSetting } from '../settings';
+import { readSetting, tokenInUrlSetting } from '../../settings/hub-settings';
 
 /**
  * The "token in URL" switch as the running hub sees it: read at start and

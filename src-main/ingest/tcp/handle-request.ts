@@ -1,11 +1,11 @@
 import { parseUbidotsTcp, type TcpDeviceWrite, type TcpFrame } from '../../../src-shared/protocols/ubidots-tcp';
 import type { RejectionReason } from '../../../src-shared/reading';
 import type { Logger } from '../../logging/logger';
-import { PersistError } from '../../pipeline/persist-error';
-import type { Pipeline } from '../../pipeline/pipeline';
-import type { IngestResult, Principal } from '../../pipeline/types';
+import { PersistError } from '../pipeline/persist-error';
+import type { Pipeline } from '../pipeline/pipeline';
+import type { IngestResult, Principal } from '../pipeline/types';
 import type { Db } from '../../store/database';
-import { authenticateDevice, type AuthDeps } from '../authenticate';
+import { authenticateDevice, type AuthDeps } from '../../access/device-authenticate';
 import { lastValue } from '../last-value';
 
 export interface TcpIngestDeps {

@@ -1,0 +1,56 @@
+import type { Db } from '../../store/database';
+import type { Reading } from '../../../src-shared/reading';
+
+interface ReadingRow {
+  id: number;
+  device: string;
+  variable: string;
+  ts: number;
+  value: number;
+  context: string | null;
+}
+
+const toReading = (r: ReadingRow): Reading => ({
+  id: r.id,
+  device: r.device,
+  variable: r.variable,
+  ts: r.ts,
+  value: r.value,
+  context: r.context === null ? null : (JSON.parse(r.context) as Record<string, unknown>),
+});
+
+export function readingStatements(db: Db) {
+  const insert = db.prepare('INSERT INTO readings (variable_id, ts, value, context, received_at) VALUES (?, ?, ?, ?, ?)');
+  return {
+    insert(variableId: number, ts: number, value: number, context: string | null, receivedAt: number): number {
+      return Number(insert.run(variableId, ts, value, context, receivedAt).lastInsertRowid);
+    },
+  };
+}
+
+const select = `
+  SELECT r.id, d.label AS device, v.label AS variable, r.ts, r.value, r.context
+  FROM readings r JOIN variables v ON v.id = r.variable_id JOIN devices d ON d.id = v.device_id`;
+
+/** The newest `count` readings of a device (optionally one variable), newest first. */
+export function lastReadings(db: Db, deviceId: number, count: number, variable?: string): Reading[] {
+  const rows = variable
+    ? db.prepare(`${select} WHERE v.device_id = ? AND v.label = ? ORDER BY r.ts DESC, r.id DESC LIMIT ?`).all(deviceId, variable, count)
+    : db.prepare(`${select} WHERE v.device_id = ? ORDER BY r.ts DESC, r.id DESC LIMIT ?`).all(deviceId, count);
+  return (rows as ReadingRow[]).map(toReading);
+}
+
+/** Readings of one variable in [from, to), oldest first. */
+export function readingsInRange(db: Db, deviceId: number, variable: string, from: number, to: number, limit: number): Reading[] {
+  return (
+    db.prepare(`${select} WHERE v.device_id = ? AND v.label = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.ts, r.id LIMIT ?`).all(deviceId, variable, from, to, limit) as ReadingRow[]
+  ).map(toReading);
+}
+
+export function countReadings(db: Db, deviceId?: number): number {
+  return (
+    deviceId === undefined
+      ? db.prepare('SELECT count(*) FROM readings').pluck().get()
+      : db.prepare('SELECT count(*) FROM readings r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?').pluck().get(deviceId)
+  ) as number;
+}

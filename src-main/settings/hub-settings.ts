@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ServiceError } from '../errors';
+import type { Db } from '../store/database';
+// The settings table's one query module (shared with the AAA policy).
+import { readSetting as readStored, writeSetting as writeStored } from './queries/settings';
+
+/**
+ * Settings an admin may change while the hub runs (`outpost settings set`).
+ * Each has a CLI name, a stored key, a schema for what is stored and a parser
+ * for what a person types; the running hub re-reads them when the database
+ * changes (DbWatcher).
+ */
+export interface SettingSpec<T> {
+  name: string;
+  key: string;
+  description: string;
+  defaultValue: T;
+  schema: z.ZodType<T>;
+  /** Text typed on the command line -> value, or null when it is not understood. */
+  fromText(text: string): T | null;
+  toText(value: T): string;
+  /** When set, the value that weakens security and what the status shows for it. */
+  insecureWhen?: { value: T; flag: string };
+}
+
+const onOff = (text: string): boolean | null => {
+  const t = text.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(t)) return true;
+  if (['off', 'false', 'no', '0'].includes(t)) return false;
+  return null;
+};
+
+export const tokenInUrlSetting: SettingSpec<boolean> = {
+  name: 'token-in-url',
+  key: 'ingest.tokenInUrl',
+  description: 'accept device tokens in URLs (?token=, ThingsBoard /api/v1/{token}/...): on|off (default off; insecure)',
+  defaultValue: false,
+  schema: z.boolean(),
+  fromText: onOff,
+  toText: (v) => (v ? 'on' : 'off'),
+  insecureWhen: { value: true, flag: 'token in URL is on (ingest.tokenInUrl): device tokens travel in URLs and end up in logs and proxies' },
+};
+
+// Heterogeneous registry: each entry is used only through its own spec.
+export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>];
+
+export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
+  const spec = settingSpecs.find((s) => s.name === nameOrKey || s.key === nameOrKey);
+  if (!spec) {
+    throw new ServiceError('UNKNOWN_SETTING', `There is no setting "${nameOrKey}". Known settings: ${settingSpecs.map((s) => s.name).join(', ')}.`, 404);
+  }
+  return spec as SettingSpec<unknown>;
+}
+
+/** The stored value, or the default when unset or unreadable (a bad row must not switch a security setting on). */
+export function readSetting<T>(db: Db, spec: SettingSpec<T>): T {
+  let raw: unknown;
+  try {
+    raw = readStored(db, spec.key);
+  } catch {
+    return spec.defaultValue;
+  }
+  if (raw === undefined) return spec.defaultValue;
+  const parsed = spec.schema.safeParse(raw);
+  return parsed.success ? parsed.data : spec.defaultValue;
+}
+
+export function writeSettingText(db: Db, nameOrKey: string, text: string, now = Date.now()): { spec: SettingSpec<unknown>; value: unknown } {
+  const spec = findSettingSpec(nameOrKey);
+  const value = spec.fromText(text);
+  if (value === null) throw new ServiceError('INVALID_SETTING_VALUE', `"${text}" is not a valid value for ${spec.name}: ${spec.description}.`);
+  writeStored(db, spec.key, value, now);
+  return { spec, value };
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { createAaaContext, type AaaContext } from '../../src-main/access/context';
+import { openDatabase, type Db } from '../../src-main/store/database';
+import { migrate } from '../../src-main/store/migrations';
+import { httpsRequest } from '../helpers/https';
+import { tempDir } from '../helpers/tmp';
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => number; advance(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/** AAA on a real encrypted database file, with a clock the test controls. */
+export function aaaOnTempDb(now: () => number): { ctx: AaaContext; db: Db; file: string } {
+  const file = join(tempDir(), 'outpost.db');
+  const db = openDatabase({ file, key: randomBytes(32) });
+  migrate(db);
+  after(() => db.close());
+  const ctx = createAaaContext(db, 'test-hub', { tokenSigning: randomBytes(32), audit: randomBytes(32), totp: randomBytes(32) }, now);
+  return { ctx, db, file };
+}
+
+export interface Rpc {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { result?: unknown; code?: string; message?: string };
+}
+
+/** One console API call over HTTPS, trusting only the hub's CA. */
+export async function rpc(base: { url: string; ca: string }, method: string, input: unknown, token?: string, headers: Record<string, string> = {}): Promise<Rpc> {
+  const answer = await httpsRequest(`${base.url}/api/rpc/${method}`, {
+    ca: base.ca,
+    method: 'POST',
+    body: JSON.stringify(input ?? {}),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
+  return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.body || '{}') as Rpc['body'] };
+}
+
+/** Every text and blob cell of every table, for "no secret in clear" checks. */
+export function everyCell(db: Db): string {
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  const parts: string[] = [];
+  for (const t of tables) {
+    for (const row of db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]) {
+      for (const v of Object.values(row)) parts.push(Buffer.isBuffer(v) ? v.toString('latin1') : String(v));
+    }
+  }
+  return parts.join('\n');
+}
