@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { createHub } from '../src-main/hub';
-import { need } from '../src-main/hub-context';
 import { createLogger } from '../src-main/logging/logger';
 import { readingUid, syncTopics } from '../src-shared/sync-format';
 import { startCollector, startMosquitto, type Collected } from '../test/sync/helpers/mosquitto';
@@ -75,8 +74,8 @@ try {
     { logger: createLogger({ level: 'silent' }) },
   );
   cleanup(() => hub.stop());
-  const sync = need(hub.services, 'sync');
-  const pipeline = need(hub.services, 'pipeline');
+  const sync = hub.services.sync;
+  const pipeline = hub.services.pipeline;
   await broker.stop();
   await sync.configure({
     url: `mqtts://127.0.0.1:${broker.port}`,

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { hubConfigSchema, type HubConfig, type HubConfigInput, type ListenerAddress } from '../src-shared/config';
-import { apiContract, type ApiContract, type HubStatus } from '../src-shared/api/contract';
+import type { ApiContract, HubStatus } from '../src-shared/api/contract';
 import { HubError } from './errors';
 import { createLogger, type Logger } from './logging/logger';
 import { acquireServeLock, databasePath, prepareDataDir } from './lifecycle/data-dir';
@@ -8,33 +8,46 @@ import { closeServer, listen } from './lifecycle/listen';
 import { resolveMasterKey } from './security/master-key';
 import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
-import type { HubContext, HubModule, HubServices } from './hub-context';
-import { ingestModule } from './ingest/module';
-import { aaaModule } from './access/module';
-import { brokerModule } from './broker/module';
-import { httpsIngestModule } from './ingest/https/module';
-import { tcpIngestModule } from './ingest/tcp/module';
-import { syncOrgModule } from './sync/org-module';
-import { syncModule } from './sync/module';
+import type { HubContext } from './hub-context';
+import { startIngest } from './ingest/module';
+import { startAccess } from './access/module';
+import type { AccessContext } from './access/context';
+import type { ConsoleGate } from './console/gate';
+import { startBroker } from './broker/module';
+import type { CommandService } from './commands/service';
+import { startHttpsIngest } from './ingest/https/module';
+import { startTcpIngest } from './ingest/tcp/module';
+import type { Pipeline } from './ingest/pipeline/pipeline';
+import { startSyncOrg } from './sync/org-module';
+import { startSync } from './sync/module';
+import type { SyncService } from './sync/service';
+import type { OrgListener } from './sync/org-listener';
+import { DbWatcher } from './store/db-watcher';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
 import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
-import { HandlerRegistry } from './console/registry';
+import type { HandlerRegistry } from './console/registry';
+import { createApi } from './console/api';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
-import { registerHubHandlers } from './console/hub-handlers';
 import { packageVersion, rendererDir } from './paths';
 
-/**
- * Service modules in start order (each registers its own stop). The console
- * comes last, so it never answers before the services behind it are up.
- */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule, syncOrgModule];
+/** The services a running hub is made of, for the shell (IPC) and for tests. */
+export interface HubServices {
+  access: AccessContext;
+  gate: ConsoleGate;
+  watcher: DbWatcher;
+  pipeline: Pipeline;
+  commands: CommandService;
+  sync: SyncService;
+  /** Present in organisation mode (--sync-org-port). */
+  syncOrg: OrgListener | null;
+}
 
 export interface HubDeps {
   secretStore?: SecretStore;
@@ -133,10 +146,6 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       insecure: [...insecure],
     });
 
-    const registry = new HandlerRegistry(apiContract);
-    registerHubHandlers(registry, status);
-
-    const services: HubServices = {};
     const derived = new Map<KeyPurpose, Buffer>();
     const ctx: HubContext = {
       config,
@@ -144,8 +153,6 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       db,
       tls,
       logger,
-      registry,
-      services,
       key: (purpose) => {
         let k = derived.get(purpose);
         if (!k) derived.set(purpose, (k = deriveKey(key, identity.hubId, purpose)));
@@ -168,15 +175,27 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       },
     };
     running.push({ name: 'master-key', stop: () => void key.fill(0) });
-    for (const startModule of modules) await startModule(ctx);
 
-    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
-    const live = services.pipeline && services.aaa && services.consoleGate
-      ? attachLiveChannel(consoleServer, { readings: services.pipeline.live, access: createLiveAccess(services.aaa.ctx, services.consoleGate), logger })
-      : undefined;
+    // Service modules in start order, each given the services it uses and registering its own stop.
+    // The console comes last, so it never answers before the services behind it are up.
+    const watcher = new DbWatcher(db);
+    watcher.start();
+    running.push({ name: 'db-watcher', stop: () => watcher.stop() });
+    const access = startAccess(ctx);
+    const pipeline = startIngest(ctx, watcher);
+    const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
+    await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
+    await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
+    const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
+    const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, commands, sync, syncOrg };
+
+    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger });
+    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: access.gate });
+    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Upgraded sockets are not the HTTP server's any more: they must close before it can.
-    if (live) ctx.onStop('console-live', () => live.close());
+    ctx.onStop('console-live', () => live.close());
 
     let stopping: Promise<void> | undefined;
     const hub: Hub = {

@@ -12,7 +12,7 @@ import { DevicesView } from './views/DevicesView';
 import { GroupsView } from './views/GroupsView';
 import { LoginView } from './views/LoginView';
 import { SettingsView } from './views/SettingsView';
-import { StatusView } from './views/StatusView';
+import { PublicStatusView, StatusView } from './views/StatusView';
 import { UsersView } from './views/UsersView';
 
 interface Page {
@@ -30,8 +30,8 @@ const pages: Page[] = [
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
   { path: 'audit', title: 'Audit log', needs: 'audit:read', view: () => <AuditView /> },
-  { path: 'settings', title: 'Settings', needs: 'settings:admin', view: () => <SettingsView /> },
-  { path: 'status', title: 'Hub', needs: 'public', view: () => <StatusView /> },
+  { path: 'settings', title: 'Settings', needs: 'hub:admin', view: () => <SettingsView /> },
+  { path: 'status', title: 'Hub', needs: 'authenticated', view: () => <StatusView /> },
   { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView /> },
 ];
 
@@ -50,7 +50,7 @@ function Gate() {
   if (state.phase !== 'signed-in' && first === 'status') {
     return (
       <Shell nav={<a href={href()}>Sign in</a>}>
-        <StatusView />
+        <PublicStatusView />
       </Shell>
     );
   }

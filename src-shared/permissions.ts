@@ -6,6 +6,7 @@
 export const roles = ['owner', 'admin', 'writer', 'reader'] as const;
 export type Role = (typeof roles)[number];
 
+/** What an organisation role, an app token or an API key may be granted. */
 export const scopes = [
   'devices:read',
   'devices:admin',
@@ -17,24 +18,29 @@ export const scopes = [
   'audit:read',
   'accounting:read',
   'settings:admin',
-  'orgs:admin',
-  'sync:read',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
+/**
+ * Hub-wide things (listeners, TLS, the sync upstream, the security policy,
+ * organisations) belong to the hub's owner: a person granted `hub:admin`
+ * explicitly, never an organisation role, an app or an API key.
+ */
+export const hubAdmin = 'hub:admin' as const;
+
 /** `public` needs no credential; `authenticated` needs any valid one. */
-export type Permission = 'public' | 'authenticated' | Scope;
+export type Permission = 'public' | 'authenticated' | Scope | typeof hubAdmin;
 
 const reader: readonly Scope[] = ['devices:read', 'readings:read'];
 const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send'];
-const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin', 'sync:read'];
+const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Scope[]>> = {
   reader,
   writer,
   admin,
-  // Only owners create organisations and make other owners.
-  owner: [...admin, 'orgs:admin'],
+  // Owners differ from admins in whom they may manage (other owners), not in scopes.
+  owner: admin,
 };
 
 /** Admins and owners see every device of their organisation; others only their groups'. */
@@ -44,16 +50,21 @@ export function roleSeesAllDevices(role: Role): boolean {
 
 export function roleGrants(role: Role, permission: Permission): boolean {
   if (permission === 'public' || permission === 'authenticated') return true;
-  return rolePermissions[role].includes(permission);
+  return (rolePermissions[role] as readonly string[]).includes(permission);
 }
 
 export function scopesGrant(granted: readonly string[], permission: Permission): boolean {
   if (permission === 'public' || permission === 'authenticated') return true;
+  if (permission === hubAdmin) return false;
   return granted.includes(permission);
 }
 
+export function isScope(value: unknown): value is Scope {
+  return (scopes as readonly unknown[]).includes(value);
+}
+
 export function isPermission(value: unknown): value is Permission {
-  return value === 'public' || value === 'authenticated' || (scopes as readonly unknown[]).includes(value);
+  return value === 'public' || value === 'authenticated' || value === hubAdmin || isScope(value);
 }
 
 /** A role may hand out only roles that are not above its own. */

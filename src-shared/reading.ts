@@ -9,7 +9,7 @@ export const labelPattern = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 export const labelSchema = z
   .string()
   .transform((s) => s.toLowerCase())
-  .pipe(z.string().regex(labelPattern, 'labels are 1-64 letters, digits, "-", "_", "." or ":" and start with a letter or digit'));
+  .pipe(z.string().regex(labelPattern, 'not a valid label: labels are 1-64 letters, digits, "-", "_", "." or ":" and start with a letter or digit'));
 
 export function normalizeLabel(raw: string): string | null {
   const label = raw.toLowerCase();

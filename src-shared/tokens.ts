@@ -10,12 +10,13 @@ export const tokenPrefixes = {
   session: 'ops',
   orgIngest: 'opo',
   site: 'opt',
+  invitation: 'opi',
 } as const;
 
 export type TokenKind = keyof typeof tokenPrefixes;
 
 /** prefix, underscore, 43 base64url characters (256 random bits). */
-export const tokenPattern = /^(opd|opa|opk|ops|opo|opt)_[A-Za-z0-9_-]{43}$/;
+export const tokenPattern = /^(opd|opa|opk|ops|opo|opt|opi)_[A-Za-z0-9_-]{43}$/;
 
 export function tokenKindOf(token: string): TokenKind | null {
   if (!tokenPattern.test(token)) return null;

@@ -23,10 +23,12 @@ test('outpost serve --json: ready line, console over TLS with the hub CA, SIGTER
   const ca = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
   const port = ready.listeners.console!.port;
   for (const host of ['localhost', '127.0.0.1']) {
-    const answer = await httpsRequest(`https://${host}:${port}/api/rpc/hub.status`, { ca, method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    // Before sign-in the hub tells only its CA fingerprint; hub.status needs a credential.
+    const answer = await httpsRequest(`https://${host}:${port}/api/rpc/hub.info`, { ca, method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(answer.status, 200);
-    const status = JSON.parse(answer.body) as { result: { hubId: string; listeners: Record<string, unknown> } };
-    assert.equal(status.result.hubId, ready.hubId);
+    assert.deepEqual(JSON.parse(answer.body), { result: { caFingerprint: ready.caFingerprint } });
+    const status = await httpsRequest(`https://${host}:${port}/api/rpc/hub.status`, { ca, method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(status.status, 401);
     assert.match(String(answer.headers['strict-transport-security']), /max-age=\d+/);
   }
 

@@ -1,17 +1,46 @@
-import { rolePermissions, scopes as knownScopes, type Scope } from '../../src-shared/permissions';
+import { scopes as knownScopes, type Scope } from '../../src-shared/permissions';
+import type { Caller } from '../console/registry';
 import { issueToken } from '../security/tokens';
-import type { AaaContext } from './context';
-import { AaaError, notFound } from './errors';
-import { appByName, appsOfOrg, insertApp, revokeApp, type App } from './queries/apps';
-import type { Actor } from './users';
-import { validateAllowlists } from './users';
+import type { AccessContext } from './context';
+import { checkGrant, creatorOf } from './delegation';
+import { AccessError, notFound } from './errors';
+import { validateAllowlists } from './people';
+import { appById, appByName, appsOfOrg, insertApp, revokeApp, type App } from './queries/apps';
 
 /** What lists show: never the token hash. */
-export type AppView = Omit<App, 'orgId' | 'tokenHash' | 'createdBy' | 'revokedAt'> & { revoked: boolean };
+export interface AppView {
+  id: number;
+  name: string;
+  hint: string;
+  scopes: string[];
+  deviceIds: number[] | null;
+  allowIps: string[];
+  allowOrigins: string[];
+  serverOnly: boolean;
+  expiresAt: number | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revoked: boolean;
+  /** Who made it (`user:3`, `app:2`, `cli`): its rights never exceed theirs. */
+  createdBy: string;
+}
 
 export function toAppView(a: App): AppView {
-  const { orgId: _org, tokenHash: _hash, createdBy: _by, revokedAt, ...shown } = a;
-  return { ...shown, revoked: revokedAt !== null };
+  return {
+    id: a.id,
+    name: a.name,
+    hint: a.hint,
+    scopes: a.scopes,
+    deviceIds: a.deviceIds,
+    allowIps: a.allowIps,
+    allowOrigins: a.allowOrigins,
+    serverOnly: a.serverOnly,
+    expiresAt: a.expiresAt,
+    createdAt: a.createdAt,
+    lastUsedAt: a.lastUsedAt,
+    revoked: a.revokedAt !== null,
+    createdBy: 'id' in a.creator ? `${a.creator.kind}:${a.creator.id}` : a.creator.kind,
+  };
 }
 
 export interface NewAppInput {
@@ -25,20 +54,18 @@ export interface NewAppInput {
 }
 
 /** Creates an app and returns its token: the only time the token exists outside the caller's hands. */
-export function createApp(ctx: AaaContext, actor: Actor & { userId: number | null; deviceIds?: number[] | null }, orgId: number, input: NewAppInput): { app: AppView; token: string } {
+export function createApp(ctx: AccessContext, caller: Caller, input: NewAppInput): { app: AppView; token: string } {
   const unknown = input.scopes.filter((s) => !(knownScopes as readonly string[]).includes(s));
-  if (unknown.length) throw new AaaError('INVALID_SCOPE', `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}.`, `Scopes are: ${knownScopes.join(', ')}.`);
-  if (input.scopes.length === 0) throw new AaaError('INVALID_SCOPE', 'An app needs at least one scope.', `Scopes are: ${knownScopes.join(', ')}.`);
-  // A token never carries more than the person (or app) who made it may do.
-  const beyond = actor.role === null ? [] : input.scopes.filter((s) => !(rolePermissions[actor.role!] as readonly string[]).includes(s));
-  if (beyond.length) throw new AaaError('FORBIDDEN', `A ${actor.role} cannot grant ${beyond.join(', ')}.`, 'Ask an owner to create this app.', 403);
-  if (actor.deviceIds && (input.deviceIds == null || input.deviceIds.some((d) => !actor.deviceIds!.includes(d)))) {
-    throw new AaaError('FORBIDDEN', 'An app limited to some devices can only create apps limited to those devices.', 'Pass deviceIds within your own.', 403);
-  }
+  if (unknown.length) throw new AccessError('INVALID_SCOPE', `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}.`, `Scopes are: ${knownScopes.join(', ')}.`);
+  if (input.scopes.length === 0) throw new AccessError('INVALID_SCOPE', 'An app needs at least one scope.', `Scopes are: ${knownScopes.join(', ')}.`);
+  const deviceIds = input.deviceIds ?? null;
+  // A token never carries more than whoever made it holds (checked again at every use).
+  checkGrant(ctx.db, caller.principal, { scopes: input.scopes, deviceIds });
   validateAllowlists(input.allowIps ?? [], input.allowOrigins ?? []);
-  if (appByName(ctx.db, orgId, input.name)) throw new AaaError('ALREADY_EXISTS', `An app named "${input.name}" already exists.`, 'Choose another name, or revoke the old app first.', 409);
+  const orgId = caller.orgId;
+  if (appByName(ctx.db, orgId, input.name)) throw new AccessError('ALREADY_EXISTS', `An app named "${input.name}" already exists.`, 'Choose another name, or revoke the old app first.', 409);
   const now = ctx.now();
-  if (input.expiresAt != null && input.expiresAt <= now) throw new AaaError('INVALID_EXPIRY', 'The expiry is in the past.', 'Give a future time, or none.');
+  if (input.expiresAt != null && input.expiresAt <= now) throw new AccessError('INVALID_EXPIRY', 'The expiry is in the past.', 'Give a future time, or none.');
   const { token, hash, hint } = issueToken('app');
   const id = insertApp(ctx.db, {
     orgId,
@@ -46,26 +73,27 @@ export function createApp(ctx: AaaContext, actor: Actor & { userId: number | nul
     tokenHash: hash,
     hint,
     scopes: [...new Set(input.scopes)] as Scope[],
-    deviceIds: input.deviceIds ?? null,
+    deviceIds,
     allowIps: input.allowIps ?? [],
     allowOrigins: input.allowOrigins ?? [],
     serverOnly: input.serverOnly ?? false,
     expiresAt: input.expiresAt ?? null,
-    createdBy: actor.userId,
+    creator: creatorOf(caller.principal),
     createdAt: now,
   });
-  ctx.audit({ actor: actor.subject, action: 'app.create', target: `app:${id}`, outcome: 'ok', address: actor.address, detail: { name: input.name, scopes: input.scopes } });
-  return { app: toAppView(appByName(ctx.db, orgId, input.name)!), token };
+  caller.audit.target({ kind: 'app', id, label: input.name });
+  caller.audit.detail({ scopes: input.scopes, deviceIds });
+  return { app: toAppView(appById(ctx.db, orgId, id)!), token };
 }
 
-export function listApps(ctx: AaaContext, orgId: number): AppView[] {
+export function listApps(ctx: AccessContext, orgId: number): AppView[] {
   return appsOfOrg(ctx.db, orgId).map(toAppView);
 }
 
-export function revokeAppByName(ctx: AaaContext, actor: Actor, orgId: number, name: string): AppView {
-  const app = appByName(ctx.db, orgId, name);
+export function revokeAppByName(ctx: AccessContext, caller: Caller, name: string): AppView {
+  const app = appByName(ctx.db, caller.orgId, name);
   if (!app) throw notFound(`The app "${name}"`);
+  caller.audit.target({ kind: 'app', id: app.id, label: app.name });
   revokeApp(ctx.db, app.id, ctx.now());
-  ctx.audit({ actor: actor.subject, action: 'app.revoke', target: `app:${app.id}`, outcome: 'ok', address: actor.address });
-  return toAppView(appByName(ctx.db, orgId, name)!);
+  return toAppView(appById(ctx.db, caller.orgId, app.id)!);
 }

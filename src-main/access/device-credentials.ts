@@ -1,9 +1,9 @@
 import type { Db } from '../store/database';
-import { findDeviceById } from '../devices/queries/devices';
+import { deviceByTrustedId } from '../devices/queries/devices';
 import { findLiveDeviceToken, isDeviceTokenLive } from '../devices/queries/device-tokens';
 import { findLiveIngestToken, isIngestTokenLive } from '../devices/queries/ingest-tokens';
 import { parseToken } from '../security/tokens';
-import type { Principal } from '../ingest/pipeline/types';
+import type { Principal } from './principal';
 
 export type CredentialResult = { ok: true; principal: Principal } | { ok: false; reason: 'bad_token' | 'not_authorized'; message: string };
 
@@ -16,7 +16,7 @@ export function resolveIngestToken(db: Db, token: unknown): CredentialResult {
   if (!parsed) return { ok: false, reason: 'bad_token', message: 'the token is not a valid Outpost device or ingest token' };
   if (parsed.kind === 'device') {
     const t = findLiveDeviceToken(db, parsed.hash);
-    const device = t ? findDeviceById(db, t.deviceId) : null;
+    const device = t ? deviceByTrustedId(db, t.deviceId) : null;
     if (!t || !device) return { ok: false, reason: 'bad_token', message: 'the token is unknown or revoked' };
     if (device.disabledAt !== null) return { ok: false, reason: 'not_authorized', message: `device "${device.label}" is disabled` };
     return { ok: true, principal: { kind: 'device', tokenId: t.id, deviceId: device.id, orgId: device.orgId, label: device.label } };

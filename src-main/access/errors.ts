@@ -1,10 +1,10 @@
 import { ApiFailure } from '../console/registry';
 
 /**
- * A refused or impossible AAA operation. The message says what happened and
+ * A refused or impossible access operation. The message says what happened and
  * what to do; it never contains a credential.
  */
-export class AaaError extends ApiFailure {
+export class AccessError extends ApiFailure {
   constructor(
     code: string,
     message: string,
@@ -19,4 +19,4 @@ export class AaaError extends ApiFailure {
   readonly bareMessage: string;
 }
 
-export const notFound = (what: string, hint = 'Check the name; list them to see what exists.') => new AaaError('NOT_FOUND', `${what} does not exist.`, hint, 404);
+export const notFound = (what: string, hint = 'Check the name; list them to see what exists.') => new AccessError('NOT_FOUND', `${what} does not exist.`, hint, 404);

@@ -1,19 +1,21 @@
 import type { ConsoleGate } from '../console/gate';
 import type { LiveAccess } from '../console/live';
 import { authenticate } from './authenticate';
-import { allows, visibleDeviceIds } from './authorize';
-import type { AaaContext } from './context';
-import type { Principal } from './principal';
+import { allows } from './authorize';
+import type { AccessContext } from './context';
+import { visibleDeviceIds } from './device-access';
+import type { ConsolePrincipal } from './principal';
 
 const forbidden = { code: 'FORBIDDEN', message: 'This credential may not read readings: it needs the permission "readings:read".' };
 
 /**
- * The live channel's checks: the console gate (rate limits, lockout, IP and
- * origin allowlists) on open, then the credential and its device set re-read
- * without touching the session, so an open dashboard does not defeat the idle expiry.
+ * The live channel's checks: the console gate (rate limits, abuse control, IP
+ * and origin allowlists) on open, then the credential and its device set
+ * re-read without touching the session, so an open dashboard does not defeat
+ * the idle expiry, and a revocation or demotion applies to open sockets.
  */
-export function createLiveAccess(ctx: AaaContext, gate: ConsoleGate): LiveAccess {
-  const devicesOf = (p: Principal) => new Set(visibleDeviceIds(ctx.db, p));
+export function createLiveAccess(ctx: AccessContext, gate: ConsoleGate): LiveAccess {
+  const devicesOf = (p: ConsolePrincipal) => new Set(visibleDeviceIds(ctx.db, p));
   return {
     async open({ token, address, origin, host }) {
       const admission = await gate.admit({ address, authorization: `Bearer ${token}`, origin, host });
@@ -25,7 +27,7 @@ export function createLiveAccess(ctx: AaaContext, gate: ConsoleGate): LiveAccess
         grant: {
           deviceIds: devicesOf(principal),
           async refresh() {
-            const now = await authenticate(ctx, token, address, { touch: false }).catch(() => null);
+            const now = await authenticate(ctx, token, { touch: false }).catch(() => null);
             return now && allows(now, 'readings:read') ? devicesOf(now) : null;
           },
         },

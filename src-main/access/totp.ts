@@ -22,15 +22,24 @@ export function totp(secret: Buffer, unixSeconds: number, options: TotpOptions =
   return hotp(secret, step, options.digits ?? 6, options.algorithm ?? 'sha1');
 }
 
-/** Accepts the current step and one either side (RFC 6238 section 5.2: allow for clock drift). */
-export function verifyTotp(secret: Buffer, code: string, unixSeconds: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  let ok = false;
+/**
+ * The time step a code belongs to, accepting the current step and one either
+ * side (RFC 6238 section 5.2: allow for clock drift); null when it matches none.
+ * Callers accept a step once (RFC 6238 section 5.2: "MUST NOT accept the second attempt").
+ */
+export function totpStep(secret: Buffer, code: string, unixSeconds: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  let matched: number | null = null;
   for (const drift of [-30, 0, 30]) {
     const expected = Buffer.from(totp(secret, unixSeconds + drift));
-    ok = timingSafeEqual(expected, Buffer.from(code)) || ok;
+    // Every candidate is compared, so the time taken does not tell which step matched.
+    if (timingSafeEqual(expected, Buffer.from(code))) matched = Math.floor((unixSeconds + drift) / 30);
   }
-  return ok;
+  return matched;
+}
+
+export function verifyTotp(secret: Buffer, code: string, unixSeconds: number): boolean {
+  return totpStep(secret, code, unixSeconds) !== null;
 }
 
 export function newTotpSecret(): Buffer {

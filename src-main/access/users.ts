@@ -1,130 +1,62 @@
-import { roleRank, type Role } from '../../src-shared/permissions';
-import type { AaaContext } from './context';
-import { AaaError, notFound } from './errors';
-import { hashPassword, passwordRules } from './passwords';
-import { countMembershipsOfUser, countOwners, deleteMembership, membership, setMembership } from './queries/memberships';
-import { organisationBySlug } from './queries/organisations';
+import type { Role } from '../../src-shared/permissions';
+import type { Caller } from '../console/registry';
+import type { AccessContext } from './context';
+import { AccessError } from './errors';
+import { hashPassword } from './passwords';
+import { checkHome, checkRoleGrant, findMember, keepAnOwner, validateAllowlists, validatePassword, type UserView } from './people';
+import { countMembershipsOfUser, deleteMembership, membership, setMembership } from './queries/memberships';
+import { firstOrganisationId } from './queries/organisations';
 import { revokeSessionsOfUser } from './queries/sessions';
-import { deleteUser, insertUser, updateUser, userByEmail, usersOfOrg, type User } from './queries/users';
-import { parseCidr } from './ip-allowlist';
-import { normaliseOrigin } from './origins';
+import { countHubAdmins, deleteUser, insertUser, updateUser, userByEmail } from './queries/users';
 
-export interface Actor {
-  /** Audit name: `user:3`, `cli`. */
-  subject: string;
-  address: string;
-  /** The caller's role in the organisation acted on; `null` for the local CLI, which the OS user owns. */
-  role: Role | null;
-}
-
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  totp: boolean;
-  allowIps: string[];
-  allowOrigins: string[];
-  createdAt: number;
-}
-
-export const toUserView = (u: User & { role: string }): UserView => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role as Role,
-  disabled: u.disabledAt !== null,
-  totp: u.totpSecret !== null,
-  allowIps: u.allowIps,
-  allowOrigins: u.allowOrigins,
-  createdAt: u.createdAt,
-});
-
-export function orgIdOf(ctx: AaaContext, slug: string): number {
-  const org = organisationBySlug(ctx.db, slug);
-  if (!org) throw notFound(`The organisation "${slug}"`, 'Owners list organisations with orgs.list in the console; leave --org out for the default one ("default").');
-  return org.id;
-}
-
-/** Nobody hands out a role above their own; the CLI acts as the machine's owner. */
-function checkRoleGrant(actor: Actor, role: Role): void {
-  if (actor.role !== null && roleRank(role) > roleRank(actor.role)) {
-    throw new AaaError('FORBIDDEN', `A ${actor.role} cannot give the role ${role}.`, 'Ask an owner to do it.', 403);
-  }
-}
-
-export function validatePassword(password: string): void {
-  if (password.length < passwordRules.min || password.length > passwordRules.max) {
-    throw new AaaError('WEAK_PASSWORD', `The password must be ${passwordRules.min} to ${passwordRules.max} characters long.`, 'Choose a longer passphrase.');
-  }
-}
-
-export function validateAllowlists(ips: readonly string[], origins: readonly string[]): void {
-  const badIp = ips.find((c) => parseCidr(c) === null);
-  if (badIp !== undefined) throw new AaaError('INVALID_CIDR', `"${badIp}" is not an IP address or CIDR range.`, 'Use forms like 192.168.1.0/24 or 2001:db8::/32.');
-  const badOrigin = origins.find((o) => normaliseOrigin(o) === null);
-  if (badOrigin !== undefined) throw new AaaError('INVALID_ORIGIN', `"${badOrigin}" is not a web origin.`, 'Use forms like https://dashboard.example.com.');
-}
-
-export async function addUser(
-  ctx: AaaContext,
-  actor: Actor,
-  input: { email: string; name?: string | undefined; role: Role; orgId: number; password?: string | undefined },
+/**
+ * Adds a person directly, with a password: the hub owner's way (the CLI for
+ * scripts, or a hub admin). Everyone else invites (access/invitations.ts), so
+ * adding someone never reveals or takes over an account that exists already.
+ * The first owner of the hub's first organisation becomes the hub owner.
+ */
+export async function createUser(
+  ctx: AccessContext,
+  caller: Caller,
+  input: { email: string; name?: string | undefined; role: Role; password?: string | undefined },
 ): Promise<UserView> {
-  checkRoleGrant(actor, input.role);
+  checkRoleGrant(ctx, caller, input.role);
   if (input.password !== undefined) validatePassword(input.password);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const orgId = caller.orgId;
   const existing = userByEmail(ctx.db, input.email);
   const id = ctx.db.transaction(() => {
-    const userId = existing?.id ?? insertUser(ctx.db, { email: input.email, name: input.name ?? input.email.split('@')[0]!, passwordHash, now: ctx.now() });
-    if (existing && membership(ctx.db, existing.id, input.orgId)) {
-      throw new AaaError('ALREADY_EXISTS', `A user with that email already belongs to this organisation.`, 'Change their role with users.update instead.', 409);
+    if (existing && membership(ctx.db, existing.id, orgId)) {
+      throw new AccessError('ALREADY_EXISTS', 'A user with that email already belongs to this organisation.', 'Change their role with users.update instead.', 409);
     }
-    // Someone who already has an account keeps their password: another organisation's admin must not be able to set it.
-    setMembership(ctx.db, userId, input.orgId, input.role);
+    // Someone who already has an account keeps their password: nobody sets it for them.
+    const userId = existing?.id ?? insertUser(ctx.db, { email: input.email, name: input.name ?? input.email.split('@')[0]!, passwordHash, homeOrgId: orgId, now: ctx.now() });
+    setMembership(ctx.db, userId, orgId, input.role);
+    if (input.role === 'owner' && orgId === firstOrganisationId(ctx.db) && countHubAdmins(ctx.db) === 0) updateUser(ctx.db, userId, { hubAdmin: true });
     return userId;
-  })();
-  ctx.audit({ actor: actor.subject, action: 'user.add', target: `user:${id}`, outcome: 'ok', address: actor.address, detail: { role: input.role, orgId: input.orgId } });
-  return listUsers(ctx, input.orgId).find((u) => u.id === id)!;
-}
-
-export function listUsers(ctx: AaaContext, orgId: number): UserView[] {
-  return usersOfOrg(ctx.db, orgId).map(toUserView);
-}
-
-export function findMember(ctx: AaaContext, orgId: number, selector: { id?: number | undefined; email?: string | undefined }): UserView {
-  const user = listUsers(ctx, orgId).find((u) => (selector.id !== undefined ? u.id === selector.id : u.email.toLowerCase() === selector.email?.toLowerCase()));
-  if (!user) throw notFound('That user', 'List users to see who belongs to this organisation.');
+  }).immediate();
+  const user = findMember(ctx, orgId, { id });
+  caller.audit.target({ kind: 'user', id, label: user.email });
+  caller.audit.detail({ role: input.role, existingAccount: existing !== undefined });
   return user;
 }
 
-/** The last enabled owner cannot be demoted, disabled or removed: the organisation would have nobody to run it. */
-function keepAnOwner(ctx: AaaContext, orgId: number, user: UserView): void {
-  if (user.role === 'owner' && !user.disabled && countOwners(ctx.db, orgId) <= 1) {
-    throw new AaaError('LAST_OWNER', 'This is the organisation’s last owner.', 'Make another user owner first.', 409);
-  }
-}
-
 export async function updateMember(
-  ctx: AaaContext,
-  actor: Actor,
-  orgId: number,
+  ctx: AccessContext,
+  caller: Caller,
   userId: number,
   patch: { name?: string | undefined; role?: Role | undefined; disabled?: boolean | undefined; password?: string | undefined; allowIps?: string[] | undefined; allowOrigins?: string[] | undefined },
 ): Promise<UserView> {
+  const orgId = caller.orgId;
   const user = findMember(ctx, orgId, { id: userId });
-  // An admin may not change an owner at all, nor make anyone owner.
-  checkRoleGrant(actor, user.role);
-  if (patch.role) checkRoleGrant(actor, patch.role);
+  caller.audit.target({ kind: 'user', id: userId, label: user.email });
+  // Nobody manages someone above them, nor makes anyone more than they are.
+  checkRoleGrant(ctx, caller, user.role);
+  if (patch.role) checkRoleGrant(ctx, caller, patch.role);
   if ((patch.role && patch.role !== 'owner') || patch.disabled) keepAnOwner(ctx, orgId, user);
+  const personal = patch.name !== undefined || patch.password !== undefined || patch.disabled !== undefined || patch.allowIps !== undefined || patch.allowOrigins !== undefined;
+  if (personal) checkHome(caller, user);
   if (patch.password !== undefined) validatePassword(patch.password);
-  // Password, disable and allowlists belong to the person, not to one membership: for someone who is
-  // also in another organisation only the CLI (the machine's owner) may change them; admins remove them instead.
-  const personal = patch.password !== undefined || patch.disabled !== undefined || patch.allowIps !== undefined || patch.allowOrigins !== undefined;
-  if (personal && actor.role !== null && countMembershipsOfUser(ctx.db, userId) > 1) {
-    throw new AaaError('SHARED_USER', 'This user also belongs to another organisation, so their password, status and allowlists are not yours to change.', 'Remove them from your organisation instead, or ask the hub owner.', 403);
-  }
   validateAllowlists(patch.allowIps ?? [], patch.allowOrigins ?? []);
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   ctx.db.transaction(() => {
@@ -136,23 +68,61 @@ export async function updateMember(
       disabledAt: patch.disabled === undefined ? undefined : patch.disabled ? ctx.now() : null,
     });
     if (patch.role) setMembership(ctx.db, userId, orgId, patch.role);
-    // A new password or a disable ends every session at once.
+    // A new password or a disable ends every session at once (a demotion applies on the next request).
     if (patch.disabled || passwordHash) revokeSessionsOfUser(ctx.db, userId, ctx.now());
-  })();
+  }).immediate();
   const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
-  ctx.audit({ actor: actor.subject, action: 'user.update', target: `user:${userId}`, outcome: 'ok', address: actor.address, detail: { changed, ...(patch.role ? { role: patch.role } : {}) } });
+  caller.audit.detail({ changed, ...(patch.role ? { role: patch.role } : {}) });
   return findMember(ctx, orgId, { id: userId });
 }
 
-export function removeMember(ctx: AaaContext, actor: Actor, orgId: number, userId: number): void {
+export function removeMember(ctx: AccessContext, caller: Caller, userId: number): void {
+  const orgId = caller.orgId;
   const user = findMember(ctx, orgId, { id: userId });
-  checkRoleGrant(actor, user.role);
+  caller.audit.target({ kind: 'user', id: userId, label: user.email });
+  checkRoleGrant(ctx, caller, user.role);
   keepAnOwner(ctx, orgId, user);
+  if (user.hubAdmin && countHubAdmins(ctx.db) <= 1 && countMembershipsOfUser(ctx.db, userId) <= 1) {
+    throw new AccessError('LAST_HUB_ADMIN', 'This is the hub’s last owner (hub:admin).', 'Grant hub:admin to someone else first (users.setHubAdmin).', 409);
+  }
   ctx.db.transaction(() => {
     deleteMembership(ctx.db, userId, orgId);
     revokeSessionsOfUser(ctx.db, userId, ctx.now());
-    // A user left in no organisation is deleted with everything of theirs.
+    // A person left in no organisation is deleted with everything of theirs.
     if (countMembershipsOfUser(ctx.db, userId) === 0) deleteUser(ctx.db, userId);
-  })();
-  ctx.audit({ actor: actor.subject, action: 'user.remove', target: `user:${userId}`, outcome: 'ok', address: actor.address });
+  }).immediate();
+}
+
+/** hub:admin is granted and taken away explicitly, by the hub owner, never through a role. */
+export function setHubAdmin(ctx: AccessContext, caller: Caller, userId: number, hubAdmin: boolean): UserView {
+  const user = findMember(ctx, caller.orgId, { id: userId });
+  caller.audit.target({ kind: 'user', id: userId, label: user.email });
+  caller.audit.detail({ hubAdmin });
+  if (!hubAdmin && user.hubAdmin && countHubAdmins(ctx.db) <= 1) {
+    throw new AccessError('LAST_HUB_ADMIN', 'This is the hub’s last owner (hub:admin).', 'Grant hub:admin to someone else first.', 409);
+  }
+  if (hubAdmin && user.disabled) throw new AccessError('USER_DISABLED', 'A disabled account cannot be made hub owner.', 'Enable the account first.', 409);
+  ctx.db.transaction(() => {
+    updateUser(ctx.db, userId, { hubAdmin });
+    // Taking the right away ends their sessions, so no open console keeps it.
+    if (!hubAdmin) revokeSessionsOfUser(ctx.db, userId, ctx.now());
+  }).immediate();
+  return findMember(ctx, caller.orgId, { id: userId });
+}
+
+/** For someone who lost their authenticator: their home organisation's owner (or the hub owner) removes the second factor. */
+export function resetTotp(ctx: AccessContext, caller: Caller, userId: number): UserView {
+  const user = findMember(ctx, caller.orgId, { id: userId });
+  caller.audit.target({ kind: 'user', id: userId, label: user.email });
+  const p = caller.principal;
+  if (!(p.kind === 'cli' || (p.kind === 'user' && p.role === 'owner'))) {
+    throw new AccessError('FORBIDDEN', 'Only an owner can remove someone’s second factor.', 'Ask an owner of the organisation, or run `outpost user reset-totp EMAIL` on the hub.', 403);
+  }
+  checkRoleGrant(ctx, caller, user.role);
+  checkHome(caller, user);
+  ctx.db.transaction(() => {
+    updateUser(ctx.db, userId, { totpSecret: null, totpPending: null });
+    revokeSessionsOfUser(ctx.db, userId, ctx.now());
+  }).immediate();
+  return findMember(ctx, caller.orgId, { id: userId });
 }

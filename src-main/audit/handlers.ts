@@ -1,31 +1,36 @@
 import type { ApiContract } from '../../src-shared/api/contract';
-import type { HandlerRegistry } from '../console/registry';
-import { exportAudit, verifyAuditChain } from './chain';
-import type { AaaContext } from '../access/context';
-import { usageOf } from './queries/accounting';
+import type { AccessContext } from '../access/context';
+import { isHubOwner } from '../access/people';
 import { appsOfOrg } from '../access/queries/apps';
-import { queryAudit } from './queries/audit-log';
 import { usersOfOrg } from '../access/queries/users';
-import { callerOf } from '../access/caller';
+import type { Caller, HandlerRegistry } from '../console/registry';
+import { exportAudit, verifyAuditChain } from './chain';
+import { usageOf } from './queries/accounting';
+import { queryAudit, type AuditScope } from './queries/audit-log';
 
 const dayMs = 24 * 3_600_000;
 
-export function registerAuditHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
-  registry.register('audit.query', (input) => queryAudit(ctx.db, input));
-  registry.register('audit.export', (input, call) => {
-    const { actor } = callerOf(call);
-    const content = exportAudit(ctx.db, input.format);
-    ctx.audit({ actor: actor.subject, action: 'audit.export', target: 'audit_log', outcome: 'ok', address: actor.address, detail: { format: input.format } });
-    return { format: input.format, content };
+/** Each organisation reads its own rows; the hub owner reads every row, hub-wide ones included. */
+export function auditScopeOf(caller: Caller): AuditScope {
+  return isHubOwner(caller.principal) ? null : caller.orgId;
+}
+
+export function registerAuditHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
+  registry.register('audit.query', (input, caller) => queryAudit(ctx.db, auditScopeOf(caller), input));
+  registry.register('audit.export', (input, caller) => {
+    const scope = auditScopeOf(caller);
+    caller.audit.target({ kind: 'audit-log', id: scope ?? 'all' });
+    caller.audit.detail({ format: input.format });
+    return { format: input.format, content: exportAudit(ctx.db, input.format, scope) };
   });
-  registry.register('audit.verify', () => {
-    const report = verifyAuditChain(ctx.db, ctx.keys.audit);
+  registry.register('audit.verify', (_input, caller) => {
+    const report = verifyAuditChain(ctx.db, ctx.keys.audit, auditScopeOf(caller));
     return { ...report, problems: report.problems.map((p) => ({ ...p })) };
   });
-  registry.register('accounting.query', (input, call) => {
-    const { orgId } = callerOf(call);
+  registry.register('accounting.query', (input, caller) => {
+    ctx.usage.flush();
     // Only the caller's organisation: its users and its apps.
-    const subjects = [...usersOfOrg(ctx.db, orgId).map((u) => `user:${u.id}`), ...appsOfOrg(ctx.db, orgId).map((a) => `app:${a.id}`)];
+    const subjects = [...usersOfOrg(ctx.db, caller.orgId).map((u) => `user:${u.id}`), ...appsOfOrg(ctx.db, caller.orgId).map((a) => `app:${a.id}`)];
     return usageOf(ctx.db, subjects, input.since ?? ctx.now() - dayMs);
   });
 }

@@ -1,5 +1,4 @@
 import type { AuthenticateError, Client } from 'aedes';
-import { resolveIngestToken } from '../access/device-credentials';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
 
@@ -19,35 +18,33 @@ function refusal(returnCode: 4 | 5, message: string): AuthenticateError {
  * CONNECT: the username is the token; any password is accepted with a valid
  * token (the Ubidots ESP library sends none or the token again), and a token
  * sent as the password with an arbitrary username also works. Every refusal
- * is logged with the client's address and counted.
+ * is logged with the client's address and counted; it is answered after the
+ * abuse-control delay for the address (access/abuse-control.ts), and a valid
+ * token from the same address is never held back.
  */
 export function createAuthenticate(deps: BrokerDeps) {
-  const { db, logger, pipeline, throttle, sessions } = deps;
+  const { logger, pipeline, access, sessions } = deps;
   return (client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): void => {
     const address = remoteAddressOf(client);
-    const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized' | 'rate_limited', message: string) => {
+    const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized', message: string) => {
       logger.warn({ address, clientId: client.id, returnCode, reason }, `MQTT CONNECT refused: ${message}`);
       pipeline.countRejection('mqtt', reason);
       done(refusal(returnCode, message), false);
     };
-    const wait = throttle.blockedFor(address);
-    if (wait > 0) return refuse(notAuthorized, 'rate_limited', `too many bad tokens from ${address}; locked for ${Math.ceil(wait / 1000)} s`);
     const passwordText = password ? password.toString('utf8') : '';
     if (!username && !passwordText) return refuse(badUsernameOrPassword, 'bad_token', 'no username: the username must be a device or ingest token');
-    let result = resolveIngestToken(db, username);
-    if (!result.ok && passwordText) {
-      const viaPassword = resolveIngestToken(db, passwordText);
-      if (viaPassword.ok) result = viaPassword;
-    }
-    if (!result.ok) {
-      if (result.reason === 'bad_token') throttle.fail(address);
-      return refuse(notAuthorized, result.reason, result.message);
-    }
-    throttle.succeed(address);
-    const session = new Session(client, result.principal, address, sessions.countOut);
-    sessions.add(session);
-    client.conn.once('close', () => sessions.end(client));
-    logger.info({ address, clientId: client.id, device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
-    done(null, true);
+    void (async () => {
+      const result = await access.authenticate([username ?? '', passwordText], address);
+      if (!result.ok) return refuse(notAuthorized, result.reason, result.message);
+      if (client.closed) return;
+      const session = new Session(client, result.principal, address, sessions.countOut);
+      sessions.add(session);
+      client.conn.once('close', () => sessions.end(client));
+      logger.info({ address, clientId: client.id, device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
+      done(null, true);
+    })().catch((err: unknown) => {
+      logger.error({ err, address }, 'MQTT CONNECT check failed');
+      done(refusal(notAuthorized, 'the hub could not check the token'), false);
+    });
   };
 }

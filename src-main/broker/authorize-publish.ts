@@ -62,7 +62,7 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
     };
     const target = classifyPublish(packet.topic);
     if (!target) {
-      refuseMessage(deps, session, packet, 'not_authorized', 'this topic is not one a device may publish to (see PROTOCOLS.md); the message was dropped');
+      refuseMessage(deps, session, packet, 'not_authorized', 'this topic is not one a device may publish to (see docs/PROTOCOLS.md); the message was dropped');
       finish();
       return;
     }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
-import type { AuthThrottle } from '../access/auth-throttle';
+import type { DeviceAuth } from '../access/device-authenticate';
 import type { Db } from '../store/database';
 import type { SessionRegistry } from './sessions';
 
@@ -15,12 +15,12 @@ export interface BrokerDeps {
   db: Db;
   logger: Logger;
   pipeline: Pipeline;
-  throttle: AuthThrottle;
+  access: DeviceAuth;
   sessions: SessionRegistry;
   rpc: RpcAnswers;
 }
 
-/** Limits a misbehaving client runs into (PROTOCOLS.md "Broker behaviour worth copying"). */
+/** Limits a misbehaving client runs into (docs/PROTOCOLS.md, "Broker behaviour"). */
 export const brokerLimits = {
   /** Bigger than Ubidots' 10 KB body, so an oversize body is refused by the parser with a reason, not by the socket. */
   maxPacketBytes: 64 * 1024,

@@ -19,13 +19,13 @@ function sendReading(session: Session, deviceId: number, device: string, variabl
 export function fanOutReadings(deps: BrokerDeps, readings: readonly StoredReading[]): void {
   if (!deps.sessions.hasSubscribers()) return;
   for (const r of readings) {
-    for (const session of deps.sessions.forDevice(r.deviceId, r.device)) sendReading(session, r.deviceId, r.device, r.variable, r.value, r.ts, r.context);
+    for (const session of deps.sessions.forDevice(r.orgId, r.deviceId, r.device)) sendReading(session, r.deviceId, r.device, r.variable, r.value, r.ts, r.context);
   }
 }
 
 /**
  * On SUBSCRIBE, Ubidots sends the last value at once (retained semantics,
- * PROTOCOLS.md): every variable of the device whose topic one of the new
+ * docs/PROTOCOLS.md): every variable of the device whose topic one of the new
  * filters matches.
  */
 export function sendLastValues(deps: BrokerDeps, session: Session, deviceId: number, device: string, filters: readonly string[]): void {
@@ -40,9 +40,9 @@ export function sendLastValues(deps: BrokerDeps, session: Session, deviceId: num
 }
 
 /** Is some live session subscribed to this variable's Ubidots topics or to the device's shared attributes? */
-export function hasControlSubscriber(deps: BrokerDeps, deviceId: number, device: string, variable: string): boolean {
+export function hasControlSubscriber(deps: BrokerDeps, orgId: number, deviceId: number, device: string, variable: string): boolean {
   const topics = [ubidotsLastValueTopic(device, variable), ubidotsDotTopic(device, variable)];
-  for (const s of deps.sessions.forDevice(deviceId, device)) {
+  for (const s of deps.sessions.forDevice(orgId, deviceId, device)) {
     if (topics.some((t) => s.subscribedQos(t) !== null)) return true;
     if (s.deviceId === deviceId && (s.subscribedQos(tbAttributesTopic) !== null || s.subscribedQos('v2/a') !== null)) return true;
   }

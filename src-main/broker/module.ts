@@ -1,7 +1,10 @@
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import type { DeviceAuth } from '../access/device-authenticate';
 import { CommandService } from '../commands/service';
-import { need, type HubModule } from '../hub-context';
+import type { HubContext } from '../hub-context';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
+import type { DbWatcher } from '../store/db-watcher';
 import { serverTlsOptions } from '../security/tls/server-options';
 import { closeDanglingSessions } from './queries/mqtt-sessions';
 import { createBroker } from './broker';
@@ -13,25 +16,27 @@ import { brokerTransport } from './transport';
 const accountingIntervalMs = 2_000;
 const expiryIntervalMs = 1_000;
 
+export interface BrokerServices {
+  pipeline: Pipeline;
+  watcher: DbWatcher;
+  access: DeviceAuth;
+}
+
 /**
  * The MQTT broker (MQTT/TLS on ports.mqtts, plain MQTT on ports.mqtt when
  * switched on) and the command service that reaches devices through it.
  */
-export const brokerModule: HubModule = async (ctx) => {
-  const pipeline = need(ctx.services, 'pipeline');
-  const watcher = need(ctx.services, 'watcher');
-  const throttle = need(ctx.services, 'deviceAuthThrottle');
+export async function startBroker(ctx: HubContext, { pipeline, watcher, access }: BrokerServices): Promise<CommandService> {
   const closed = closeDanglingSessions(ctx.db, Date.now());
   if (closed > 0) ctx.logger.info({ sessions: closed }, 'MQTT sessions left open by the last run marked closed');
 
   const sessions = new SessionRegistry(ctx.db, ctx.logger);
   const commands = new CommandService(ctx.db, pipeline, ctx.logger);
-  ctx.services.commands = commands;
   const deps: BrokerDeps = {
     db: ctx.db,
     logger: ctx.logger,
     pipeline,
-    throttle,
+    access,
     sessions,
     rpc: { answered: (deviceId, id, response) => commands.answered(deviceId, id, response), deviceReady: (deviceId) => void commands.pickUp(deviceId) },
   };
@@ -52,8 +57,9 @@ export const brokerModule: HubModule = async (ctx) => {
     ctx.flagInsecure(`plain MQTT on port ${address.port}`);
   }
 
+  // A revocation, disable or removal (this process or another) closes the sessions it affects.
   const onChange = () => {
-    sessions.recheck();
+    sessions.recheck(access.stillValid);
     void commands.pickUp();
   };
   watcher.on('change', onChange);
@@ -73,4 +79,5 @@ export const brokerModule: HubModule = async (ctx) => {
     for (const s of [...sessions.all()]) sessions.end(s.client);
     sessions.flush();
   });
-};
+  return commands;
+}

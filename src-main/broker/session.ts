@@ -32,15 +32,6 @@ export class Session {
     return this.principal.kind === 'device' ? this.principal.label : null;
   }
 
-  /** May this session read or write device `label`'s topics? */
-  mayAccess(label: string): boolean {
-    const l = label.toLowerCase();
-    const p = this.principal;
-    if (p.kind === 'device') return p.label === l;
-    if (p.kind === 'ingest') return p.deviceLabels === null || p.deviceLabels.includes(l);
-    return false;
-  }
-
   /** The QoS of the best subscription matching `topic`, or null when nothing matches. */
   subscribedQos(topic: string): 0 | 1 | null {
     let best: 0 | 1 | null = null;

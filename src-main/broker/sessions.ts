@@ -2,7 +2,8 @@ import type { Client } from 'aedes';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
-import { principalStillValid } from '../access/device-credentials';
+import { mayUseDevice } from '../access/device-access';
+import type { Principal } from '../access/principal';
 import { mqttSessionStatements } from './queries/mqtt-sessions';
 import { hourOf, usageStatements } from '../ingest/queries/usage';
 import type { Session } from './session';
@@ -37,9 +38,11 @@ export class SessionRegistry {
     return this.byClient.values();
   }
 
-  /** Sessions that may receive messages about device `deviceId` / `label`. */
-  *forDevice(deviceId: number, label: string): Generator<Session> {
-    for (const s of this.byClient.values()) if (s.subscriptions.size > 0 && (s.deviceId === deviceId || (s.deviceId === null && s.mayAccess(label)))) yield s;
+  /** Sessions that may receive messages about a device (the one device-access check, so never another organisation's). */
+  *forDevice(orgId: number, deviceId: number, label: string): Generator<Session> {
+    for (const s of this.byClient.values()) {
+      if (s.subscriptions.size > 0 && mayUseDevice(this.db, s.principal, { orgId, id: deviceId, label }, 'readings:read')) yield s;
+    }
   }
 
   hasSubscribers(): boolean {
@@ -90,10 +93,10 @@ export class SessionRegistry {
     }
   }
 
-  /** Closes every session whose token was revoked or whose device was disabled (by any process). */
-  recheck(): void {
+  /** Closes every session whose token was revoked or whose device was disabled or removed (by any process). */
+  recheck(stillValid: (p: Principal) => boolean): void {
     for (const s of [...this.byClient.values()]) {
-      if (principalStillValid(this.db, s.principal)) continue;
+      if (stillValid(s.principal)) continue;
       this.logger.warn({ clientId: s.client.id, address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.byClient.delete(s.client);
       this.record(s, Date.now());

@@ -6,7 +6,7 @@ import { hasControlSubscriber, sendSharedAttributes } from './fanout';
 /** Commands reach devices through the sessions of the MQTT broker. */
 export function brokerTransport(deps: BrokerDeps): CommandTransport {
   return {
-    controlSubscribed: (deviceId, device, variable) => hasControlSubscriber(deps, deviceId, device, variable),
+    controlSubscribed: (orgId, deviceId, device, variable) => hasControlSubscriber(deps, orgId, deviceId, device, variable),
     sendSharedAttributes: (deviceId, attributes) => sendSharedAttributes(deps, deviceId, attributes),
     sendRpc(deviceId, id, method, params) {
       let sent = false;

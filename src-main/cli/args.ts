@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './output';
+import { createOutput, UsageError } from './output';
 import { defaultDataDir } from './default-data-dir';
 
 export const commonOptions = {
@@ -8,6 +8,27 @@ export const commonOptions = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
+
+/** The options of every command that acts in one organisation through the API. */
+export const apiOptions = { ...commonOptions, org: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+/** A comma-separated list option (`--devices a,b`). */
+export function listOption(value: string | boolean | string[] | undefined): string[] {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/**
+ * The frame of a command with subcommands: parse, pick the output mode, and
+ * answer --help (or a missing subcommand) with the help text. `exit` is set
+ * when the command is done.
+ */
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, help: string) {
+  const { values, positionals } = parse(argv, options, true);
+  const flags = values as { json?: boolean; help?: boolean };
+  const out = createOutput(Boolean(flags.json));
+  const exit = flags.help || positionals.length === 0 ? (out.line(help), flags.help ? 0 : 2) : undefined;
+  return { values, positionals, out, exit };
+}
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
   try {

@@ -13,11 +13,13 @@ import { settingsCommand, settingsHelp } from './commands/settings';
 import { tokenCommand, tokenHelp } from './commands/token';
 import { syncCommand, syncHelp } from './commands/sync';
 import { siteCommand, siteHelp } from './commands/site';
+import { orgCommand, orgHelp } from './commands/org';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
 
-const commands: Record<string, Command> = {
+/** Every top-level command (the audit-completeness test checks each state-changing one is audited). */
+export const commands: Record<string, Command> = {
   serve: { run: serve, help: serveHelp },
   doctor: { run: doctor, help: doctorHelp },
   ca: { run: caCommand, help: caHelp },
@@ -33,6 +35,7 @@ const commands: Record<string, Command> = {
   token: { run: tokenCommand, help: tokenHelp },
   sync: { run: syncCommand, help: syncHelp },
   site: { run: siteCommand, help: siteHelp },
+  org: { run: orgCommand, help: orgHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

@@ -25,7 +25,7 @@ export function createOutput(json: boolean): Output {
         : isExplained(err)
           ? { code: err.code, message: err.bareMessage, hint: err.hint }
           : err instanceof ServiceError
-          ? { code: err.code, message: err.message, hint: 'Run the command with --help for its usage.' }
+          ? { code: err.code, message: err.message, hint: hintOf(err) ?? 'Run the command with --help for its usage.' }
           : { code: 'UNEXPECTED', message: scrubSecrets(err instanceof Error ? err.message : String(err)), hint: 'This is a bug in Outpost; the log has details.' };
       if (json) process.stdout.write(`${JSON.stringify({ event: 'error', ...e })}\n`);
       process.stderr.write(`outpost: error [${e.code}]: ${e.message}\n  what to do: ${e.hint}\n`);
@@ -36,7 +36,12 @@ export function createOutput(json: boolean): Output {
 
 export class UsageError extends Error {}
 
-/** Errors from services that say what to do (AaaError) without being startup errors. */
+function hintOf(err: unknown): string | undefined {
+  const hint = (err as { hint?: unknown }).hint;
+  return typeof hint === 'string' ? hint : undefined;
+}
+
+/** Errors from services that say what to do (AccessError) without being startup errors. */
 function isExplained(err: unknown): err is { code: string; bareMessage: string; hint: string } {
   const e = err as { code?: unknown; bareMessage?: unknown; hint?: unknown } | null;
   return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.bareMessage === 'string' && typeof e.hint === 'string';

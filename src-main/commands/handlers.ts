@@ -1,18 +1,45 @@
 import type { ApiContract } from '../../src-shared/api/contract';
-import { ApiFailure, type HandlerRegistry } from '../console/registry';
-import type { CommandService } from './command-port';
-import type { AaaContext } from '../access/context';
-import { callerOf } from '../access/caller';
+import type { AccessContext } from '../access/context';
+import { notFound } from '../access/errors';
+import type { HandlerRegistry } from '../console/registry';
+import { findDeviceById } from '../devices/queries/devices';
+import type { Command } from './queries/commands';
+import type { CommandRequest } from './request';
+import type { SendOptions } from './service';
+import { isFinal } from './wait';
 
-/** The registry has checked `commands:send` and that the device is visible; this records and forwards. */
-export function registerCommandHandler(registry: HandlerRegistry<ApiContract>, ctx: AaaContext, service: () => CommandService | undefined): void {
-  registry.register('commands.send', async (input, call) => {
-    const { principal, actor } = callerOf(call);
-    const commands = service();
-    if (!commands) throw new ApiFailure('UNAVAILABLE', 'Commands are not available: the hub has no command service running.', 503);
-    const result = await commands.send(input, principal);
-    const what = 'rpc' in input ? { rpc: input.rpc.method } : { variable: input.variable, value: input.value };
-    ctx.audit({ actor: actor.subject, action: 'command.send', target: `device:${input.deviceId}`, outcome: 'ok', address: actor.address, detail: { ...what, id: result.id, status: result.status } });
-    return result;
+/** What sends a command: the hub's command service, or in a CLI process a recorder the running hub delivers from. */
+export interface CommandSender {
+  send(request: CommandRequest, options: SendOptions): Promise<Command>;
+}
+
+/** The console waits this long for "delivered"/"answered" before reporting the status it has. */
+const defaultWaitMs = 3_000;
+
+/**
+ * `commands.send` from the console, the API and the CLI. The registry has
+ * checked `commands:send` and that the caller may command this device.
+ */
+export function registerCommandHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext, sender: CommandSender): void {
+  registry.register('commands.send', async (input, caller) => {
+    const device = findDeviceById(ctx.db, caller.orgId, input.deviceId);
+    if (!device) throw notFound('That device');
+    const request: CommandRequest = 'rpc' in input ? { device: device.label, method: input.rpc.method, params: input.rpc.params } : { device: device.label, variable: input.variable, value: input.value };
+    caller.audit.detail('rpc' in input ? { rpc: input.rpc.method } : { variable: input.variable, value: input.value });
+    const c = await sender.send(request, {
+      orgId: caller.orgId,
+      requestedBy: caller.subject,
+      waitMs: input.waitMs ?? defaultWaitMs,
+      ...(input.expiresInMs !== undefined ? { expiresInMs: input.expiresInMs } : {}),
+    });
+    caller.audit.detail({ command: c.id, status: c.status });
+    return {
+      id: c.id,
+      kind: c.kind,
+      status: c.status,
+      final: isFinal(c),
+      expiresAt: c.expiresAt,
+      ...(c.response === null || c.response === undefined ? {} : { response: c.response }),
+    };
   });
 }

@@ -1,9 +1,9 @@
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
-import type { Principal } from '../ingest/pipeline/types';
+import type { Principal } from '../access/principal';
 import type { Db } from '../store/database';
 import { setAttributes } from '../devices/queries/device-attributes';
-import { findDeviceById } from '../devices/queries/devices';
+import { deviceByTrustedId } from '../devices/queries/devices';
 import { expireCommands, markAnswered, markApplied, markDelivered, openCommands, type Command } from './queries/commands';
 import { defaultCommandExpiryMs, recordCommand, type CommandRequest } from './request';
 import type { CommandTransport } from './transport';
@@ -67,7 +67,7 @@ export class CommandService {
   private async deliverPending(deviceId?: number): Promise<void> {
     this.expire();
     for (const c of openCommands(this.db, deviceId)) {
-      const device = findDeviceById(this.db, c.deviceId);
+      const device = deviceByTrustedId(this.db, c.deviceId);
       if (!device) continue;
       if (c.kind === 'control') await this.deliverControl(c, device.orgId, device.label);
       else if (this.transport?.sendRpc(c.deviceId, c.id, c.method ?? '', c.params)) this.delivered(c);
@@ -81,7 +81,7 @@ export class CommandService {
   private async deliverControl(c: Command, orgId: number, label: string): Promise<void> {
     const variable = c.variable ?? '';
     const value = c.value ?? 0;
-    if (!this.transport?.controlSubscribed(c.deviceId, label, variable)) return;
+    if (!this.transport?.controlSubscribed(orgId, c.deviceId, label, variable)) return;
     if (c.appliedAt === null) {
       const principal: Principal = { kind: 'internal', orgId, actor: c.requestedBy, canCreateDevices: false };
       // Ubidots subscribers receive it from the pipeline's live fan-out, like any new reading.

@@ -1,5 +1,5 @@
 import type { ApiError } from '../../src-shared/errors';
-import type { Principal } from '../access/principal';
+import type { ConsolePrincipal } from '../access/principal';
 
 export interface AdmitRequest {
   address: string;
@@ -11,7 +11,7 @@ export interface AdmitRequest {
 }
 
 export type Admission =
-  | { ok: true; principal: Principal | null; subject: string; corsOrigin: string | null }
+  | { ok: true; principal: ConsolePrincipal | null; subject: string; corsOrigin: string | null }
   | { ok: false; status: number; error: ApiError; headers: Record<string, string> };
 
 /**

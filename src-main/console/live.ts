@@ -27,7 +27,9 @@ export interface LiveChannelOptions {
   readings: Pipeline['live'];
   access: LiveAccess;
   logger: Logger;
-  /** How often an open socket re-checks its credential and device set. */
+  /** Fires when credentials or grants may have changed (this process or another): every open socket re-checks at once. */
+  changes?: { on(event: 'change', fn: () => void): unknown; off(event: 'change', fn: () => void): unknown };
+  /** How often an open socket re-checks its credential and device set anyway. */
   recheckMs?: number;
   /** How long a new socket may take to send its token. */
   helloTimeoutMs?: number;
@@ -137,7 +139,7 @@ function stream(ws: WebSocket, grant: LiveGrant, options: LiveChannelOptions, re
     }
     send(ws, { type: 'readings', readings });
   };
-  const recheck = setInterval(() => {
+  const check = () => {
     void grant.refresh().then(
       (now) => {
         if (now) visible = now;
@@ -145,11 +147,14 @@ function stream(ws: WebSocket, grant: LiveGrant, options: LiveChannelOptions, re
       },
       (err: unknown) => options.logger.error({ err }, 'live channel re-check failed'),
     );
-  }, recheckMs);
+  };
+  const recheck = setInterval(check, recheckMs);
   options.readings.on('readings', onReadings);
+  options.changes?.on('change', check);
   send(ws, { type: 'ready', deviceIds: [...visible] });
   return () => {
     clearInterval(recheck);
     options.readings.off('readings', onReadings);
+    options.changes?.off('change', check);
   };
 }

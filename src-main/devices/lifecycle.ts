@@ -3,7 +3,7 @@ import { ServiceError as ApiFailure } from '../errors';
 import type { Db } from '../store/database';
 import { deleteDevice, findDeviceByLabel, insertDevice, listDevices, type Device } from './queries/devices';
 import { insertDeviceToken, revokeDeviceTokens } from './queries/device-tokens';
-import { insertIngestToken, revokeIngestToken } from './queries/ingest-tokens';
+import { insertIngestToken, listIngestTokens, revokeIngestToken } from './queries/ingest-tokens';
 import { issueToken } from '../security/tokens';
 
 export const defaultOrgId = 1;
@@ -57,15 +57,22 @@ export function removeDevice(db: Db, orgId: number, rawLabel: string): Device {
   return device;
 }
 
+/** Ingest tokens live per name: a second live token with the same name would be ambiguous to revoke. */
+export function requireFreeTokenName(db: Db, orgId: number, name: string): void {
+  if (listIngestTokens(db, orgId).some((t) => t.name === name && t.revokedAt === null)) {
+    throw new ApiFailure('TOKEN_EXISTS', `A live ingest token named "${name}" already exists; revoke it first or choose another name.`, 409);
+  }
+}
+
 export { listDevices };
 
 export function addIngestToken(
   db: Db,
   input: { orgId?: number; name: string; deviceLabels: string[] | null; canCreateDevices: boolean },
   now = Date.now(),
-): { token: string } {
+): { token: string; id: number } {
   const issued = issueToken('orgIngest');
-  insertIngestToken(db, {
+  const id = insertIngestToken(db, {
     orgId: input.orgId ?? defaultOrgId,
     name: input.name,
     hash: issued.hash,
@@ -74,7 +81,7 @@ export function addIngestToken(
     canCreateDevices: input.canCreateDevices,
     now,
   });
-  return { token: issued.token };
+  return { token: issued.token, id };
 }
 
 export function revokeIngestTokenByName(db: Db, orgId: number, name: string, now = Date.now()): boolean {

@@ -1,6 +1,6 @@
 import { ipcMain } from 'electron';
 import type { ApiContract } from '../../src-shared/api/contract';
-import type { Principal } from '../access/principal';
+import type { ConsolePrincipal } from '../access/principal';
 import type { ConsoleGate } from '../console/gate';
 import type { HandlerRegistry } from '../console/registry';
 import { apiChannel } from './channel';
@@ -13,7 +13,7 @@ import { apiChannel } from './channel';
 export function serveApiOverIpc(registry: HandlerRegistry<ApiContract>, gate?: ConsoleGate): () => void {
   ipcMain.handle(apiChannel, async (_event, method: unknown, input: unknown, token: unknown) => {
     if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_INPUT', message: 'The method name must be a string.' } };
-    let principal: Principal | null = null;
+    let principal: ConsolePrincipal | null = null;
     if (typeof token === 'string' && gate) {
       // The window runs on this machine: for IP allowlists it is loopback.
       const admission = await gate.admit({ address: '127.0.0.1', authorization: `Bearer ${token}`, origin: undefined, host: undefined });

@@ -19,7 +19,7 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  serveApiOverIpc(hub.registry, hub.services.consoleGate);
+  serveApiOverIpc(hub.registry, hub.services.gate);
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

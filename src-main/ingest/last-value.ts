@@ -1,5 +1,6 @@
 import { normalizeLabel, type RejectionReason } from '../../src-shared/reading';
-import type { Principal } from './pipeline/types';
+import { mayUseDevice } from '../access/device-access';
+import type { Principal } from '../access/principal';
 import type { Db } from '../store/database';
 import { findDeviceByLabel } from '../devices/queries/devices';
 import { findVariable } from '../devices/queries/variables';
@@ -8,20 +9,16 @@ export type LastValueOutcome =
   | { ok: true; device: string; variable: string; value: number; ts: number }
   | { ok: false; reason: Extract<RejectionReason, 'bad_label' | 'not_authorized' | 'unknown_device'>; message: string };
 
-/** May this principal read or write this device label? The same rule the pipeline applies to writes. */
-export function mayTouchDevice(principal: Principal, label: string): boolean {
-  if (principal.kind === 'device') return principal.label === label;
-  if (principal.kind === 'ingest') return principal.deviceLabels === null || principal.deviceLabels.includes(label);
-  return true;
-}
-
 /** The last value of one variable (Ubidots `.../lv`), for HTTPS GET and TCP LV alike. */
 export function lastValue(db: Db, principal: Principal, rawDevice: string, rawVariable: string): LastValueOutcome {
   const device = normalizeLabel(rawDevice);
   const variable = normalizeLabel(rawVariable);
   if (!device || !variable) return { ok: false, reason: 'bad_label', message: 'device and variable labels are 1-64 letters, digits, "-", "_", "." or ":"' };
-  if (!mayTouchDevice(principal, device)) return { ok: false, reason: 'not_authorized', message: `this token may not read device "${device}"` };
   const found = findDeviceByLabel(db, principal.orgId, device);
+  // The one device-access check; a device the token may not read looks the same whether or not it exists.
+  if (!mayUseDevice(db, principal, { orgId: principal.orgId, id: found?.id, label: device }, 'readings:read')) {
+    return { ok: false, reason: 'not_authorized', message: `this token may not read device "${device}"` };
+  }
   if (!found) return { ok: false, reason: 'unknown_device', message: `there is no device "${device}"` };
   if (found.disabledAt !== null) return { ok: false, reason: 'not_authorized', message: `device "${device}" is disabled` };
   const v = findVariable(db, found.id, variable);

@@ -1,18 +1,13 @@
-import type { HubModule } from '../hub-context';
+import type { HubContext } from '../hub-context';
+import type { DbWatcher } from '../store/db-watcher';
 import { Pipeline } from './pipeline/pipeline';
-import { DbWatcher } from '../store/db-watcher';
-import { AuthThrottle } from '../access/auth-throttle';
 
-/** The reading pipeline and what every listener shares; listeners start after this. */
-export const ingestModule: HubModule = (ctx) => {
-  const watcher = new DbWatcher(ctx.db);
+/** The reading pipeline every listener shares; listeners start after this. */
+export function startIngest(ctx: HubContext, watcher: DbWatcher): Pipeline {
   const pipeline = new Pipeline(ctx.db, ctx.logger);
+  // A device removed or disabled (here or by another process) must not stay in the pipeline's caches.
   watcher.on('change', () => pipeline.invalidateCaches());
-  watcher.start();
-  ctx.services.watcher = watcher;
-  ctx.services.pipeline = pipeline;
-  ctx.services.deviceAuthThrottle = new AuthThrottle();
   // Stopped after the listeners (reverse order): what they handed over is committed first.
   ctx.onStop('pipeline', () => pipeline.drain());
-  ctx.onStop('db-watcher', () => watcher.stop());
-};
+  return pipeline;
+}

@@ -1,30 +1,31 @@
 import type { ApiContract } from '../../src-shared/api/contract';
+import type { AccessContext } from '../access/context';
 import type { HandlerRegistry } from '../console/registry';
-import type { AaaContext } from '../access/context';
-import { AaaError } from '../access/errors';
-import { insertOrganisation, listOrganisations, organisationBySlug } from '../access/queries/organisations';
-import { setMembership } from '../access/queries/memberships';
-import { callerOf, userCaller } from '../access/caller';
+import { readSetting, settingSpecs, writeSettingText, type SettingSpec } from './hub-settings';
 
-export function registerSettingsHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
+function view(ctx: AccessContext, spec: SettingSpec<unknown>) {
+  const value = readSetting(ctx.db, spec);
+  return { name: spec.name, key: spec.key, value, text: spec.toText(value), description: spec.description, insecure: spec.insecureWhen !== undefined && spec.insecureWhen.value === value };
+}
+
+/** Hub-wide settings: the registry has checked hub:admin (the hub owner). */
+export function registerSettingsHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
   registry.register('settings.get', () => ctx.policy());
-  registry.register('settings.update', (input, call) => {
-    const { actor } = callerOf(call);
-    const next = { ...ctx.policy(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+  registry.register('settings.update', (input, caller) => {
+    const changed = Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined);
+    // Only what the update names changes: the rest of the stored policy stays as it is.
+    const next = { ...ctx.policy(), ...Object.fromEntries(changed.map((k) => [k, input[k as keyof typeof input]])) };
     ctx.setPolicy(next);
-    ctx.audit({ actor: actor.subject, action: 'settings.update', target: 'policy', outcome: 'ok', address: actor.address, detail: { changed: Object.keys(input) } });
+    caller.audit.target({ kind: 'policy', id: 'security' });
+    caller.audit.detail({ changed });
     return next;
   });
-  registry.register('orgs.list', () => listOrganisations(ctx.db));
-  registry.register('orgs.create', (input, call) => {
-    const { principal, actor } = userCaller(call);
-    if (organisationBySlug(ctx.db, input.slug)) throw new AaaError('ALREADY_EXISTS', `An organisation "${input.slug}" already exists.`, 'Choose another slug.', 409);
-    const org = ctx.db.transaction(() => {
-      const created = insertOrganisation(ctx.db, input.slug, input.name, ctx.now());
-      setMembership(ctx.db, principal.userId, created.id, 'owner');
-      return created;
-    })();
-    ctx.audit({ actor: actor.subject, action: 'org.create', target: `org:${org.id}`, outcome: 'ok', address: actor.address, detail: { slug: input.slug } });
-    return org;
+  registry.register('hubSettings.list', () => settingSpecs.map((s) => view(ctx, s as SettingSpec<unknown>)));
+  registry.register('hubSettings.set', (input, caller) => {
+    const { spec } = writeSettingText(ctx.db, input.name, input.value, ctx.now());
+    caller.audit.target({ kind: 'setting', id: spec.name });
+    const shown = view(ctx, spec);
+    caller.audit.detail({ value: shown.text });
+    return shown;
   });
 }

@@ -2,13 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { Db } from './database';
 
 /**
- * Notices commits made by other processes on the same database (the CLI adding
- * a device or revoking a token while the hub runs). SQLite bumps
+ * The one "something may have changed" event: credentials revoked, devices
+ * disabled or removed, people demoted, settings changed. Commits by other
+ * processes (the CLI while the hub runs) are noticed by polling: SQLite bumps
  * `PRAGMA data_version` for a connection when another connection commits.
+ * Writes made by this process call `notify()`, so listeners (live sessions,
+ * caches, sync settings) re-check at once instead of at the next poll.
  */
 export class DbWatcher extends EventEmitter<{ change: [] }> {
   private timer: NodeJS.Timeout | undefined;
   private last: number;
+  private notifyScheduled = false;
 
   constructor(
     private readonly db: Db,
@@ -27,6 +31,16 @@ export class DbWatcher extends EventEmitter<{ change: [] }> {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** A change made by this process: one event for every notify in the same turn. */
+  notify(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      this.emit('change');
+    });
   }
 
   /** Checks now; returns true when another connection committed since the last check. */

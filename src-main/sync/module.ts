@@ -1,17 +1,25 @@
-import { need, type HubModule } from '../hub-context';
+import type { AccessContext } from '../access/context';
+import type { CommandService } from '../commands/service';
+import type { HubContext } from '../hub-context';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import { OsKeychain } from '../security/secret-store';
-import { registerSyncHandlers } from './handlers';
+import type { DbWatcher } from '../store/db-watcher';
 import { SyncService } from './service';
 
+export interface SyncServices {
+  pipeline: Pipeline;
+  watcher: DbWatcher;
+  access: AccessContext;
+  commands: CommandService;
+}
+
 /** Store-and-forward to the organisation's upstream broker (README, "Sync to an organisation"). */
-export const syncModule: HubModule = async (ctx) => {
-  const pipeline = need(ctx.services, 'pipeline');
-  const watcher = need(ctx.services, 'watcher');
+export async function startSync(ctx: HubContext, { pipeline, watcher, access, commands }: SyncServices): Promise<SyncService> {
   const sync = new SyncService({
     db: ctx.db,
     logger: ctx.logger,
-    ...(ctx.services.aaa ? { audit: ctx.services.aaa.ctx.audit } : {}),
-    ...(ctx.services.commands ? { deliverCommands: (deviceId: number) => void ctx.services.commands!.pickUp(deviceId) } : {}),
+    audit: access.audit,
+    deliverCommands: (deviceId: number) => void commands.pickUp(deviceId),
     credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
   });
   pipeline.addCommitHook(sync.outboxHook);
@@ -19,11 +27,10 @@ export const syncModule: HubModule = async (ctx) => {
   // `outpost sync set` writes from another process.
   const onChange = () => void sync.reload();
   watcher.on('change', onChange);
-  registerSyncHandlers(ctx.registry, sync);
-  ctx.services.sync = sync;
   await sync.reload();
   ctx.onStop('sync', async () => {
     watcher.off('change', onChange);
     await sync.stop();
   });
-};
+  return sync;
+}

@@ -13,7 +13,7 @@ import { logSyncCommand } from './queries/sync-command-log';
 import { findSiteById, isSiteLive, type SyncSite } from './queries/sync-sites';
 import { OrgReceiver } from './org-receiver';
 import { authenticateSite } from './sites';
-import type { SyncAudit } from './site-commands';
+import type { AuditEvent } from '../audit/chain';
 
 export interface OrgListenerOptions {
   db: Db;
@@ -22,7 +22,7 @@ export interface OrgListenerOptions {
   tls: TlsOptions;
   host: string;
   port: number;
-  audit?: SyncAudit;
+  audit?: (event: AuditEvent) => void;
   /** Binds the server as a hub listener (listed in the ready event, closed by the hub); else it listens itself. */
   bind?: (server: Server) => Promise<ListenerAddress>;
 }
@@ -32,6 +32,8 @@ export interface OrgListener {
   readonly receiver: OrgReceiver;
   /** Publishes a command to a site (QoS 1; held for the site while it is offline). */
   sendCommand(siteId: string, command: Omit<SyncCommand, 'v' | 'id'> & { id?: string }): Promise<string>;
+  /** Closes the connections of sites revoked since (by this process or another). */
+  recheck(): void;
   stop(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
  */
 export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListener> {
   const receiver = new OrgReceiver(o.db, o.pipeline, o.logger);
-  const sites = new WeakMap<Client, SyncSite>();
+  const sites = new Map<Client, SyncSite>();
   const broker = new Aedes({
     drainTimeout: 10_000,
     authenticate(client, username, password, done) {
@@ -60,6 +62,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
         return;
       }
       sites.set(client, site);
+      client.conn.once('close', () => sites.delete(client));
       done(null, true);
     },
     authorizePublish(client, packet, done) {
@@ -104,8 +107,25 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
         ),
       );
       logSyncCommand(o.db, { at: Date.now(), side: 'org', siteId, commandId: command.id, device: command.device, outcome: 'sent', detail: `${command.kind} by ${command.requestedBy}` });
-      o.audit?.({ actor: command.requestedBy, action: 'sync.command', target: `site:${siteId}/device:${command.device}`, outcome: 'ok', address: 'sync', detail: { commandId: command.id, kind: command.kind } });
+      o.audit?.({
+        actor: command.requestedBy,
+        action: 'sync.command',
+        target: `site:${siteId}/device:${command.device}`,
+        targetLabel: command.device,
+        orgId: site.orgId,
+        outcome: 'ok',
+        address: 'sync',
+        detail: { commandId: command.id, kind: command.kind, ...(command.kind === 'control' ? { variable: command.variable, value: command.value } : { method: command.method }) },
+      });
       return command.id;
+    },
+    recheck() {
+      for (const [client, site] of sites) {
+        if (isSiteLive(o.db, site.id)) continue;
+        o.logger.warn({ site: site.siteId }, 'sync site disconnected: its token was revoked');
+        sites.delete(client);
+        client.close();
+      }
     },
     async stop() {
       // Clients first: a TLS server's close waits for its open connections.

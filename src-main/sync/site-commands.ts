@@ -1,5 +1,6 @@
 import { syncCommandSchema } from '../../src-shared/sync-format';
 import { defaultOrgId } from '../devices/lifecycle';
+import type { AuditEvent } from '../audit/chain';
 import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
 import { insertCommand } from '../commands/queries/commands';
@@ -7,8 +8,8 @@ import { findDeviceByLabel } from '../devices/queries/devices';
 import { logSyncCommand, wasQueued } from './queries/sync-command-log';
 import type { StoredSyncSettings } from './settings';
 
-/** The hub's tamper-evident audit log (AAA), when it runs. */
-export type SyncAudit = (event: { actor: string; action: string; target: string; outcome: 'ok' | 'denied' | 'failed'; address: string; detail?: Record<string, unknown> }) => void;
+/** The hub's tamper-evident audit log. */
+export type SyncAudit = (event: AuditEvent) => void;
 
 const defaultCommandLifetimeMs = 60 * 60 * 1000;
 
@@ -18,9 +19,19 @@ const defaultCommandLifetimeMs = 60 * 60 * 1000;
  * default); every command, taken or refused, is written to the command log.
  */
 export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number, auditLog?: SyncAudit, deliver?: (deviceId: number) => void): void {
-  const audit = (commandId: string, device: string, outcome: string, detail: string) => {
+  let what: Record<string, unknown> = {};
+  const audit = (commandId: string, device: string, outcome: string, detail: string, orgId: number | null = null) => {
     logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, device, outcome, detail });
-    auditLog?.({ actor: `sync:${settings.siteId}`, action: 'sync.command', target: device ? `device:${device}` : 'device:?', outcome: outcome === 'refused' ? 'denied' : 'ok', address: 'sync', detail: { commandId, outcome, reason: detail } });
+    auditLog?.({
+      actor: `sync:${settings.siteId}`,
+      action: 'sync.command',
+      target: device ? `device:${device}` : 'device:?',
+      targetLabel: device || null,
+      orgId,
+      outcome: outcome === 'refused' ? 'denied' : 'ok',
+      address: 'sync',
+      detail: { commandId, outcome, reason: detail, ...what },
+    });
     logger.info({ site: settings.siteId, commandId, device, outcome }, 'remote command from the organisation');
   };
   let raw: unknown;
@@ -36,6 +47,7 @@ export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSe
     return;
   }
   const cmd = parsed.data;
+  what = cmd.kind === 'control' ? { variable: cmd.variable, value: cmd.value } : { method: cmd.method };
   if (!settings.allowRemoteCommands) {
     audit(cmd.id, cmd.device, 'refused', 'remote commands are off on this site (outpost sync set --allow-remote-commands)');
     return;
@@ -46,7 +58,7 @@ export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSe
     return;
   }
   if (wasQueued(db, settings.siteId, cmd.id)) {
-    audit(cmd.id, cmd.device, 'duplicate', 'already received');
+    audit(cmd.id, cmd.device, 'duplicate', 'already received', device.orgId);
     return;
   }
   const requestedBy = `org:${cmd.requestedBy}`;
@@ -55,6 +67,6 @@ export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSe
     cmd.kind === 'control'
       ? insertCommand(db, { kind: 'control', deviceId: device.id, variable: cmd.variable!, value: cmd.value!, requestedBy, now, expiresAt })
       : insertCommand(db, { kind: 'rpc', deviceId: device.id, method: cmd.method!, params: cmd.params, requestedBy, now, expiresAt });
-  audit(cmd.id, cmd.device, 'queued', `queued for the device as command ${queued.id}`);
+  audit(cmd.id, cmd.device, 'queued', `queued for the device as command ${queued.id}`, device.orgId);
   deliver?.(device.id);
 }

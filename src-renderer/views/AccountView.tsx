@@ -49,33 +49,89 @@ export function AccountView() {
 }
 
 function TotpSetup() {
+  const session = useSession();
   const action = useAction();
   const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
+  const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [done, setDone] = useState(false);
+  const [on, setOn] = useState<boolean | null>(null);
+  const [mode, setMode] = useState<'idle' | 'password' | 'disable'>('idle');
+  const reset = () => {
+    setPassword('');
+    setCode('');
+    setMode('idle');
+  };
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      setSecret(await api.call('auth.totpSetup', { password }));
+      setPassword('');
+    });
+  };
   const confirm = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
       await api.call('auth.totpConfirm', { code: code.trim() });
-      setDone(true);
+      setOn(true);
       setSecret(null);
+      reset();
+    });
+  };
+  const disable = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.call('auth.totpDisable', { password, code: code.trim() });
+      setOn(false);
+      reset();
     });
   };
   return (
     <div className="card" aria-labelledby="totp-title">
       <h2 id="totp-title">Two-factor sign-in</h2>
-      {done && (
+      {on === true && (
         <p role="status" className="ok">
           Two-factor sign-in is on: from now on you need a code from your app to sign in.
         </p>
       )}
-      {!secret && !done && (
+      {on === false && (
+        <p role="status" className="ok">
+          Two-factor sign-in is off.
+        </p>
+      )}
+      {!secret && mode === 'idle' && (
         <>
-          <p className="muted">Adds a 6-digit code from an authenticator app to every sign-in.</p>
-          <button type="button" disabled={action.busy} onClick={() => void action.run(async () => setSecret(await api.call('auth.totpSetup', {})))}>
-            Set up two-factor sign-in
-          </button>
+          <p className="muted">Adds a 6-digit code from an authenticator app to every sign-in. Lost your authenticator? An owner of your organisation can remove it.</p>
+          <div className="actions">
+            <button type="button" onClick={() => setMode('password')} disabled={!session.user}>
+              Set up two-factor sign-in
+            </button>
+            <button type="button" onClick={() => setMode('disable')} disabled={!session.user}>
+              Turn two-factor sign-in off
+            </button>
+          </div>
         </>
+      )}
+      {!secret && mode === 'password' && (
+        <form onSubmit={start} className="form-grid">
+          <label>
+            Your password (again, to change how you sign in)
+            <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} autoFocus />
+          </label>
+          <FormActions submit="Continue" busy={action.busy} error={action.error} onCancel={reset} />
+        </form>
+      )}
+      {mode === 'disable' && (
+        <form onSubmit={disable} className="form-grid">
+          <label>
+            Your password
+            <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} autoFocus />
+          </label>
+          <label>
+            A current code from your authenticator app
+            <input inputMode="numeric" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" />
+          </label>
+          <FormActions submit="Turn off" busy={action.busy} error={action.error} onCancel={reset} />
+        </form>
       )}
       {secret && (
         <form onSubmit={confirm} className="form-grid">
@@ -93,7 +149,7 @@ function TotpSetup() {
           <FormActions submit="Turn on" busy={action.busy} error={action.error} />
         </form>
       )}
-      {!secret && <ErrorNote error={action.error} />}
+      {!secret && mode === 'idle' && <ErrorNote error={action.error} />}
     </div>
   );
 }

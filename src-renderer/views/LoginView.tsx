@@ -12,7 +12,8 @@ export function LoginView({ notice }: { notice: string | null }) {
   const [totp, setTotp] = useState('');
   const [needsTotp, setNeedsTotp] = useState(false);
   const action = useAction();
-  const hub = useApi('hub.status', {});
+  const hub = useApi('hub.info', {});
+  const [accepting, setAccepting] = useState(false);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,6 +28,7 @@ export function LoginView({ notice }: { notice: string | null }) {
     });
   };
 
+  if (accepting) return <AcceptInvitation onDone={() => setAccepting(false)} />;
   return (
     <div className="login-page">
       <form className="login card" onSubmit={submit} aria-labelledby="login-title">
@@ -68,6 +70,11 @@ export function LoginView({ notice }: { notice: string | null }) {
         <button type="submit" className="primary" disabled={action.busy}>
           {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="small">
+          <button type="button" className="link" onClick={() => setAccepting(true)}>
+            I have an invitation code
+          </button>
+        </p>
       </form>
       <aside className="card first-run" aria-labelledby="first-run-title">
         <h2 id="first-run-title">First time here?</h2>
@@ -76,11 +83,82 @@ export function LoginView({ notice }: { notice: string | null }) {
         <p className="muted">Type the password and press Enter, then Ctrl-D. Owners and admins add everyone else from the Users page.</p>
         {hub.state === 'ready' && (
           <p className="muted small">
-            Hub <span className="mono">{hub.value.hubId}</span>. Before typing a password on a new computer, check that the certificate fingerprint your browser shows matches{' '}
-            <a href={href('status')}>the hub’s</a>.
+            Before typing a password on a new computer, check that the certificate fingerprint your browser shows matches the hub’s:{' '}
+            <span className="mono" data-testid="ca-fingerprint">
+              {hub.value.caFingerprint}
+            </span>{' '}
+            (<a href={href('status')}>more</a>).
           </p>
         )}
       </aside>
+    </div>
+  );
+}
+
+/** An invitation from an organisation's admin: sign in with an existing account, or choose a password for a new one. */
+function AcceptInvitation({ onDone }: { onDone: () => void }) {
+  const [code, setCode] = useState('');
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [accepted, setAccepted] = useState<string | null>(null);
+  const action = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const answer = await api.call('auth.acceptInvite', { code: code.trim(), email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}), ...(totp.trim() ? { totp: totp.trim() } : {}) });
+      setAccepted(`You are now ${answer.role === 'admin' || answer.role === 'owner' ? 'an' : 'a'} ${answer.role} of ${answer.org}. Sign in${answer.newAccount ? ' with the password you chose' : ''}, choosing that organisation if you belong to several.`);
+    });
+  };
+  return (
+    <div className="login-page">
+      <form className="login card" onSubmit={submit} aria-labelledby="accept-title">
+        <h1 id="accept-title">Accept an invitation</h1>
+        {accepted ? (
+          <>
+            <p role="status" className="ok">
+              {accepted}
+            </p>
+            <button type="button" className="primary" onClick={onDone}>
+              Go to sign-in
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="muted">Already have an account on this hub? Enter its password (and code). New here? Choose a password of at least 12 characters.</p>
+            <label>
+              Invitation code
+              <input name="code" required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" className="mono" autoFocus />
+            </label>
+            <label>
+              Email the invitation was sent to
+              <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            </label>
+            <label>
+              Password
+              <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            </label>
+            <label>
+              Your name <span className="muted">(new accounts; optional)</span>
+              <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+            </label>
+            <label>
+              One-time code <span className="muted">(only if your account has two-factor sign-in)</span>
+              <input name="totp" inputMode="numeric" pattern="\d{6}" maxLength={6} value={totp} onChange={(e) => setTotp(e.target.value)} autoComplete="one-time-code" />
+            </label>
+            <ErrorNote error={action.error} />
+            <div className="actions">
+              <button type="submit" className="primary" disabled={action.busy}>
+                {action.busy ? 'Accepting…' : 'Accept'}
+              </button>
+              <button type="button" onClick={onDone}>
+                Back to sign-in
+              </button>
+            </div>
+          </>
+        )}
+      </form>
     </div>
   );
 }

@@ -1,5 +1,26 @@
 import { useApi } from '../lib/useApi';
 
+/** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
+export function PublicStatusView() {
+  const info = useApi('hub.info', {});
+  return (
+    <section aria-labelledby="hub-title">
+      <h1 id="hub-title">Hub</h1>
+      {info.state === 'ready' ? (
+        <dl className="facts">
+          <dt>CA fingerprint (SHA-256)</dt>
+          <dd className="mono" data-testid="ca-fingerprint">
+            {info.value.caFingerprint}
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted">{info.state === 'loading' ? 'Connecting to the hub…' : `The hub did not answer: ${info.message}`}</p>
+      )}
+      <p className="muted">Compare this with the fingerprint your browser shows for the site’s certificate (click the padlock). Sign in to see the hub’s listeners and settings.</p>
+    </section>
+  );
+}
+
 export function StatusView() {
   const status = useApi('hub.status', {}, 5000);
   if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;

@@ -9,12 +9,14 @@ import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useAction, useApi } from '../lib/useApi';
 import { TableHead } from '../components/TableHead';
-import { Field, FormActions } from '../components/Form';
+import { FormActions } from '../components/Form';
+import { SecretOnce } from '../components/SecretOnce';
 
 type User = ApiOutput<'users.list'>[number];
 
 export function UsersView() {
   const users = useApi('users.list', {});
+  const invitations = useApi('invitations.list', {});
   const session = useSession();
   const ownRole = session.me.role ?? 'reader';
   // The hub refuses roles above the caller's own; the form does not offer them.
@@ -24,14 +26,15 @@ export function UsersView() {
       <div className="page-head">
         <h1 id="users-title">Users</h1>
       </div>
-      <AddUser roles={assignable} onAdded={users.reload} />
+      <InviteUser roles={assignable} onInvited={invitations.reload} />
+      <Invitations invitations={invitations} />
       <Loading data={users} what="the users">
         {(list) => (
           <table className="grid" data-testid="users-table">
             <TableHead columns={['Email', 'Name', 'Role', 'Two-factor', 'Status', 'Added']} actions />
             <tbody>
               {list.map((u) => (
-                <UserRow key={u.id} user={u} roles={assignable} self={session.me.subject === `user:${u.id}`} onChanged={users.reload} />
+                <UserRow key={u.id} user={u} roles={assignable} self={session.me.subject === `user:${u.id}`} owner={ownRole === 'owner'} onChanged={users.reload} />
               ))}
             </tbody>
           </table>
@@ -41,7 +44,7 @@ export function UsersView() {
   );
 }
 
-function UserRow({ user, roles: assignable, self, onChanged }: { user: User; roles: Role[]; self: boolean; onChanged: () => void }) {
+function UserRow({ user, roles: assignable, self, owner, onChanged }: { user: User; roles: Role[]; self: boolean; owner: boolean; onChanged: () => void }) {
   const action = useAction();
   const update = (patch: { role?: Role; disabled?: boolean }) => void action.run(() => api.call('users.update', { id: user.id, ...patch })).then(onChanged);
   const canTouch = assignable.includes(user.role) && !self;
@@ -50,6 +53,7 @@ function UserRow({ user, roles: assignable, self, onChanged }: { user: User; rol
       <td>
         {user.email}
         {self && <span className="muted"> (you)</span>}
+        {!user.home && <span className="muted" title="Their account belongs to another organisation: it manages their password and status."> (member from elsewhere)</span>}
       </td>
       <td>{user.name}</td>
       <td>
@@ -71,9 +75,19 @@ function UserRow({ user, roles: assignable, self, onChanged }: { user: User; rol
       <td className="row-actions">
         {canTouch && (
           <>
-            <button type="button" disabled={action.busy} onClick={() => update({ disabled: !user.disabled })}>
-              {user.disabled ? 'Enable' : 'Disable'}
-            </button>
+            {user.home && (
+              <button type="button" disabled={action.busy} onClick={() => update({ disabled: !user.disabled })}>
+                {user.disabled ? 'Enable' : 'Disable'}
+              </button>
+            )}
+            {user.home && owner && user.totp && (
+              <ConfirmButton
+                label="Reset two-factor"
+                question={`Remove ${user.email}'s second factor? They sign in with their password and can set up a new one.`}
+                disabled={action.busy}
+                onConfirm={() => void action.run(() => api.call('users.resetTotp', { id: user.id })).then(onChanged)}
+              />
+            )}
             <ConfirmButton label="Remove" question={`Remove ${user.email}?`} disabled={action.busy} onConfirm={() => void action.run(() => api.call('users.remove', { id: user.id })).then(onChanged)} />
           </>
         )}
@@ -83,18 +97,58 @@ function UserRow({ user, roles: assignable, self, onChanged }: { user: User; rol
   );
 }
 
-function AddUser({ roles: assignable, onAdded }: { roles: Role[]; onAdded: () => void }) {
+type InvitationsData = ReturnType<typeof useApi<'invitations.list'>>;
+
+function Invitations({ invitations }: { invitations: InvitationsData }) {
+  const action = useAction();
+  if (invitations.state !== 'ready' || invitations.value.length === 0) return null;
+  return (
+    <div className="card">
+      <h2>Open invitations</h2>
+      <table className="grid" data-testid="invitations-table">
+        <TableHead columns={['Email', 'Role', 'Code', 'Expires']} actions />
+        <tbody>
+          {invitations.value.map((i) => (
+            <tr key={i.id}>
+              <td>{i.email}</td>
+              <td>{i.role}</td>
+              <td className="mono">{i.hint}</td>
+              <td>{i.expired ? <span className="badge offline">Expired</span> : dateTime(i.expiresAt)}</td>
+              <td className="row-actions">
+                <ConfirmButton label="Withdraw" question={`Withdraw the invitation for ${i.email}?`} disabled={action.busy} onConfirm={() => void action.run(() => api.call('invitations.revoke', { id: i.id })).then(invitations.reload)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ErrorNote error={action.error} />
+    </div>
+  );
+}
+
+/**
+ * Adding someone is an invitation: the answer is the same whether or not they
+ * already have an account on this hub, and they accept it themselves.
+ */
+function InviteUser({ roles: assignable, onInvited }: { roles: Role[]; onInvited: () => void }) {
   const [open, setOpen] = useState(false);
   const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('reader');
-  const [password, setPassword] = useState('');
+  const [code, setCode] = useState<{ email: string; code: string } | null>(null);
   const action = useAction();
+  if (code) {
+    return (
+      <div className="card">
+        <SecretOnce label={`Invitation code for ${code.email}`} secret={code.code} what="invitation code" onDone={() => setCode(null)} />
+        <p className="muted small">Give it to them in person or over a channel you trust. They choose “I have an invitation code” on the sign-in page. It works once, for a week.</p>
+      </div>
+    );
+  }
   if (!open) {
     return (
       <p>
         <button type="button" className="primary" onClick={() => setOpen(true)}>
-          Add user
+          Invite a user
         </button>
       </p>
     );
@@ -102,24 +156,20 @@ function AddUser({ roles: assignable, onAdded }: { roles: Role[]; onAdded: () =>
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      await api.call('users.create', { email: email.trim(), role, password, ...(name.trim() ? { name: name.trim() } : {}) });
+      const answer = await api.call('users.invite', { email: email.trim(), role });
       setOpen(false);
       setEmail('');
-      setName('');
-      setPassword('');
-      onAdded();
+      setCode({ email: answer.invitation.email, code: answer.code });
+      onInvited();
     });
   };
   return (
-    <form className="card form-grid" onSubmit={submit} aria-labelledby="add-user-title">
-      <h2 id="add-user-title">Add a user</h2>
+    <form className="card form-grid" onSubmit={submit} aria-labelledby="invite-user-title">
+      <h2 id="invite-user-title">Invite a user</h2>
       <label>
         Email
         <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
       </label>
-      <Field label="Name" note="optional">
-        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-      </Field>
       <label>
         Role
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -130,11 +180,7 @@ function AddUser({ roles: assignable, onAdded }: { roles: Role[]; onAdded: () =>
           ))}
         </select>
       </label>
-      <label>
-        Initial password
-        <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-      </label>
-      <FormActions submit="Add user" busy={action.busy} error={action.error} onCancel={() => setOpen(false)} />
+      <FormActions submit="Create invitation" busy={action.busy} error={action.error} onCancel={() => setOpen(false)} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The MQTT topics Outpost speaks, for both dialects (PROTOCOLS.md). Pure
+ * The MQTT topics Outpost speaks, for both dialects (docs/PROTOCOLS.md). Pure
  * string work: the broker classifies every PUBLISH and SUBSCRIBE with these.
  */
 

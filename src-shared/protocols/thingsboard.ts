@@ -6,7 +6,7 @@ import { utf8Length } from './utf8';
 export type PayloadError = { reason: 'bad_json' | 'bad_shape' | 'too_deep' | 'too_large'; message: string };
 
 export type TelemetryParse = ParsedDots & {
-  /** Non-numeric telemetry values: kept as client attributes, not errors (PROTOCOLS.md). */
+  /** Non-numeric telemetry values: kept as client attributes, not errors (docs/PROTOCOLS.md). */
   attributes: Record<string, unknown>;
   error?: PayloadError;
 };

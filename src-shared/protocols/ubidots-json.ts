@@ -3,7 +3,7 @@ import { jsonDepth } from './json-depth';
 import { utf8Length } from './utf8';
 import { emptyParse, makeDot, parseJson, type ParsedDots } from './dots';
 
-/** Variables whose dots carry coordinates (PROTOCOLS.md: position, location, gps). */
+/** Variables whose dots carry coordinates (docs/PROTOCOLS.md: position, location, gps). */
 const positionVariables = new Set(['position', 'location', 'gps']);
 
 export type UbidotsParse = ParsedDots & { error?: { reason: 'bad_json' | 'bad_shape' | 'too_deep' | 'too_large'; message: string } };

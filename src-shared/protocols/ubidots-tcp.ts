@@ -2,7 +2,7 @@ import { ingestLimits, normalizeLabel, type DotRejection, type RejectionReason }
 import { checkTimestamp, emptyParse, makeDot, type ParsedDots } from './dots';
 
 /**
- * Ubidots TCP (PROTOCOLS.md): `UA|POST|TOKEN|DEV(:NAME)(@TS)=>var:val($k=v)(@ts),...(;DEV2=>...)|end`
+ * Ubidots TCP (docs/PROTOCOLS.md): `UA|POST|TOKEN|DEV(:NAME)(@TS)=>var:val($k=v)(@ts),...(;DEV2=>...)|end`
  * and `UA|LV|TOKEN|DEV:VAR|end`. A request is exactly five `|` fields, the
  * last one `end`; counting fields (rather than searching for "|end") keeps a
  * device called "endpoint" from ending a request early.

@@ -87,9 +87,9 @@ test('CLI next to a running hub: bootstrap owner, apps, API keys, users, groups;
     const jsonl = (await cli(['audit', 'export', '--format', 'jsonl'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; action: string; actor: string });
     assert.ok(jsonl.some((e) => e.action === 'auth.login' && e.actor === 'user:1'));
     assert.ok(jsonl.some((e) => e.action === 'users.list'), 'reads of personal data are recorded');
-    assert.ok(jsonl.some((e) => e.action === 'app.revoke'));
+    assert.ok(jsonl.some((e) => e.action === 'apps.revoke' && e.actor.startsWith('cli:')), 'CLI writes are audited like console writes, by the same registry');
     const csv = (await cli(['audit', 'export', '--format', 'csv'])).stdout.split('\n');
-    assert.equal(csv[0], 'id,ts,time,actor,action,target,outcome,address,detail,hash');
+    assert.equal(csv[0], 'id,ts,time,org,actor,action,target,targetLabel,outcome,address,detail,hash');
     assert.equal(csv.filter(Boolean).length, jsonl.length + 2, 'header + every row, plus the jsonl export itself');
 
     const logs = serve.stderr();

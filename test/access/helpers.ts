@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { createAaaContext, type AaaContext } from '../../src-main/access/context';
+import { createAccessContext, type AccessContext } from '../../src-main/access/context';
+import type { ConsolePrincipal } from '../../src-main/access/principal';
+import { subjectOf } from '../../src-main/access/principal';
+import { membership } from '../../src-main/access/queries/memberships';
+import { userById } from '../../src-main/access/queries/users';
+import type { Caller } from '../../src-main/console/registry';
 import { openDatabase, type Db } from '../../src-main/store/database';
 import { migrate } from '../../src-main/store/migrations';
 import { httpsRequest } from '../helpers/https';
@@ -14,12 +19,12 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => number; 
 }
 
 /** AAA on a real encrypted database file, with a clock the test controls. */
-export function aaaOnTempDb(now: () => number): { ctx: AaaContext; db: Db; file: string } {
+export function accessOnTempDb(now: () => number): { ctx: AccessContext; db: Db; file: string } {
   const file = join(tempDir(), 'outpost.db');
   const db = openDatabase({ file, key: randomBytes(32) });
   migrate(db);
   after(() => db.close());
-  const ctx = createAaaContext(db, 'test-hub', { tokenSigning: randomBytes(32), audit: randomBytes(32), totp: randomBytes(32) }, now);
+  const ctx = createAccessContext(db, 'test-hub', { tokenSigning: randomBytes(32), audit: randomBytes(32), totp: randomBytes(32) }, now);
   return { ctx, db, file };
 }
 
@@ -50,4 +55,22 @@ export function everyCell(db: Db): string {
     }
   }
   return parts.join('\n');
+}
+
+/** A caller for calling domain functions directly, as the registry would pass it (audit notes go nowhere). */
+export function callerFor(principal: ConsolePrincipal, address = '127.0.0.1'): Caller {
+  return { principal, orgId: principal.orgId, subject: subjectOf(principal), address, audit: { target: () => undefined, detail: () => undefined } };
+}
+
+/** The machine owner at the CLI, acting in one organisation. */
+export function cliCaller(orgId = 1): Caller {
+  return callerFor({ kind: 'cli', osUser: 'test', orgId }, 'cli');
+}
+
+/** A signed-in person as the registry would see them (their current role in `orgId`). */
+export function userCaller(ctx: AccessContext, userId: number, orgId = 1): Caller {
+  const member = membership(ctx.db, userId, orgId);
+  const user = userById(ctx.db, userId);
+  if (!member || !user) throw new Error(`user ${userId} is not a member of organisation ${orgId}`);
+  return callerFor({ kind: 'user', userId, orgId, role: member.role, sessionId: 0, hubAdmin: user.hubAdmin, allowIps: [], allowOrigins: [] });
 }

@@ -5,11 +5,10 @@ import { hotp, totp, verifyTotp, base32 } from '../../src-main/access/totp';
 import { hashPassword, verifyPassword } from '../../src-main/access/passwords';
 import { addressAllowed, parseCidr } from '../../src-main/access/ip-allowlist';
 import { originAllowed, redirectAllowed } from '../../src-main/access/origins';
-import { RateLimiter } from '../../src-main/access/rate-limit';
-import { Lockout } from '../../src-main/access/lockout';
+import { AbuseControl } from '../../src-main/access/abuse-control';
 import { HandlerRegistry } from '../../src-main/console/registry';
 import { defineContract } from '../../src-shared/api/define';
-import { aaaOnTempDb, manualClock } from './helpers';
+import { accessOnTempDb, manualClock } from './helpers';
 
 test('TOTP: RFC 6238 appendix B test vectors (SHA-1, SHA-256, SHA-512, 8 digits)', () => {
   const seeds = {
@@ -80,34 +79,62 @@ test('origins and login redirects: only allowlisted origins and same-console pat
   assert.equal(redirectAllowed('javascript:alert(1)', list), false);
 });
 
-test('token bucket: burst, then refusal with Retry-After, then refill', () => {
+function abuse(now: () => number) {
+  const { db } = accessOnTempDb(now);
+  return new AbuseControl(db, now, () => ({ threshold: 3, baseMs: 10_000, maxMs: 25_000 }), { halfLifeMs: 60_000, addressThreshold: 4, baseDelayMs: 100, maxDelayMs: 1_000 });
+}
+
+test('abuse control, request rates: burst, then refusal with Retry-After, then refill', () => {
   const clock = manualClock();
-  const limiter = new RateLimiter(clock.now);
+  const limiter = abuse(clock.now);
   const rule = { burst: 3, perSecond: 0.5 };
-  for (let i = 0; i < 3; i++) assert.deepEqual(limiter.take('k', rule), { ok: true });
-  assert.deepEqual(limiter.take('k', rule), { ok: false, retryAfterSeconds: 2 });
-  assert.deepEqual(limiter.take('other', rule), { ok: true }, 'buckets are per key');
+  for (let i = 0; i < 3; i++) assert.deepEqual(limiter.takeRequest('k', rule), { ok: true });
+  assert.deepEqual(limiter.takeRequest('k', rule), { ok: false, retryAfterSeconds: 2 });
+  assert.deepEqual(limiter.takeRequest('other', rule), { ok: true }, 'buckets are per key');
   clock.advance(2000);
-  assert.deepEqual(limiter.take('k', rule), { ok: true });
+  assert.deepEqual(limiter.takeRequest('k', rule), { ok: true });
 });
 
-test('lockout: locks after the threshold, for a growing time, and a success clears it', () => {
+test('abuse control, accounts: lock after the threshold, for a growing time; failures decay; a success clears it', () => {
   const clock = manualClock();
-  const { db } = aaaOnTempDb(clock.now);
-  const lockout = new Lockout(db, clock.now, () => ({ threshold: 3, baseMs: 10_000, maxMs: 25_000 }));
-  for (let i = 0; i < 2; i++) lockout.fail('s');
+  const lockout = abuse(clock.now);
+  for (let i = 0; i < 2; i++) lockout.failed('s');
   assert.equal(lockout.lockedFor('s'), 0);
-  lockout.fail('s');
+  lockout.failed('s');
   assert.equal(lockout.lockedFor('s'), 10_000);
   clock.advance(10_000);
   assert.equal(lockout.lockedFor('s'), 0);
-  lockout.fail('s');
+  lockout.failed('s');
   assert.equal(lockout.lockedFor('s'), 20_000, 'the second lock is twice as long');
   clock.advance(20_000);
-  lockout.fail('s');
+  lockout.failed('s');
   assert.equal(lockout.lockedFor('s'), 25_000, 'capped');
-  lockout.succeed('s');
+  lockout.succeeded('s');
   assert.equal(lockout.lockedFor('s'), 0);
+
+  // Two failures, then an hour of quiet: the count has decayed and two more do not lock.
+  lockout.failed('t');
+  lockout.failed('t');
+  clock.advance(3_600_000);
+  lockout.failed('t');
+  lockout.failed('t');
+  assert.equal(lockout.lockedFor('t'), 0, 'old failures decay');
+  lockout.failed('t');
+  assert.ok(lockout.lockedFor('t') > 0, 'recent failures still count');
+});
+
+test('abuse control, addresses: failures only slow refusals down, growing to a cap, and decay', () => {
+  const clock = manualClock();
+  const a = abuse(clock.now);
+  for (let i = 0; i < 4; i++) a.addressFailed('192.0.2.1');
+  assert.equal(a.refusalDelayMs('192.0.2.1'), 100, 'at the threshold: the first delay');
+  a.addressFailed('192.0.2.1');
+  assert.equal(a.refusalDelayMs('192.0.2.1'), 200, 'doubles');
+  for (let i = 0; i < 10; i++) a.addressFailed('192.0.2.1');
+  assert.equal(a.refusalDelayMs('192.0.2.1'), 1_000, 'capped');
+  assert.equal(a.refusalDelayMs('192.0.2.2'), 0, 'other addresses are not slowed');
+  clock.advance(10 * 60_000);
+  assert.equal(a.refusalDelayMs('192.0.2.1'), 0, 'after ten half-lives the address is quiet again');
 });
 
 test('a method without a permission rule cannot be registered or defined', () => {

@@ -143,6 +143,9 @@ uiTest('an admin turns on two-factor sign-in; the next sign-in asks for the code
   await signIn(page, url, 'office@example.com', 'office password 1');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  // Changing how one signs in needs the password again.
+  await page.getByLabel(/Your password/).fill('office password 1');
+  await page.getByRole('button', { name: 'Continue' }).click();
   const uri = await page.getByRole('link', { name: 'Open in authenticator app' }).getAttribute('href');
   const secret = base32Decode(new URL(uri!).searchParams.get('secret')!);
   await page.getByLabel('Code').fill('000000' === totp(secret, Date.now() / 1000) ? '111111' : '000000');
@@ -158,7 +161,8 @@ uiTest('an admin turns on two-factor sign-in; the next sign-in asks for the code
   await code.waitFor();
   assert.match(await page.getByRole('alert').innerText(), /needs a one-time code.*TOTP_REQUIRED/s);
   await page.screenshot({ path: screenshotPath(dataDir, 'login-totp') });
-  await code.fill(totp(secret, Date.now() / 1000));
+  // The code that turned it on was used up: sign in with the next one (a code is accepted once).
+  await code.fill(totp(secret, Date.now() / 1000 + 30));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   assert.deepEqual(errors, []);

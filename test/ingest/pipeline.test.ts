@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addDevice, addIngestToken } from '../../src-main/devices/lifecycle';
 import { resolveIngestToken } from '../../src-main/access/device-credentials';
-import { need } from '../../src-main/hub-context';
 import { lastReadings, countReadings } from '../../src-main/history/queries/readings';
 import { findVariable } from '../../src-main/devices/queries/variables';
 import { rejections } from '../../src-main/ingest/queries/usage';
@@ -18,7 +17,7 @@ function principalFor(db: Parameters<typeof resolveIngestToken>[0], token: strin
 
 test('a reading is visible to another connection by the time ingest resolves (ack after commit)', async () => {
   const hub = await startTestHub();
-  const pipeline = need(hub.services, 'pipeline');
+  const pipeline = hub.services.pipeline;
   const { token, device } = addDevice(hub.db, { label: 'boiler-1' });
   const principal = principalFor(hub.db, token);
   const parsed = parseUbidotsDevicePayload(JSON.stringify({ temperature: 21.5, pressure: { value: 1.2, timestamp: 1_700_000_000_000, context: { unit: 'bar' } } }));
@@ -34,7 +33,7 @@ test('a reading is visible to another connection by the time ingest resolves (ac
 
 test('bad dots are refused one by one; good dots in the same message are stored and refusals counted', async () => {
   const hub = await startTestHub();
-  const pipeline = need(hub.services, 'pipeline');
+  const pipeline = hub.services.pipeline;
   const { token, device } = addDevice(hub.db, { label: 'mixed' });
   const principal = principalFor(hub.db, token);
   const body = JSON.stringify({
@@ -75,7 +74,7 @@ test('malformed JSON, non-objects and oversize payloads are refused whole with a
 
 test('device tokens write only their own device; ingest tokens follow their device set and create devices only when allowed', async () => {
   const hub = await startTestHub();
-  const pipeline = need(hub.services, 'pipeline');
+  const pipeline = hub.services.pipeline;
   const a = addDevice(hub.db, { label: 'a' });
   addDevice(hub.db, { label: 'b' });
   const dev = principalFor(hub.db, a.token);
@@ -105,7 +104,7 @@ test('revoked and garbage tokens do not resolve', async () => {
 
 test('group commit: many concurrent messages commit in few transactions and keep their order', async () => {
   const hub = await startTestHub();
-  const pipeline = need(hub.services, 'pipeline');
+  const pipeline = hub.services.pipeline;
   const { token, device } = addDevice(hub.db, { label: 'fast' });
   const principal = principalFor(hub.db, token);
   let commits = 0;

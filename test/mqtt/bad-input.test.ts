@@ -83,3 +83,26 @@ test('MQTT bad input: every case counted with its reason, nothing crashes, good 
   await logged(hub, /"limit":65536.*MQTT packet over the size limit/);
   await logged(hub, /this token may not write to device \\"elsewhere\\"/);
 });
+
+test('labels: a device-creating token publishing to invalid or over-long Ubidots device labels over MQTT creates nothing (the one label rule at the pipeline)', async () => {
+  const hub = await startHub();
+  const store = await hub.store();
+  const { token: creator } = addIngestToken(store.db, { name: 'labels', deviceLabels: null, canCreateDevices: true });
+  const client = await mqttClient(hub, creator);
+  const before = (store.db.prepare('SELECT count(*) FROM devices').pluck().get() as number);
+  for (const label of ['evil label <img src=x>', 'x'.repeat(3000), '-leading-dash', 'Ünïcode']) {
+    await client.publishAsync(`/v1.6/devices/${label}`, JSON.stringify({ t: 1 }), { qos: 1 });
+  }
+  await client.publishAsync('/v1.6/devices/fine-label', JSON.stringify({ t: 1, 'bad variable!': 2 }), { qos: 1 });
+  const labels = (store.db.prepare('SELECT label FROM devices ORDER BY id').pluck().all() as string[]).slice(before);
+  assert.deepEqual(labels, ['fine-label'], 'only the valid label became a device');
+  const stored = await readings(hub, 'fine-label');
+  assert.deepEqual(stored.map((r) => r.variable), ['t'], 'an invalid variable label refuses only that value');
+  const badLabels = () => rejections(store.db, hourOf(Date.now())).filter((r) => r.reason === 'bad_label').reduce((n, r) => n + r.count, 0);
+  await eventually(() => (badLabels() >= 5 ? true : undefined), 10_000, 'bad_label counted');
+  // What the CLI lists it can also revoke: every device label passes the same rule.
+  const listed = await hub.cli(['device', 'list', '--json']);
+  for (const d of (JSON.parse(listed.stdout.trim().split('\n').at(-1)!) as { devices: { label: string }[] }).devices) {
+    assert.equal((await hub.cli(['device', 'revoke', d.label])).code, 0, d.label);
+  }
+});

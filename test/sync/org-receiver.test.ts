@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readingUid, syncTopics, type SyncBatch } from '../../src-shared/sync-format';
 import { createHub, type Hub } from '../../src-main/hub';
-import { need } from '../../src-main/hub-context';
 import { OrgReceiver, SyncBatchRefused } from '../../src-main/sync/org-receiver';
 import { addSite, authenticateSite } from '../../src-main/sync/sites';
 import { countReadings } from '../../src-main/history/queries/readings';
@@ -20,7 +19,7 @@ let token: string;
 before(async () => {
   const dir = tempDir('outpost-org-recv-');
   hub = await createHub({ dataDir: join(dir, 'org'), keyFile: join(dir, 'key'), ports: { https: null, mqtts: null, console: 0 }, logLevel: 'silent' });
-  receiver = new OrgReceiver(hub.db, need(hub.services, 'pipeline'), hub.logger);
+  receiver = new OrgReceiver(hub.db, hub.services.pipeline, hub.logger);
   ({ site, token } = addSite(hub.db, 'plant9'));
 });
 after(() => hub.stop());
@@ -68,7 +67,7 @@ test('site tokens: only the live token of that site id authenticates', () => {
   assert.equal(authenticateSite(hub.db, 'plant9', token)?.siteId, 'plant9');
   assert.equal(authenticateSite(hub.db, 'plant8', token), null, 'a token names one site');
   assert.equal(authenticateSite(hub.db, 'plant9', token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), null);
-  revokeSite(hub.db, 'plant9', Date.now());
+  revokeSite(hub.db, 1, 'plant9', Date.now());
   assert.equal(authenticateSite(hub.db, 'plant9', token), null);
   assert.equal(syncTopics.readingsSite('outpost/v1/sites/plant9/readings'), 'plant9');
   assert.equal(syncTopics.readingsSite('outpost/v1/sites/+/readings'), null);

@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { need } from '../../src-main/hub-context';
 import { createCertificateAuthority } from '../../src-main/security/tls/certificates';
 import { startTestHub } from '../helpers/hub';
-import { addUser } from '../../src-main/access/users';
+import { createUser } from '../../src-main/access/users';
+import { cliCaller } from '../access/helpers';
 import { rpc } from '../access/helpers';
 
 const internal = { kind: 'internal', orgId: 1, actor: 'test', canCreateDevices: true } as const;
 
 test('the outbox takes the configured devices only, never readings received from sites, nothing while disabled; the password is sealed, not in the database', async () => {
   const hub = await startTestHub();
-  const sync = need(hub.services, 'sync');
-  const pipeline = need(hub.services, 'pipeline');
+  const sync = hub.services.sync;
+  const pipeline = hub.services.pipeline;
   const ca = await createCertificateAuthority('upstream test CA');
   const ingest = (deviceLabel: string, protocol: 'https' | 'sync', n: number) =>
     pipeline.ingest({ principal: internal, protocol, deviceLabel, dots: Array.from({ length: n }, (_, i) => ({ variable: 'v', value: i })), bytes: 0 });
@@ -50,20 +50,25 @@ test('the outbox takes the configured devices only, never readings received from
   assert.ok(!stored.includes('upstream-secret-42'));
 });
 
-test('console API: sync.status and sync.configure over HTTPS, for an admin only, refusing bad input with the field named', async () => {
+test('console API: sync.status and sync.configure over HTTPS, for the hub owner only (not an organisation admin), refusing bad input with the field named', async () => {
   const hub = await startTestHub();
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
   const password = 'sync admin passphrase 1234';
-  const cli = { subject: 'cli', address: 'cli', role: null, userId: null } as const;
-  const aaa = hub.services.aaa!.ctx;
-  await addUser(aaa, cli, { email: 'admin@example.com', role: 'admin', orgId: 1, password });
-  await addUser(aaa, cli, { email: 'reader@example.com', role: 'reader', orgId: 1, password });
+  const cli = cliCaller(1);
+  const aaa = hub.services.access;
+  // The first owner of the hub's first organisation owns the hub (hub:admin).
+  await createUser(aaa, cli, { email: 'owner@example.com', role: 'owner', password });
+  await createUser(aaa, cli, { email: 'orgadmin@example.com', role: 'admin', password });
+  await createUser(aaa, cli, { email: 'reader@example.com', role: 'reader', password });
   const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string }).token;
-  const admin = await login('admin@example.com');
+  const admin = await login('owner@example.com');
+  const orgAdmin = await login('orgadmin@example.com');
   const reader = await login('reader@example.com');
 
   assert.equal((await rpc(base, 'sync.status', {})).status, 401, 'no anonymous access');
-  assert.equal((await rpc(base, 'sync.status', {}, reader)).status, 403, 'sync:read is not a reader permission');
+  assert.equal((await rpc(base, 'sync.status', {}, reader)).status, 403, 'not for a reader');
+  assert.equal((await rpc(base, 'sync.status', {}, orgAdmin)).status, 403, 'not for an organisation admin: the upstream is hub-wide');
+  assert.equal((await rpc(base, 'sync.configure', { enabled: false }, orgAdmin)).status, 403);
   const status = await rpc(base, 'sync.status', {}, admin);
   assert.equal(status.status, 200, JSON.stringify(status.body));
   assert.equal((status.body.result as { state: string }).state, 'unconfigured');

@@ -1,22 +1,14 @@
 import type { ApiContract } from '../../../src-shared/api/contract';
 import type { HandlerRegistry } from '../../console/registry';
-import type { AaaContext } from '../context';
+import type { AccessContext } from '../context';
 import { createGroup, listGroups, removeGroup, updateGroup } from '../groups';
-import { callerOf } from '../caller';
 
-export function registerGroupHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
-  registry.register('groups.list', (_input, call) => listGroups(ctx, callerOf(call).orgId));
-  registry.register('groups.create', (input, call) => {
-    const { actor, orgId } = callerOf(call);
-    return createGroup(ctx, actor, orgId, input);
-  });
-  registry.register('groups.update', (input, call) => {
-    const { actor, orgId } = callerOf(call);
-    return updateGroup(ctx, actor, orgId, input.id, input);
-  });
-  registry.register('groups.remove', (input, call) => {
-    const { actor, orgId } = callerOf(call);
-    removeGroup(ctx, actor, orgId, input.id);
+export function registerGroupHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
+  registry.register('groups.list', (_input, caller) => listGroups(ctx, caller.orgId));
+  registry.register('groups.create', (input, caller) => createGroup(ctx, caller, input));
+  registry.register('groups.update', (input, caller) => updateGroup(ctx, caller, input.id, input));
+  registry.register('groups.remove', (input, caller) => {
+    removeGroup(ctx, caller, input.id);
     return { ok: true };
   });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../store/database';
 import { one, all } from '../../store/rows';
 import { fromJsonList, toJsonList } from '../../store/json-columns';
+import { creatorId, toCreator, type Creator, type CreatorKind } from './creators';
 
 interface AppRow {
   id: number;
@@ -15,6 +16,8 @@ interface AppRow {
   server_only: number;
   expires_at: number | null;
   created_by: number | null;
+  creator_kind: CreatorKind;
+  creator_id: number | null;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -33,7 +36,8 @@ export interface App {
   allowOrigins: string[];
   serverOnly: boolean;
   expiresAt: number | null;
-  createdBy: number | null;
+  /** Who made it: its rights are cut to theirs at every use (access/delegation.ts). */
+  creator: Creator;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
@@ -51,7 +55,7 @@ const toApp = (r: AppRow): App => ({
   allowOrigins: fromJsonList(r.allow_origins),
   serverOnly: r.server_only === 1,
   expiresAt: r.expires_at,
-  createdBy: r.created_by,
+  creator: toCreator(r.creator_kind, r.creator_id),
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
@@ -63,8 +67,8 @@ export function insertApp(db: Db, a: NewApp): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO apps (org_id, name, token_hash, hint, scopes, device_ids, allow_ips, allow_origins, server_only, expires_at, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO apps (org_id, name, token_hash, hint, scopes, device_ids, allow_ips, allow_origins, server_only, expires_at, created_by, creator_kind, creator_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         a.orgId,
@@ -77,7 +81,9 @@ export function insertApp(db: Db, a: NewApp): number {
         toJsonList(a.allowOrigins),
         a.serverOnly ? 1 : 0,
         a.expiresAt,
-        a.createdBy,
+        a.creator.kind === 'user' ? a.creator.id : null,
+        a.creator.kind,
+        creatorId(a.creator),
         a.createdAt,
       ).lastInsertRowid,
   );
@@ -85,6 +91,10 @@ export function insertApp(db: Db, a: NewApp): number {
 
 export function appByHash(db: Db, hash: Buffer): App | undefined {
   return one(db, 'SELECT * FROM apps WHERE token_hash = ?', toApp, hash);
+}
+
+export function appById(db: Db, orgId: number, id: number): App | undefined {
+  return one(db, 'SELECT * FROM apps WHERE org_id = ? AND id = ?', toApp, orgId, id);
 }
 
 export function appByName(db: Db, orgId: number, name: string): App | undefined {

@@ -29,3 +29,12 @@ export function insertOrganisation(db: Db, slug: string, name: string, now: numb
   const id = Number(db.prepare('INSERT INTO organisations (slug, name, created_at) VALUES (?, ?, ?)').run(slug, name, now).lastInsertRowid);
   return { id, slug, name, createdAt: now };
 }
+
+export function organisationById(db: Db, id: number): Organisation | undefined {
+  return one(db, 'SELECT * FROM organisations WHERE id = ?', toOrganisation, id);
+}
+
+/** The hub's first organisation (created with the database): its owners own the hub until they grant hub:admin to others. */
+export function firstOrganisationId(db: Db): number {
+  return (db.prepare('SELECT min(id) FROM organisations').pluck().get() as number | null) ?? 1;
+}

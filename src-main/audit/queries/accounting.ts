@@ -19,11 +19,11 @@ export interface AccountingRecord {
 
 const toRecord = (r: AccountingRow): AccountingRecord => ({ subject: r.subject, hour: r.hour, requests: r.requests, bytesIn: r.bytes_in, bytesOut: r.bytes_out });
 
-export function addUsage(db: Db, subject: string, hour: number, bytesIn: number, bytesOut: number): void {
+export function addUsage(db: Db, subject: string, hour: number, requests: number, bytesIn: number, bytesOut: number): void {
   db.prepare(
-    `INSERT INTO accounting (subject, hour, requests, bytes_in, bytes_out) VALUES (?, ?, 1, ?, ?)
-     ON CONFLICT (subject, hour) DO UPDATE SET requests = requests + 1, bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`,
-  ).run(subject, hour, bytesIn, bytesOut);
+    `INSERT INTO accounting (subject, hour, requests, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (subject, hour) DO UPDATE SET requests = requests + excluded.requests, bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`,
+  ).run(subject, hour, requests, bytesIn, bytesOut);
 }
 
 export function usageOf(db: Db, subjects: readonly string[], since: number): AccountingRecord[] {

@@ -11,10 +11,29 @@ interface AuditRow {
   detail: string;
   prev_hash: Buffer;
   hash: Buffer;
+  org_id: number | null;
+  target_label: string | null;
+  format: number;
 }
 
 /** The row with its detail parsed; the hashes stay as stored. */
-export type AuditEntry = Omit<AuditRow, 'detail' | 'prev_hash'> & { detail: Record<string, unknown>; prevHash: Buffer };
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string;
+  targetLabel: string | null;
+  /** null: a hub-wide event (hub settings, sign-in attempts for no known account). */
+  orgId: number | null;
+  outcome: string;
+  address: string;
+  detail: Record<string, unknown>;
+  prevHash: Buffer;
+  hash: Buffer;
+  /** 1: rows written before organisations were recorded (org and label not hashed); 2: both hashed. */
+  format: number;
+}
 
 const toEntry = (r: AuditRow): AuditEntry => ({
   id: r.id,
@@ -22,11 +41,14 @@ const toEntry = (r: AuditRow): AuditEntry => ({
   actor: r.actor,
   action: r.action,
   target: r.target,
+  targetLabel: r.target_label,
+  orgId: r.org_id,
   outcome: r.outcome,
   address: r.address,
   detail: JSON.parse(r.detail) as Record<string, unknown>,
   prevHash: r.prev_hash,
   hash: r.hash,
+  format: r.format,
 });
 
 export function lastAuditEntry(db: Db): { id: number; hash: Buffer } | undefined {
@@ -34,24 +56,18 @@ export function lastAuditEntry(db: Db): { id: number; hash: Buffer } | undefined
 }
 
 export function insertAuditEntry(db: Db, e: Omit<AuditEntry, 'detail'> & { detail: string }): void {
-  db.prepare('INSERT INTO audit_log (id, ts, actor, action, target, outcome, address, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    e.id,
-    e.ts,
-    e.actor,
-    e.action,
-    e.target,
-    e.outcome,
-    e.address,
-    e.detail,
-    e.prevHash,
-    e.hash,
-  );
+  db.prepare(
+    'INSERT INTO audit_log (id, ts, actor, action, target, target_label, org_id, outcome, address, detail, prev_hash, hash, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(e.id, e.ts, e.actor, e.action, e.target, e.targetLabel, e.orgId, e.outcome, e.address, e.detail, e.prevHash, e.hash, e.format);
 }
 
 /** Raw rows in id order, as stored: the chain check needs the stored detail text byte for byte. */
 export function* auditRowsInOrder(db: Db): Generator<AuditEntry & { detailText: string }> {
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) yield { ...toEntry(r), detailText: r.detail };
 }
+
+/** `null`: every organisation's rows and the hub-wide ones (the hub owner's view). */
+export type AuditScope = number | null;
 
 export interface AuditFilter {
   actor?: string | undefined;
@@ -61,13 +77,18 @@ export interface AuditFilter {
   limit: number;
 }
 
-export function queryAudit(db: Db, f: AuditFilter): AuditEntry[] {
+export function queryAudit(db: Db, scope: AuditScope, f: AuditFilter): AuditEntry[] {
   const rows = db
     .prepare(
-      `SELECT * FROM audit_log WHERE (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action)
+      `SELECT * FROM audit_log WHERE (@org IS NULL OR org_id = @org) AND (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action)
          AND (@since IS NULL OR ts >= @since) AND (@until IS NULL OR ts < @until)
        ORDER BY id DESC LIMIT @limit`,
     )
-    .all({ actor: f.actor ?? null, action: f.action ?? null, since: f.since ?? null, until: f.until ?? null, limit: f.limit }) as AuditRow[];
+    .all({ org: scope, actor: f.actor ?? null, action: f.action ?? null, since: f.since ?? null, until: f.until ?? null, limit: f.limit }) as AuditRow[];
   return rows.map(toEntry);
+}
+
+/** Rows of one scope in id order, for export. */
+export function* auditRowsOf(db: Db, scope: AuditScope): Generator<AuditEntry> {
+  for (const r of db.prepare('SELECT * FROM audit_log WHERE (@org IS NULL OR org_id = @org) ORDER BY id').iterate({ org: scope }) as Iterable<AuditRow>) yield toEntry(r);
 }

@@ -1,13 +1,9 @@
 import { parseUbidotsDevicePayload } from '../../../src-shared/protocols/ubidots-json';
 import { logDotRejections, refuseMessage, type PublishHandler } from './types';
 
-/** `/v1.6/devices/{label}` with the Ubidots JSON body: one pipeline write. */
+/** `/v1.6/devices/{label}` with the Ubidots JSON body: one pipeline write (which checks the label and the token's device access). */
 export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, target, packet) => {
   const label = target.device.toLowerCase();
-  if (!session.mayAccess(label)) {
-    refuseMessage(deps, session, packet, 'not_authorized', `this token may not write to device "${label}"`, label);
-    return;
-  }
   const parsed = parseUbidotsDevicePayload(packet.payload.toString('utf8'));
   if (parsed.error) {
     refuseMessage(deps, session, packet, parsed.error.reason, parsed.error.message, label);
@@ -22,7 +18,7 @@ export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, t
     bytes: packet.payload.length,
   });
   if (result.refused) {
-    deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, device: label, reason: result.refused.reason }, `MQTT publish refused: ${result.refused.message}`);
+    deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, device: label.slice(0, 64), reason: result.refused.reason }, `MQTT publish refused: ${result.refused.message}`);
   }
   logDotRejections(deps, session, label, result.rejected);
 };

@@ -1,8 +1,6 @@
-import { scopes } from '../../../src-shared/permissions';
-import { createApp, listApps, revokeAppByName } from '../../access/apps';
-import { AaaError } from '../../access/errors';
-import { deviceIdsByLabel } from '../../devices/org-devices';
-import { cliActor, list, positional, runAaaCommand } from '../aaa-command';
+import { scopes, type Scope } from '../../../src-shared/permissions';
+import { apiOptions, listOption, parseCommand } from '../args';
+import { deviceIdsByLabel, withLocalApi } from '../local-api';
 import { UsageError } from '../output';
 
 export const appHelp = `outpost app add|list|revoke ...
@@ -16,6 +14,7 @@ export const appHelp = `outpost app add|list|revoke ...
   Common: --data-dir DIR, --key-file FILE, --json`;
 
 const options = {
+  ...apiOptions,
   scopes: { type: 'string' },
   devices: { type: 'string' },
   'allow-ip': { type: 'string' },
@@ -24,44 +23,41 @@ const options = {
   expires: { type: 'string' },
 } as const;
 
-export function appCommand(argv: string[]): Promise<number> {
-  return runAaaCommand(argv, options, appHelp, (run, values) => {
-    const { ctx, out, orgId } = run;
-    const sub = positional(run, 0, 'The subcommand (add, list, revoke)');
+export async function appCommand(argv: string[]): Promise<number> {
+  const { values, positionals, out, exit } = parseCommand(argv, options, appHelp);
+  if (exit !== undefined) return exit;
+  // A subcommand is there: parseCommand answered the help otherwise.
+  const [sub, name] = positionals as [string, ...(string | undefined)[]];
+  if (!['add', 'list', 'revoke'].includes(sub)) throw new UsageError(`Unknown subcommand "${sub}".`);
+  if (sub !== 'list' && !name) throw new UsageError('The app name is missing.');
+  const expiresAt = values.expires === undefined ? null : Date.parse(values.expires);
+  if (expiresAt !== null && Number.isNaN(expiresAt)) throw new UsageError('--expires must be a date and time, like 2027-01-31T00:00:00Z.');
+  const wanted = listOption(values.scopes);
+  const unknown = wanted.filter((s) => !(scopes as readonly string[]).includes(s));
+  if (sub === 'add' && (wanted.length === 0 || unknown.length)) throw new UsageError(`--scopes needs one or more of: ${scopes.join(', ')}${unknown.length ? ` (not: ${unknown.join(', ')})` : ''}.`);
+  return withLocalApi(values, out, async (api) => {
     if (sub === 'add') {
-      let deviceIds: number[] | null = null;
-      if (values.devices !== undefined) {
-        const labels = list(values.devices);
-        const ids = deviceIdsByLabel(ctx.db, orgId, labels);
-        const unknown = labels.filter((l) => !ids.has(l));
-        if (unknown.length) throw new AaaError('NOT_FOUND', `No device labelled ${unknown.join(', ')} in this organisation.`, 'List devices with `outpost device list`.', 404);
-        deviceIds = [...ids.values()];
-      }
-      const expiresAt = values.expires === undefined ? null : Date.parse(values.expires as string);
-      if (expiresAt !== null && Number.isNaN(expiresAt)) throw new UsageError('--expires must be a date and time, like 2027-01-31T00:00:00Z.');
-      const { app, token } = createApp(ctx, cliActor, orgId, {
-        name: positional(run, 1, 'The app name'),
-        scopes: list(values.scopes),
+      const deviceIds = values.devices === undefined ? null : await deviceIdsByLabel(api, listOption(values.devices));
+      const { app, token } = await api.call('apps.create', {
+        name: name!,
+        scopes: wanted as Scope[],
         deviceIds,
-        allowIps: list(values['allow-ip']),
-        allowOrigins: list(values['allow-origin']),
-        serverOnly: Boolean(values['server-only']),
+        allowIps: listOption(values['allow-ip']),
+        allowOrigins: listOption(values['allow-origin']),
+        serverOnly: values['server-only'],
         expiresAt,
       });
       out.event('app', { app, token }, `Created app ${app.name}. Its token (shown only now; store it safely):\n${token}`);
       return 0;
     }
     if (sub === 'list') {
-      const apps = listApps(ctx, orgId);
+      const apps = await api.call('apps.list', {});
       if (out.json) out.event('apps', { apps }, '');
       else for (const a of apps) out.line(`${a.name}  ${a.hint}  ${a.revoked ? 'revoked' : 'active'}  ${a.scopes.join(',')}`);
       return 0;
     }
-    if (sub === 'revoke') {
-      const app = revokeAppByName(ctx, cliActor, orgId, positional(run, 1, 'The app name'));
-      out.event('app', { app }, `Revoked app ${app.name}; its token no longer works.`);
-      return 0;
-    }
-    throw new UsageError(`Unknown subcommand "${sub}".`);
+    const app = await api.call('apps.revoke', { name: name! });
+    out.event('app', { app }, `Revoked app ${app.name}; its token no longer works.`);
+    return 0;
   });
 }

@@ -1,9 +1,7 @@
-import { defaultCommandExpiryMs, recordCommand, type CommandRequest } from '../../commands/request';
-import { isFinal, waitForCommand } from '../../commands/wait';
-import { defaultOrgId } from '../../devices/lifecycle';
-import type { Command } from '../../commands/queries/commands';
-import { commonOptions, parse } from '../args';
-import { withStore } from '../open-store';
+import type { ApiOutput } from '../../../src-shared/api/contract';
+import { defaultCommandExpiryMs } from '../../commands/request';
+import { apiOptions, parse } from '../args';
+import { deviceIdsByLabel, withLocalApi } from '../local-api';
 import { createOutput, UsageError } from '../output';
 
 export const commandHelp = `outpost command LABEL VAR VALUE | LABEL --rpc METHOD [--params JSON] [options]
@@ -11,18 +9,20 @@ export const commandHelp = `outpost command LABEL VAR VALUE | LABEL --rpc METHOD
   ThingsBoard devices as a shared attribute) or sends an RPC to a ThingsBoard
   device. The running hub delivers it; this waits for the outcome.
 
-  --wait MS      how long to wait for delivery (control) or the answer (RPC); default 10000
-  --expires MS   give up delivering after this long; default 3600000 (1 hour)
-  --data-dir DIR --key-file FILE --json`;
+  --wait MS      how long to wait for delivery (control) or the answer (RPC); default 10000, at most 60000
+  --expires MS   give up delivering after this long; default 3600000 (1 hour), from 1 to 604800000
+  --org O --data-dir DIR --key-file FILE --json`;
 
-function durationOption(value: string | undefined, flag: string, fallback: number): number {
+type Request = { device: string; variable: string; value: number } | { device: string; method: string; params: unknown };
+
+function durationOption(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 7 * 24 * 3_600_000) throw new UsageError(`${flag} must be whole milliseconds from 0 to 604800000; got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be whole milliseconds from ${min} to ${max}; got "${value}"`);
   return n;
 }
 
-function requestOf(positionals: string[], rpc: string | undefined, params: string | undefined): CommandRequest {
+function requestOf(positionals: string[], rpc: string | undefined, params: string | undefined): Request {
   const [device, variable, value] = positionals;
   if (!device) throw new UsageError('command needs a device LABEL');
   if (rpc !== undefined) {
@@ -44,8 +44,7 @@ function requestOf(positionals: string[], rpc: string | undefined, params: strin
   return { device, variable, value: number };
 }
 
-function describe(c: Command): string {
-  const what = c.kind === 'control' ? `${c.variable} = ${c.value}` : `RPC ${c.method}`;
+function describe(c: ApiOutput<'commands.send'>, what: string): string {
   switch (c.status) {
     case 'pending':
       return `Command ${c.id} (${what}) is pending: the device has not picked it up yet. The hub delivers it when the device connects, until ${new Date(c.expiresAt).toISOString()}.`;
@@ -59,23 +58,24 @@ function describe(c: Command): string {
 }
 
 export async function commandCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { ...commonOptions, rpc: { type: 'string' }, params: { type: 'string' }, wait: { type: 'string' }, expires: { type: 'string' } },
-    true,
-  );
+  const { values, positionals } = parse(argv, { ...apiOptions, rpc: { type: 'string' }, params: { type: 'string' }, wait: { type: 'string' }, expires: { type: 'string' } }, true);
   const out = createOutput(values.json);
   if (values.help) {
     out.line(commandHelp);
     return 0;
   }
   const request = requestOf(positionals, values.rpc, values.params);
-  const waitMs = durationOption(values.wait, '--wait', 10_000);
-  const expiresInMs = durationOption(values.expires, '--expires', defaultCommandExpiryMs);
-  return withStore(values, out, async (store) => {
-    const recorded = recordCommand(store.db, defaultOrgId, request, 'cli', expiresInMs);
-    const c = await waitForCommand(store.db, recorded.id, waitMs);
-    out.event('command', { id: c.id, kind: c.kind, status: c.status, response: c.response, final: isFinal(c) }, describe(c));
+  const waitMs = durationOption(values.wait, '--wait', 10_000, 0, 60_000);
+  const expiresInMs = durationOption(values.expires, '--expires', defaultCommandExpiryMs, 1, 7 * 24 * 3_600_000);
+  return withLocalApi(values, out, async (api) => {
+    const [deviceId] = await deviceIdsByLabel(api, [request.device]);
+    const timing = { waitMs, expiresInMs };
+    const c =
+      'method' in request
+        ? await api.call('commands.send', { deviceId: deviceId!, rpc: { method: request.method, params: request.params }, ...timing })
+        : await api.call('commands.send', { deviceId: deviceId!, variable: request.variable, value: request.value, ...timing });
+    const what = 'method' in request ? `RPC ${request.method}` : `${request.variable} = ${request.value}`;
+    out.event('command', { id: c.id, kind: c.kind, status: c.status, response: c.response, final: c.final }, describe(c, what));
     return c.status === 'expired' ? 1 : 0;
   });
 }

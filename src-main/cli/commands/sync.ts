@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { syncConfigureInputSchema, type SyncConfigureInput, type SyncStatus } from '../../../src-shared/api/areas/sync';
 import { errorMessage } from '../../errors';
-import { deriveKey } from '../../security/derive';
-import { OsKeychain } from '../../security/secret-store';
-import { saveSyncPassword } from '../../sync/credentials';
-import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings } from '../../sync/settings';
-import { readStoredSyncStatus } from '../../sync/status';
-import { commonOptions, dataDirOf, parse } from '../args';
-import { withStore } from '../open-store';
+import { commonOptions, parse } from '../args';
+import { withLocalApi } from '../local-api';
 import { createOutput, UsageError } from '../output';
 
 export const syncHelp = `outpost sync set|status [options] [--data-dir DIR] [--json]
@@ -99,20 +94,14 @@ export async function syncCommand(argv: string[]): Promise<number> {
   }
   if (action !== 'set' && action !== 'status') throw new UsageError(`unknown action "${action}"`);
   const changes = action === 'set' ? changesFrom(values) : undefined;
-  return withStore(values, out, async ({ db, identity, masterKey }) => {
+  return withLocalApi(values, out, async (api) => {
     if (!changes) {
-      const status = readStoredSyncStatus(db);
+      const status = await api.call('sync.status', {});
       out.event('sync-status', { ...status }, describe(status));
       return 0;
     }
-    const next = mergeSyncSettings(loadSyncSettings(db), changes);
-    if (changes.password !== undefined) {
-      const place = { dataDir: dataDirOf(values), identity, secretStore: new OsKeychain(), sealKey: () => deriveKey(masterKey, identity.hubId, 'sync-credentials') };
-      await saveSyncPassword(place, changes.password);
-    }
-    saveSyncSettings(db, next);
-    const { caPem: _ca, ...summary } = publicSettings(next);
-    out.event('sync-configured', { settings: summary }, `Sync settings saved (${next.enabled ? 'enabled' : 'disabled'}): ${next.url} as site "${next.siteId}". A running hub applies them now.`);
+    const { caPem: _ca, ...summary } = await api.call('sync.configure', changes);
+    out.event('sync-configured', { settings: summary }, `Sync settings saved (${summary.enabled ? 'enabled' : 'disabled'}): ${summary.url} as site "${summary.siteId}". A running hub applies them now.`);
     return 0;
   });
 }

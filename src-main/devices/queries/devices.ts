@@ -43,7 +43,17 @@ export function findDeviceByLabel(db: Db, orgId: number, label: string): Device 
   return row ? toDevice(row) : null;
 }
 
-export function findDeviceById(db: Db, id: number): Device | null {
+/** A device of one organisation: another organisation's id finds nothing. */
+export function findDeviceById(db: Db, orgId: number, id: number): Device | null {
+  const row = cachedStatement(db, `SELECT ${columns} FROM devices WHERE org_id = ? AND id = ?`).get(orgId, id) as DeviceRow | undefined;
+  return row ? toDevice(row) : null;
+}
+
+/**
+ * A device by an id the hub itself holds (a token's or a command's row),
+ * never by an id a caller sent: callers go through findDeviceById with their organisation.
+ */
+export function deviceByTrustedId(db: Db, id: number): Device | null {
   const row = cachedStatement(db, `SELECT ${columns} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
   return row ? toDevice(row) : null;
 }
@@ -56,7 +66,7 @@ export function insertDevice(db: Db, d: { orgId: number; label: string; name: st
   const info = db
     .prepare('INSERT INTO devices (org_id, label, name, type, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(d.orgId, d.label, d.name, d.type, d.now);
-  return findDeviceById(db, Number(info.lastInsertRowid))!;
+  return deviceByTrustedId(db, Number(info.lastInsertRowid))!;
 }
 
 export function touchDevices(db: Db, seen: ReadonlyMap<number, number>): void {

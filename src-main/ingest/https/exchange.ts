@@ -2,17 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logging/logger';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { Db } from '../../store/database';
-import type { ApiKeyService } from '../api-key-port';
-import type { AuditSink } from '../audit-sink';
-import type { AuthDeps } from '../../access/device-authenticate';
+import type { DeviceAuth } from '../../access/device-authenticate';
 
 export interface HttpsIngestDeps {
   db: Db;
   pipeline: Pipeline;
   logger: Logger;
-  auth: AuthDeps;
-  audit: () => AuditSink;
-  apiKeys: () => ApiKeyService | undefined;
+  access: DeviceAuth;
   /** The `ingest.tokenInUrl` setting as the running hub last read it. */
   tokenInUrl: () => boolean;
   maxBodyBytes: number;

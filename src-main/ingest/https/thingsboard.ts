@@ -22,7 +22,7 @@ export async function thingsBoardTelemetry(x: Exchange, [pathToken]: string[]): 
   const device = await deviceOf(x, pathToken);
   const { text, bytes } = await readJsonText(x, device.label);
   const parsed = parseThingsBoardTelemetry(text);
-  // Text and JSON telemetry values are client attributes, as over MQTT (PROTOCOLS.md).
+  // Text and JSON telemetry values are client attributes, as over MQTT (docs/PROTOCOLS.md).
   if (!parsed.error && Object.keys(parsed.attributes).length > 0) {
     setAttributes(x.deps.db, device.deviceId, 'client', parsed.attributes, Date.now());
     if (parsed.dots.length === 0 && parsed.rejected.length === 0) {

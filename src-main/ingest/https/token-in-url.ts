@@ -1,13 +1,13 @@
 import type { HubContext } from '../../hub-context';
-import { need } from '../../hub-context';
 import { readSetting, tokenInUrlSetting } from '../../settings/hub-settings';
+import type { DbWatcher } from '../../store/db-watcher';
 
 /**
  * The "token in URL" switch as the running hub sees it: read at start and
  * again whenever another process (the CLI) commits, with the insecure flag in
  * the hub status following it.
  */
-export function watchTokenInUrl(ctx: HubContext): () => boolean {
+export function watchTokenInUrl(ctx: HubContext, watcher: DbWatcher): () => boolean {
   let enabled = false;
   let clearFlag: (() => void) | undefined;
   const apply = () => {
@@ -23,7 +23,6 @@ export function watchTokenInUrl(ctx: HubContext): () => boolean {
     }
   };
   apply();
-  const watcher = need(ctx.services, 'watcher');
   watcher.on('change', apply);
   ctx.onStop('token-in-url-watch', () => void watcher.off('change', apply));
   return () => enabled;

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { ingestLimits, type DotRejection, type RejectionReason } from '../../../src-shared/reading';
+import { ingestLimits, normalizeLabel, type DotRejection, type RejectionReason } from '../../../src-shared/reading';
+import { mayUseDevice } from '../../access/device-access';
+import { deviceSetHas } from '../../access/device-set';
+import { rightsOf } from '../../access/rights';
 import { errorCode } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import type { Db } from '../../store/database';
@@ -29,6 +32,7 @@ interface Accepted {
 
 interface Pending {
   device: { id: number; label: string };
+  orgId: number;
   protocol: IngestRequest['protocol'];
   onCommit: IngestRequest['onCommit'];
   accepted: Accepted[];
@@ -96,18 +100,24 @@ export class Pipeline {
     const rejected: DotRejection[] = [...(req.rejected ?? [])];
     const device = this.authorize(req.principal, req.deviceLabel, req.deviceType, now);
     if ('refused' in device) {
-      this.countRejection(req.protocol, device.refused.reason, req.deviceLabel, Math.max(1, req.dots.length + rejected.length));
+      this.countRejection(req.protocol, device.refused.reason, normalizeLabel(req.deviceLabel) ?? '', Math.max(1, req.dots.length + rejected.length));
       return { device: null, stored: [], rejected, refused: device.refused };
     }
 
     const accepted: Accepted[] = [];
     for (const dot of req.dots) {
       const ts = dot.ts ?? now;
-      if (ts > now + ingestLimits.maxFutureMs) {
-        rejected.push({ variable: dot.variable, reason: 'future_timestamp', message: `${dot.variable}: timestamp ${ts} is more than a day ahead of the hub's clock` });
+      // The one label rule for every protocol: whatever a parser let through, nothing else is stored.
+      const variable = normalizeLabel(dot.variable);
+      if (variable === null) {
+        rejected.push({ variable: dot.variable.slice(0, 64), reason: 'bad_label', message: `"${dot.variable.slice(0, 64)}" is not a valid variable label: use 1-64 letters, digits, "-", "_", "." or ":"` });
         continue;
       }
-      accepted.push({ variable: dot.variable, value: dot.value, ts, context: dot.context ? JSON.stringify(dot.context) : null, contextObject: dot.context ?? null });
+      if (ts > now + ingestLimits.maxFutureMs) {
+        rejected.push({ variable, reason: 'future_timestamp', message: `${variable}: timestamp ${ts} is more than a day ahead of the hub's clock` });
+        continue;
+      }
+      accepted.push({ variable, value: dot.value, ts, context: dot.context ? JSON.stringify(dot.context) : null, contextObject: dot.context ?? null });
     }
     for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label);
 
@@ -115,7 +125,7 @@ export class Pipeline {
       throw new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
     }
     const stored = await new Promise<StoredReading[]>((resolve, reject) => {
-      this.queue.push({ device, protocol: req.protocol, onCommit: req.onCommit, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
+      this.queue.push({ device, orgId: req.principal.orgId, protocol: req.protocol, onCommit: req.onCommit, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
       this.queuedReadings += accepted.length;
       this.scheduleFlush();
     });
@@ -126,41 +136,50 @@ export class Pipeline {
   drain(): Promise<void> {
     if (this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.queue.push({ device: { id: 0, label: '' }, protocol: 'command', onCommit: undefined, accepted: [], receivedAt: 0, bytes: -1, resolve: () => resolve(), reject: () => resolve() });
+      this.queue.push({ device: { id: 0, label: '' }, orgId: 0, protocol: 'command', onCommit: undefined, accepted: [], receivedAt: 0, bytes: -1, resolve: () => resolve(), reject: () => resolve() });
       this.scheduleFlush();
     });
   }
 
+  /**
+   * The pipeline's boundary, the same for every protocol: the one label rule
+   * (normalizeLabel) and the one device-access check (access/device-access.ts).
+   */
   private authorize(
     principal: Principal,
     rawLabel: string,
     deviceType: string | undefined,
     now: number,
   ): { id: number; label: string } | { refused: { reason: RejectionReason; message: string } } {
-    const label = rawLabel.toLowerCase();
-    if (principal.kind === 'device') {
-      if (label !== principal.label) {
-        return { refused: { reason: 'not_authorized', message: `this device's token may only write to device "${principal.label}", not "${label}"` } };
-      }
-      return { id: principal.deviceId, label };
+    const label = normalizeLabel(rawLabel);
+    if (label === null) {
+      const shown = rawLabel.slice(0, 64);
+      return { refused: { reason: 'bad_label', message: `"${shown}${rawLabel.length > 64 ? '…' : ''}" is not a valid device label: use 1-64 letters, digits, "-", "_", "." or ":", starting with a letter or digit` } };
     }
-    if (principal.kind === 'ingest' && principal.deviceLabels && !principal.deviceLabels.includes(label)) {
-      return { refused: { reason: 'not_authorized', message: `this token may not write to device "${label}"` } };
-    }
+    const notAllowed = {
+      refused: {
+        reason: 'not_authorized' as const,
+        message: principal.kind === 'device' ? `this token may not write to device "${label}": a device token writes only to its own device, "${principal.label}"` : `this token may not write to device "${label}"`,
+      },
+    };
     const cacheKey = `${principal.orgId}\u0000${label}`;
     let device = this.devicesByLabel.get(cacheKey);
     if (!device) {
       const found = findDeviceByLabel(this.db, principal.orgId, label);
       if (found) device = { id: found.id, label: found.label, disabled: found.disabledAt !== null };
-      else if (principal.canCreateDevices) {
+      else {
+        const rights = rightsOf(this.db, principal);
+        if (!rights.permissions.has('readings:write') || !deviceSetHas(rights.devices, { label })) return notAllowed;
+        if (!rights.canCreateDevices) {
+          return { refused: { reason: 'unknown_device', message: `there is no device "${label}"; create it first (outpost device add ${label}) or use a token allowed to create devices` } };
+        }
         const created = insertDevice(this.db, { orgId: principal.orgId, label, name: label, type: deviceType ?? null, now });
         this.logger.info({ device: label, orgId: principal.orgId }, 'device created on first write');
         device = { id: created.id, label, disabled: false };
-      } else {
-        return { refused: { reason: 'unknown_device', message: `there is no device "${label}"; create it first (outpost device add ${label}) or use a token allowed to create devices` } };
       }
       this.devicesByLabel.set(cacheKey, device);
     }
+    if (!mayUseDevice(this.db, principal, { orgId: principal.orgId, id: device.id, label: device.label }, 'readings:write')) return notAllowed;
     if (device.disabled) return { refused: { reason: 'not_authorized', message: `device "${label}" is disabled` } };
     return { id: device.id, label: device.label };
   }
@@ -238,6 +257,7 @@ export class Pipeline {
           stored.push({
             id,
             protocol: p.protocol,
+            orgId: p.orgId,
             deviceId: p.device.id,
             device: p.device.label,
             variable: a.variable,

@@ -1,14 +1,10 @@
 import type { Dot, DotRejection, RejectionReason } from '../../../src-shared/reading';
+import type { Principal } from '../../access/principal';
 import type { Db } from '../../store/database';
 
 export type Protocol = 'mqtt' | 'https' | 'tcp' | 'command' | 'sync';
 
-/** Who is writing: resolved by a listener from the credentials it was given. */
-export type Principal =
-  | { kind: 'device'; tokenId: number; deviceId: number; orgId: number; label: string }
-  | { kind: 'ingest'; tokenId: number; orgId: number; deviceLabels: readonly string[] | null; canCreateDevices: boolean }
-  /** The hub itself on behalf of an authorised person (commands) or an upstream site (sync). */
-  | { kind: 'internal'; orgId: number; actor: string; canCreateDevices: boolean };
+export type { Principal };
 
 export interface IngestRequest {
   principal: Principal;
@@ -32,6 +28,8 @@ export interface StoredReading {
   id: number;
   /** How the reading arrived: the sync outbox does not send readings received from a site back upstream. */
   protocol: Protocol;
+  /** The device's organisation: fan-out and sync keep organisations apart by it. */
+  orgId: number;
   deviceId: number;
   device: string;
   variable: string;

@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Socket } from 'node:net';
 import { UbidotsTcpFramer, type TcpFrame } from '../../../src-shared/protocols/ubidots-tcp';
+import { subjectOf, type Principal } from '../../access/principal';
 import { handleTcpFrame, type TcpIngestDeps } from './handle-request';
 
 export interface TcpLimits {
@@ -21,8 +22,16 @@ export interface TcpLimits {
  * requests split across packets wait for the rest; a client that pipelines
  * faster than the hub stores is paused rather than buffered without bound.
  */
-export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: TcpLimits): { shutdown(): void } {
+export interface TcpConnection {
+  shutdown(): void;
+  /** Closes the connection at once if a credential it used no longer holds (revoked, disabled, removed). */
+  recheck(stillValid: (p: Principal) => boolean): void;
+}
+
+export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: TcpLimits): TcpConnection {
   const address = socket.remoteAddress ?? '';
+  // The credentials this connection has used: a revocation closes it, as it closes an MQTT session.
+  const used = new Map<string, Principal>();
   const decoder = new StringDecoder('utf8');
   const framer = new UbidotsTcpFramer(limits.maxRequestBytes);
   const queue: TcpFrame[] = [];
@@ -54,7 +63,7 @@ export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: 
         const frame = queue.shift()!;
         let reply: string;
         try {
-          reply = await handleTcpFrame(deps, frame, address);
+          reply = await handleTcpFrame(deps, frame, address, (p) => used.set(p.kind === 'apiKey' ? p.jti : subjectOf(p), p));
         } catch (err) {
           deps.logger.error({ err, address }, 'tcp ingest: request failed');
           reply = 'ERROR|500';
@@ -69,6 +78,14 @@ export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: 
   }
 
   return {
+    recheck(stillValid) {
+      for (const p of used.values()) {
+        if (stillValid(p)) continue;
+        deps.logger.warn({ address, kind: p.kind }, 'tcp ingest: connection closed, its token was revoked');
+        socket.destroy();
+        return;
+      }
+    },
     /** Hub stopping: answer what is being stored, then close; idle connections close at once. */
     shutdown() {
       closing = true;

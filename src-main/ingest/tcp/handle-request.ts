@@ -5,17 +5,17 @@ import { PersistError } from '../pipeline/persist-error';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { IngestResult, Principal } from '../pipeline/types';
 import type { Db } from '../../store/database';
-import { authenticateDevice, type AuthDeps } from '../../access/device-authenticate';
+import type { DeviceAuth } from '../../access/device-authenticate';
 import { lastValue } from '../last-value';
 
 export interface TcpIngestDeps {
   db: Db;
   pipeline: Pipeline;
   logger: Logger;
-  auth: AuthDeps;
+  access: DeviceAuth;
 }
 
-/** Ubidots TCP replies: `OK`, `OK|value`, or `ERROR|<HTTP-like status>` (PROTOCOLS.md). */
+/** Ubidots TCP replies: `OK`, `OK|value`, or `ERROR|<HTTP-like status>` (docs/PROTOCOLS.md). */
 const statusFor: Partial<Record<RejectionReason, number>> = { bad_token: 401, not_authorized: 403, unknown_device: 404, rate_limited: 429 };
 const errorReply = (reason: RejectionReason) => `ERROR|${statusFor[reason] ?? 400}`;
 
@@ -25,13 +25,14 @@ const errorReply = (reason: RejectionReason) => `ERROR|${statusFor[reason] ?? 40
  * refused dots are counted and logged), one that stored nothing answers the
  * most specific error.
  */
-export async function handleTcpFrame(deps: TcpIngestDeps, frame: TcpFrame, address: string): Promise<string> {
+export async function handleTcpFrame(deps: TcpIngestDeps, frame: TcpFrame, address: string, used?: (principal: Principal) => void): Promise<string> {
   if (!frame.ok) return refuse(deps, frame.reason, '', frame.message, address);
   const request = parseUbidotsTcp(frame.text);
   if (request.kind === 'invalid') return refuse(deps, request.reason, '', request.message, address);
-  const auth = await authenticateDevice(deps.auth, request.token, address);
+  const auth = await deps.access.authenticate(request.token, address);
   const firstLabel = request.kind === 'lv' ? request.device : (request.devices[0]?.label ?? '');
   if (!auth.ok) return refuse(deps, auth.reason, firstLabel, auth.message, address);
+  used?.(auth.principal);
   if (request.kind === 'lv') {
     const found = lastValue(deps.db, auth.principal, request.device, request.variable);
     if (!found.ok) return refuse(deps, found.reason, request.device, found.message, address);

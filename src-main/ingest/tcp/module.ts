@@ -1,26 +1,24 @@
 import { createServer as createPlainServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { ingestLimits } from '../../../src-shared/reading';
-import type { HubContext, HubModule } from '../../hub-context';
-import { need } from '../../hub-context';
+import type { DeviceAuth } from '../../access/device-authenticate';
+import type { HubContext } from '../../hub-context';
 import { serverTlsOptions } from '../../security/tls/server-options';
-import { serveTcpConnection, type TcpLimits } from './connection';
+import type { DbWatcher } from '../../store/db-watcher';
+import type { Pipeline } from '../pipeline/pipeline';
+import { serveTcpConnection, type TcpConnection, type TcpLimits } from './connection';
 import type { TcpIngestDeps } from './handle-request';
-import { ingestPorts } from '../aaa-bridge';
 
 export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096, handshakeMs: 10_000 };
 
-export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
-  return {
-    db: ctx.db,
-    pipeline: need(ctx.services, 'pipeline'),
-    logger: ctx.logger,
-    auth: { db: ctx.db, throttle: need(ctx.services, 'deviceAuthThrottle'), apiKeys: ingestPorts(ctx).apiKeys },
-  };
+export interface TcpIngestServices {
+  pipeline: Pipeline;
+  access: DeviceAuth;
+  watcher: DbWatcher;
 }
 
-export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeof serverTlsOptions>[0] | null, limits: TcpLimits = defaultTcpLimits): Server {
-  const open = new Set<{ shutdown(): void }>();
+export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeof serverTlsOptions>[0] | null, limits: TcpLimits = defaultTcpLimits): Server & { connections: ReadonlySet<TcpConnection> } {
+  const open = new Set<TcpConnection>();
   const onConnection = (socket: Socket) => {
     const connection = serveTcpConnection(socket, deps, limits);
     open.add(connection);
@@ -42,17 +40,30 @@ export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeo
     for (const c of open) c.shutdown();
     return server;
   };
-  return server;
+  return Object.assign(server, { connections: open as ReadonlySet<TcpConnection> });
 }
 
 /** Ubidots TCP: over TLS on ports.tcps, in clear on ports.tcp (flagged insecure); both off unless configured. */
-export const tcpIngestModule: HubModule = async (ctx) => {
+export async function startTcpIngest(ctx: HubContext, services: TcpIngestServices): Promise<void> {
   const { tcp, tcps } = ctx.config.ports;
   if (tcp === null && tcps === null) return;
-  const deps = tcpIngestDeps(ctx);
-  if (tcps !== null) await ctx.bind('tcps', createTcpIngestServer(deps, ctx.tls), ctx.config.host, tcps, '--tcps-port');
+  const deps: TcpIngestDeps = { db: ctx.db, pipeline: services.pipeline, logger: ctx.logger, access: services.access };
+  const servers: ReturnType<typeof createTcpIngestServer>[] = [];
+  if (tcps !== null) {
+    const server = createTcpIngestServer(deps, ctx.tls);
+    servers.push(server);
+    await ctx.bind('tcps', server, ctx.config.host, tcps, '--tcps-port');
+  }
   if (tcp !== null) {
-    await ctx.bind('tcp', createTcpIngestServer(deps, null), ctx.config.host, tcp, '--tcp-port');
+    const server = createTcpIngestServer(deps, null);
+    servers.push(server);
+    await ctx.bind('tcp', server, ctx.config.host, tcp, '--tcp-port');
     ctx.flagInsecure('plain Ubidots TCP is on (--tcp-port): tokens and readings cross the network unencrypted');
   }
-};
+  // A revocation (this process or another) closes the connections that used the credential.
+  const recheck = () => {
+    for (const server of servers) for (const c of server.connections) c.recheck(services.access.stillValid);
+  };
+  services.watcher.on('change', recheck);
+  ctx.onStop('tcp-revocation-watch', () => void services.watcher.off('change', recheck));
+}

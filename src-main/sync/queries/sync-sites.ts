@@ -41,10 +41,10 @@ export function isSiteLive(db: Db, ref: number): boolean {
   return db.prepare('SELECT 1 FROM sync_sites WHERE id = ? AND revoked_at IS NULL').get(ref) !== undefined;
 }
 
-export function listSites(db: Db): SyncSite[] {
-  return (db.prepare(`SELECT ${columns} FROM sync_sites ORDER BY site_id`).all() as SyncSiteRow[]).map(toSite);
+export function listSites(db: Db, orgId: number): SyncSite[] {
+  return (db.prepare(`SELECT ${columns} FROM sync_sites WHERE org_id = ? ORDER BY site_id`).all(orgId) as SyncSiteRow[]).map(toSite);
 }
 
-export function revokeSite(db: Db, siteId: string, now: number): boolean {
-  return db.prepare('UPDATE sync_sites SET revoked_at = ? WHERE site_id = ? AND revoked_at IS NULL').run(now, siteId).changes > 0;
+export function revokeSite(db: Db, orgId: number, siteId: string, now: number): boolean {
+  return db.prepare('UPDATE sync_sites SET revoked_at = ? WHERE org_id = ? AND site_id = ? AND revoked_at IS NULL').run(now, orgId, siteId).changes > 0;
 }

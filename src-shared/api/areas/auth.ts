@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { emailSchema, empty, idSchema, ok, roleSchema } from './common';
+import { emailSchema, empty, idSchema, nameSchema, ok, roleSchema } from './common';
 
-const sessionUser = z.object({ id: idSchema, email: z.string(), name: z.string(), role: roleSchema, org: z.string() });
+const sessionUser = z.object({ id: idSchema, email: z.string(), name: z.string(), role: roleSchema, org: z.string(), hubAdmin: z.boolean() });
+const code = z.string().regex(/^\d{6}$/);
+const password = z.string().min(1).max(1024);
 
 export const authMethods = {
   'auth.login': {
     input: z
       .object({
         email: emailSchema,
-        password: z.string().min(1).max(1024),
-        totp: z.string().regex(/^\d{6}$/).optional(),
+        password,
+        totp: code.optional(),
         org: z.string().min(1).max(100).optional(),
         returnTo: z.string().min(1).max(2000).optional(),
       })
@@ -18,11 +20,19 @@ export const authMethods = {
     permission: 'public',
     description: 'Signs in with email, password and (when enrolled) a TOTP code; returns a bearer token shown once.',
   },
+  'auth.acceptInvite': {
+    input: z.object({ code: z.string().min(1).max(200), email: emailSchema, password, name: nameSchema.optional(), totp: code.optional() }).strict(),
+    output: z.object({ org: z.string(), role: roleSchema, newAccount: z.boolean() }),
+    permission: 'public',
+    kind: 'write',
+    description: 'Accepts an invitation: with an existing account, its password (and code) prove it is yours; without one, the password given becomes its password. Then sign in.',
+  },
   'auth.logout': {
     input: empty,
     output: ok,
     permission: 'authenticated',
     callers: 'users',
+    kind: 'write',
     description: 'Ends the session that made this call.',
   },
   'auth.logoutEverywhere': {
@@ -30,28 +40,44 @@ export const authMethods = {
     output: z.object({ sessionsEnded: z.number().int() }),
     permission: 'authenticated',
     callers: 'users',
+    kind: 'write',
     description: 'Ends every session of the signed-in user.',
   },
   'auth.me': {
     input: empty,
-    output: z.object({ kind: z.enum(['user', 'app', 'apiKey']), subject: z.string(), orgId: idSchema, role: roleSchema.nullable(), permissions: z.array(z.string()) }),
+    output: z.object({
+      kind: z.enum(['user', 'app', 'apiKey', 'cli']),
+      subject: z.string(),
+      orgId: idSchema,
+      role: roleSchema.nullable(),
+      permissions: z.array(z.string()),
+      hubAdmin: z.boolean(),
+    }),
     permission: 'authenticated',
     description: 'Who the caller is and what they may do.',
   },
   'auth.totpSetup': {
-    input: empty,
+    input: z.object({ password }).strict(),
     output: z.object({ secret: z.string(), uri: z.string() }),
     permission: 'authenticated',
     callers: 'users',
     kind: 'write',
-    description: 'Starts TOTP enrolment: returns a new secret to put in an authenticator app; confirm it with auth.totpConfirm.',
+    description: 'Starts TOTP enrolment (the password again): returns a new secret to put in an authenticator app; confirm it with auth.totpConfirm.',
   },
   'auth.totpConfirm': {
-    input: z.object({ code: z.string().regex(/^\d{6}$/) }).strict(),
+    input: z.object({ code }).strict(),
     output: ok,
     permission: 'authenticated',
     callers: 'users',
     kind: 'write',
     description: 'Turns TOTP on once a code from the new secret checks out.',
+  },
+  'auth.totpDisable': {
+    input: z.object({ password, code }).strict(),
+    output: ok,
+    permission: 'authenticated',
+    callers: 'users',
+    kind: 'write',
+    description: 'Turns TOTP off: needs the password and a current code. Lost the authenticator? An owner resets it (users.resetTotp).',
   },
 } as const;

@@ -11,6 +11,9 @@ const deviceSchema = z.object({
   lastSeenAt: z.number().nullable(),
 });
 const variableLabel = labelSchema;
+const week = 7 * 24 * 3_600_000;
+/** How long to wait for the outcome, and when to give up delivering. */
+const commandTiming = { waitMs: z.number().int().min(0).max(60_000).optional(), expiresInMs: z.number().int().min(1).max(week).optional() };
 const readingSchema = z.object({ variable: z.string(), ts: z.number(), value: z.number(), context: z.unknown().nullable() });
 
 export const devicesMethods = {
@@ -23,11 +26,11 @@ export const devicesMethods = {
     description: 'One device and its variables.',
   },
   'devices.events': {
-    input: z.object({ deviceId: idSchema, count: z.number().int().min(1).max(1000).default(50) }).strict(),
+    input: z.object({ deviceId: idSchema, count: z.number().int().min(1).max(1_000_000).default(50), variable: variableLabel.optional() }).strict(),
     output: z.array(readingSchema),
     permission: 'readings:read',
     devices: 'one',
-    description: 'The last `count` readings of a device, newest first (also GET /api/devices/{id}/events?count=n).',
+    description: 'The last `count` readings of a device (of one variable if named), newest first (also GET /api/devices/{id}/events?count=n).',
   },
   'readings.range': {
     input: z
@@ -41,13 +44,21 @@ export const devicesMethods = {
   },
   'commands.send': {
     input: z.union([
-      z.object({ deviceId: idSchema, variable: variableLabel, value: z.number() }).strict(),
-      z.object({ deviceId: idSchema, rpc: z.object({ method: z.string().min(1).max(100), params: z.unknown() }).strict() }).strict(),
+      z.object({ deviceId: idSchema, variable: variableLabel, value: z.number().finite(), ...commandTiming }).strict(),
+      z.object({ deviceId: idSchema, rpc: z.object({ method: z.string().min(1).max(100), params: z.unknown() }).strict(), ...commandTiming }).strict(),
     ]),
-    output: z.object({ id: z.string(), status: z.enum(['pending', 'delivered', 'answered', 'expired']), response: z.unknown().optional() }),
+    output: z.object({
+      id: z.string(),
+      kind: z.enum(['control', 'rpc']),
+      status: z.enum(['pending', 'delivered', 'answered', 'expired']),
+      /** Delivered (a value) or answered (an RPC) or expired: nothing more will happen. */
+      final: z.boolean(),
+      expiresAt: z.number(),
+      response: z.unknown().optional(),
+    }),
     permission: 'commands:send',
     devices: 'one',
     kind: 'write',
-    description: 'Sends a value or an RPC to a device.',
+    description: 'Sends a value or an RPC to a device; waits up to waitMs (default 3 s) for it to be delivered or answered.',
   },
 } as const;

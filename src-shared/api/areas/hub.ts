@@ -18,11 +18,20 @@ export const hubStatusSchema = z.object({
 
 export type HubStatus = z.infer<typeof hubStatusSchema>;
 
+/** What anyone may know before signing in: enough to check the certificate, nothing about the hub's set-up. */
+export const hubInfoSchema = z.object({ caFingerprint: z.string() });
+
 export const hubMethods = {
+  'hub.info': {
+    input: z.object({}).strict(),
+    output: hubInfoSchema,
+    permission: 'public',
+    description: 'The hub CA’s SHA-256 fingerprint, for the sign-in page (compare it with what the browser shows).',
+  },
   'hub.status': {
     input: z.object({}).strict(),
     output: hubStatusSchema,
-    permission: 'public',
-    description: 'Version, listeners and TLS facts of the running hub.',
+    permission: 'authenticated',
+    description: 'Version, listeners, TLS facts and insecure settings of the running hub.',
   },
 } as const;

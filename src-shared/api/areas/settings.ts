@@ -1,41 +1,67 @@
 import { z } from 'zod';
 
 const bucket = z.object({ burst: z.number().int().min(1).max(100_000), perSecond: z.number().positive().max(100_000) }).strict();
+const rateLimit = z.object({ perAddress: bucket, perToken: bucket }).strict();
+const lockout = z
+  .object({ threshold: z.number().int().min(1).max(100), baseMs: z.number().int().min(1000).max(86_400_000), maxMs: z.number().int().min(1000).max(7 * 86_400_000) })
+  .strict();
 
-/** Security policy an admin can change at run time; stored in the settings table. */
+/** The fields of the security policy, without defaults (an update names only what it changes). */
+const policyFields = {
+  /** A session ends this long after login, however active (idle expiry is fixed at 6 h). */
+  sessionAbsoluteHours: z.number().min(1).max(24 * 90),
+  rateLimit,
+  lockout,
+  /** Absolute URLs a login may return to (their origins); relative paths are always allowed. */
+  redirectAllowlist: z.array(z.url()).max(100),
+  /** Browser origins, besides the console's own, that may call the login method. */
+  consoleOrigins: z.array(z.url()).max(100),
+};
+
+/** Hub-wide security policy, changed by the hub owner at run time; stored in the settings table. */
 export const policySchema = z
   .object({
-    /** A session ends this long after login, however active (idle expiry is fixed at 6 h). */
-    sessionAbsoluteHours: z.number().min(1).max(24 * 90).default(24 * 7),
-    rateLimit: z
-      .object({ perAddress: bucket.default({ burst: 200, perSecond: 50 }), perToken: bucket.default({ burst: 200, perSecond: 50 }) })
-      .strict()
-      .default({ perAddress: { burst: 200, perSecond: 50 }, perToken: { burst: 200, perSecond: 50 } }),
-    lockout: z
-      .object({ threshold: z.number().int().min(1).max(100), baseMs: z.number().int().min(1000).max(86_400_000), maxMs: z.number().int().min(1000).max(7 * 86_400_000) })
-      .strict()
-      .default({ threshold: 5, baseMs: 30_000, maxMs: 3_600_000 }),
-    /** Absolute URLs a login may return to (their origins); relative paths are always allowed. */
-    redirectAllowlist: z.array(z.url()).max(100).default([]),
-    /** Browser origins, besides the console's own, that may call the login method. */
-    consoleOrigins: z.array(z.url()).max(100).default([]),
+    sessionAbsoluteHours: policyFields.sessionAbsoluteHours.default(24 * 7),
+    rateLimit: rateLimit.default({ perAddress: { burst: 200, perSecond: 50 }, perToken: { burst: 200, perSecond: 50 } }),
+    lockout: lockout.default({ threshold: 5, baseMs: 30_000, maxMs: 3_600_000 }),
+    redirectAllowlist: policyFields.redirectAllowlist.default([]),
+    consoleOrigins: policyFields.consoleOrigins.default([]),
   })
   .strict();
 
 export type Policy = z.output<typeof policySchema>;
 
+/** An update: only the fields named change (no defaults here, or an update would reset what it does not name). */
+export const policyUpdateSchema = z.object(policyFields).partial().strict();
+
+/** Hub settings a running hub applies within a second (`outpost settings set`). */
+export const hubSettingSchema = z.object({ name: z.string(), key: z.string(), value: z.unknown(), text: z.string(), description: z.string(), insecure: z.boolean() });
+
 export const settingsMethods = {
   'settings.get': {
     input: z.object({}).strict(),
     output: policySchema,
-    permission: 'settings:admin',
-    description: 'The security policy: session length, rate limits, lockout, redirect and origin allowlists.',
+    permission: 'hub:admin',
+    description: 'The hub’s security policy: session length, rate limits, lockout, redirect and origin allowlists.',
   },
   'settings.update': {
-    input: policySchema.partial(),
+    input: policyUpdateSchema,
     output: policySchema,
-    permission: 'settings:admin',
+    permission: 'hub:admin',
     kind: 'write',
-    description: 'Changes part of the security policy; takes effect on the next request.',
+    description: 'Changes the fields of the security policy it names (the others stay); takes effect on the next request.',
+  },
+  'hubSettings.list': {
+    input: z.object({}).strict(),
+    output: z.array(hubSettingSchema),
+    permission: 'hub:admin',
+    description: 'Hub settings such as token-in-url, with their values.',
+  },
+  'hubSettings.set': {
+    input: z.object({ name: z.string().min(1).max(64), value: z.string().min(1).max(256) }).strict(),
+    output: hubSettingSchema,
+    permission: 'hub:admin',
+    kind: 'write',
+    description: 'Changes one hub setting from its text form (e.g. token-in-url on); a running hub applies it within a second.',
   },
 } as const;

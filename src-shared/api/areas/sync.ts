@@ -50,20 +50,42 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+export const siteSchema = z.object({ siteId: z.string(), hint: z.string(), createdAt: z.number(), revoked: z.boolean() });
+
 export const syncPublicSettingsSchema = syncSettingsSchema.extend({ hasPassword: z.boolean() });
 
 export const syncMethods = {
   'sync.status': {
     input: z.object({}).strict(),
     output: syncStatusSchema,
-    permission: 'sync:read',
+    permission: 'hub:admin',
     description: 'Upstream sync state: connected or offline, backlog, oldest unsent reading, last success and last error.',
   },
   'sync.configure': {
     input: syncConfigureInputSchema,
     output: syncPublicSettingsSchema,
-    permission: 'settings:admin',
+    permission: 'hub:admin',
     kind: 'write',
-    description: 'Changes the upstream sync settings; the password goes to the OS keychain, never to the database.',
+    description: 'Changes the upstream sync settings (the hub owner only); the password goes to the OS keychain, never to the database.',
+  },
+  'sites.list': {
+    input: z.object({}).strict(),
+    output: z.array(siteSchema),
+    permission: 'devices:admin',
+    description: 'On an organisation hub: the sites allowed to sync readings into this organisation.',
+  },
+  'sites.create': {
+    input: z.object({ siteId: siteIdSchema }).strict(),
+    output: z.object({ site: siteSchema, token: z.string() }),
+    permission: 'devices:admin',
+    kind: 'write',
+    description: 'Allows a site to sync into this organisation; its token (the site’s sync password) is in this answer only.',
+  },
+  'sites.revoke': {
+    input: z.object({ siteId: siteIdSchema }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+    permission: 'devices:admin',
+    kind: 'write',
+    description: 'The site can no longer sync here; its live connection closes at once.',
   },
 } as const;

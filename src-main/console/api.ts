@@ -1,0 +1,52 @@
+import { apiContract, type ApiContract, type HubStatus } from '../../src-shared/api/contract';
+import type { AccessContext } from '../access/context';
+import { accessGuard } from '../access/guard';
+import { registerAppHandlers } from '../access/handlers/apps';
+import { registerAuthHandlers } from '../access/handlers/auth';
+import { registerGroupHandlers } from '../access/handlers/groups';
+import { registerOrgHandlers } from '../access/handlers/orgs';
+import { registerUserHandlers } from '../access/handlers/users';
+import { registerAuditHandlers } from '../audit/handlers';
+import { registerCommandHandlers, type CommandSender } from '../commands/handlers';
+import { registerDeviceHandlers } from '../devices/handlers';
+import type { Logger } from '../logging/logger';
+import { registerSettingsHandlers } from '../settings/handlers';
+import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
+import { registerHubHandlers } from './hub-handlers';
+import { HandlerRegistry } from './registry';
+
+/** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
+export interface ApiServices {
+  access: AccessContext;
+  commands: CommandSender;
+  sync: SyncControl;
+  status: () => HubStatus;
+  /** A write succeeded in this process (revocations close live sessions at once). */
+  changed: () => void;
+  logger: Logger | null;
+}
+
+/**
+ * The one API: every contract method with its handler, behind the access
+ * guard. The hub (HTTPS, IPC) and the CLI build it the same way, so every path
+ * is authorized and audited by the same code.
+ */
+export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
+  const registry = new HandlerRegistry(apiContract);
+  registry.setGuard(accessGuard(services.access, services.changed, services.logger));
+  const ctx = services.access;
+  registerHubHandlers(registry, services.status);
+  registerAuthHandlers(registry, ctx);
+  registerUserHandlers(registry, ctx);
+  registerGroupHandlers(registry, ctx);
+  registerAppHandlers(registry, ctx);
+  registerOrgHandlers(registry, ctx);
+  registerAuditHandlers(registry, ctx);
+  registerSettingsHandlers(registry, ctx);
+  registerDeviceHandlers(registry, ctx);
+  registerCommandHandlers(registry, ctx, services.commands);
+  registerSyncHandlers(registry, ctx, services.sync);
+  const missing = registry.missing();
+  if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
+  return registry;
+}

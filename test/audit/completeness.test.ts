@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { apiContract, type ApiMethod } from '../../src-shared/api/contract';
+import { mintAccessToken } from '../../src-main/access/api-keys';
+import { totp } from '../../src-main/access/totp';
+import { createCertificateAuthority } from '../../src-main/security/tls/certificates';
+import { createUser } from '../../src-main/access/users';
+import { addDevice } from '../../src-main/devices/lifecycle';
+import { commands as cliCommands } from '../../src-main/cli/main';
+import { base32Decode } from '../helpers/base32';
+import { runCli } from '../helpers/cli';
+import { startTestHub } from '../helpers/hub';
+import { tempDir } from '../helpers/tmp';
+import { cliCaller, rpc } from '../access/helpers';
+
+const password = 'audit completeness passphrase';
+
+interface AuditRow {
+  actor: string;
+  action: string;
+  target: string;
+  target_label: string | null;
+  org_id: number | null;
+  outcome: string;
+  detail: string;
+}
+
+const writeMethods = (Object.keys(apiContract) as ApiMethod[]).filter((m) => (apiContract[m] as { kind?: string }).kind === 'write').sort();
+
+test('every contract write method, called over HTTPS, leaves its audit row: actor, action, target with its label, outcome', async () => {
+  const hub = await startTestHub();
+  const ctx = hub.services.access;
+  const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
+  const cli = cliCaller(1);
+  await createUser(ctx, cli, { email: 'owner@example.com', role: 'owner', password });
+  await createUser(ctx, cli, { email: 'second@example.com', role: 'owner', password });
+  const target = await createUser(ctx, cli, { email: 'target@example.com', role: 'reader', password });
+  const gone = await createUser(ctx, cli, { email: 'gone@example.com', role: 'reader', password });
+  const device = addDevice(hub.db, { label: 'boiler-7' }).device;
+  const spare = addDevice(hub.db, { label: 'spare-1' }).device;
+  const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string; user: { id: number } });
+  const owner = await login('owner@example.com');
+  const second = await login('second@example.com');
+  const call = async (method: ApiMethod, input: unknown, token: string | undefined = owner.token) => {
+    const answer = await rpc(base, method, input, token);
+    assert.ok(answer.status < 300, `${method}: ${answer.status} ${answer.body.code}: ${answer.body.message}`);
+    return answer.body.result as Record<string, unknown>;
+  };
+
+  const done = new Map<ApiMethod, { actor: string; label: string | null }>();
+  const as = (method: ApiMethod, label: string | null, actor = `user:${owner.user.id}`) => done.set(method, { actor, label });
+
+  const invited = (await call('users.invite', { email: 'new@example.com', role: 'reader' })) as { code: string; invitation: { id: number } };
+  as('users.invite', 'new@example.com');
+  const accepted = await call('auth.acceptInvite', { code: invited.code, email: 'new@example.com', password, name: 'New' }, undefined);
+  assert.equal(accepted.newAccount, true);
+  done.set('auth.acceptInvite', { actor: 'user:', label: 'new@example.com' });
+  const withdrawn = (await call('users.invite', { email: 'later@example.com', role: 'reader' })) as { invitation: { id: number } };
+  await call('invitations.revoke', { id: withdrawn.invitation.id });
+  as('invitations.revoke', 'later@example.com');
+  await call('users.create', { email: 'direct@example.com', role: 'writer', password });
+  as('users.create', 'direct@example.com');
+  await call('users.update', { id: target.id, role: 'writer' });
+  as('users.update', 'target@example.com');
+  await call('users.resetTotp', { id: target.id });
+  as('users.resetTotp', 'target@example.com');
+  await call('users.setHubAdmin', { id: target.id, hubAdmin: false });
+  as('users.setHubAdmin', 'target@example.com');
+  await call('users.remove', { id: gone.id });
+  as('users.remove', 'gone@example.com');
+  const group = (await call('groups.create', { name: 'boilers', deviceIds: [device.id] })) as { id: number };
+  as('groups.create', 'boilers');
+  await call('groups.update', { id: group.id, memberIds: [target.id] });
+  as('groups.update', 'boilers');
+  await call('groups.remove', { id: group.id });
+  as('groups.remove', 'boilers');
+  await call('apps.create', { name: 'etl', scopes: ['devices:read'] });
+  as('apps.create', 'etl');
+  await call('apps.revoke', { name: 'etl' });
+  as('apps.revoke', 'etl');
+  await call('apiKeys.create', { name: 'firmware' });
+  as('apiKeys.create', 'firmware');
+  const minted = await rpc(base, 'apiKeys.create', { name: 'firmware-2' }, owner.token);
+  const token = await mintAccessToken(ctx, (minted.body.result as { key: string }).key, '127.0.0.1');
+  await call('accessTokens.revoke', { jti: token.jti });
+  as('accessTokens.revoke', 'firmware-2');
+  await call('apiKeys.revoke', { name: 'firmware' });
+  as('apiKeys.revoke', 'firmware');
+  await call('settings.update', { sessionAbsoluteHours: 100 });
+  as('settings.update', null);
+  await call('hubSettings.set', { name: 'token-in-url', value: 'off' });
+  as('hubSettings.set', null);
+  await call('orgs.create', { slug: 'customer', name: 'Customer' });
+  as('orgs.create', 'customer');
+  const created = (await call('devices.create', { label: 'new-device' })) as { device: { id: number } };
+  as('devices.create', 'new-device');
+  await call('devices.rotateToken', { deviceId: created.device.id });
+  as('devices.rotateToken', 'new-device');
+  await call('devices.revokeTokens', { deviceId: created.device.id });
+  as('devices.revokeTokens', 'new-device');
+  await call('devices.remove', { deviceId: spare.id });
+  as('devices.remove', 'spare-1');
+  await call('commands.send', { deviceId: device.id, variable: 'setpoint', value: 21.5, waitMs: 0 });
+  as('commands.send', 'boiler-7');
+  await call('ingestTokens.create', { name: 'gateway', deviceLabels: ['boiler-7'] });
+  as('ingestTokens.create', 'gateway');
+  await call('ingestTokens.revoke', { name: 'gateway' });
+  as('ingestTokens.revoke', 'gateway');
+  await call('sites.create', { siteId: 'plant-2' });
+  as('sites.create', 'plant-2');
+  await call('sites.revoke', { siteId: 'plant-2' });
+  as('sites.revoke', 'plant-2');
+  await call('sync.configure', { url: 'mqtts://127.0.0.1:1', siteId: 'plant-9', username: 'plant-9', caPem: hub.tls.caCertPem, password: 'upstream secret', enabled: false });
+  as('sync.configure', null);
+
+  // Second factor: enrol (password again), confirm, switch off; the second owner does it.
+  const enrol = (await call('auth.totpSetup', { password }, second.token)) as { secret: string };
+  as('auth.totpSetup', 'second@example.com', `user:${second.user.id}`);
+  const secret = base32Decode(enrol.secret);
+  await call('auth.totpConfirm', { code: totp(secret, Date.now() / 1000 - 30) }, second.token);
+  as('auth.totpConfirm', 'second@example.com', `user:${second.user.id}`);
+  await call('auth.totpDisable', { password, code: totp(secret, Date.now() / 1000 + 30) }, second.token);
+  as('auth.totpDisable', 'second@example.com', `user:${second.user.id}`);
+  await call('auth.logoutEverywhere', {}, second.token);
+  done.set('auth.logoutEverywhere', { actor: `user:${second.user.id}`, label: null });
+  await call('auth.logout', {}, owner.token);
+  done.set('auth.logout', { actor: `user:${owner.user.id}`, label: null });
+
+  assert.deepEqual([...done.keys()].sort(), writeMethods, 'every write method of the contract was performed');
+  const rows = hub.db.prepare('SELECT actor, action, target, target_label, org_id, outcome, detail FROM audit_log ORDER BY id').all() as AuditRow[];
+  for (const [method, want] of done) {
+    const row = rows.find((r) => r.action === method && r.outcome === 'ok' && r.actor.startsWith(want.actor));
+    assert.ok(row, `no audit row for ${method} by ${want.actor}`);
+    if (want.label) assert.equal(row.target_label, want.label, `${method} names its target by label`);
+  }
+  const command = rows.find((r) => r.action === 'commands.send')!;
+  assert.deepEqual({ ...JSON.parse(command.detail) }, { ...JSON.parse(command.detail), variable: 'setpoint', value: 21.5 }, 'command rows include the variable and value');
+  const sync = rows.find((r) => r.action === 'sync.configure')!;
+  assert.ok(!sync.detail.includes('upstream secret'), 'no password in the audit row');
+  assert.equal(sync.org_id, null, 'hub-wide changes belong to no organisation');
+  assert.equal(((await rpc(base, 'audit.verify', {}, second.token)).status), 401, 'signed out everywhere');
+  const verify = await rpc(base, 'audit.verify', {}, (await login('owner@example.com')).token);
+  assert.equal((verify.body.result as { ok: boolean }).ok, true, 'and the chain verifies after all of it');
+});
+
+/** Every CLI command and subcommand that changes state, with the contract method whose audit row it must leave. */
+const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: string }[] = [
+  { args: ['user', 'add', 'owner@example.com', '--role', 'owner', '--password-stdin'], action: 'users.create', label: 'owner@example.com', input: `${password}\n` },
+  { args: ['user', 'add', 'tech@example.com', '--role', 'writer'], action: 'users.create', label: 'tech@example.com' },
+  { args: ['user', 'invite', 'guest@example.com', '--role', 'reader'], action: 'users.invite', label: 'guest@example.com' },
+  { args: ['user', 'disable', 'tech@example.com'], action: 'users.update', label: 'tech@example.com' },
+  { args: ['user', 'enable', 'tech@example.com'], action: 'users.update', label: 'tech@example.com' },
+  { args: ['user', 'reset-totp', 'tech@example.com'], action: 'users.resetTotp', label: 'tech@example.com' },
+  { args: ['user', 'hub-admin', 'tech@example.com', 'on'], action: 'users.setHubAdmin', label: 'tech@example.com' },
+  { args: ['org', 'add', 'customer', '--name', 'Customer'], action: 'orgs.create', label: 'customer' },
+  { args: ['device', 'add', 'boiler-1'], action: 'devices.create', label: 'boiler-1' },
+  { args: ['device', 'add', 'boiler-2'], action: 'devices.create', label: 'boiler-2' },
+  { args: ['device', 'rotate', 'boiler-1'], action: 'devices.rotateToken', label: 'boiler-1' },
+  { args: ['device', 'revoke', 'boiler-1'], action: 'devices.revokeTokens', label: 'boiler-1' },
+  { args: ['token', 'add', 'gateway', '--devices', 'boiler-1'], action: 'ingestTokens.create', label: 'gateway' },
+  { args: ['token', 'revoke', 'gateway'], action: 'ingestTokens.revoke', label: 'gateway' },
+  { args: ['group', 'add', 'boilers', '--devices', 'boiler-1'], action: 'groups.create', label: 'boilers' },
+  { args: ['group', 'member', 'add', 'boilers', 'tech@example.com'], action: 'groups.update', label: 'boilers' },
+  { args: ['app', 'add', 'etl', '--scopes', 'devices:read'], action: 'apps.create', label: 'etl' },
+  { args: ['app', 'revoke', 'etl'], action: 'apps.revoke', label: 'etl' },
+  { args: ['apikey', 'add', 'firmware'], action: 'apiKeys.create', label: 'firmware' },
+  { args: ['apikey', 'revoke', 'firmware'], action: 'apiKeys.revoke', label: 'firmware' },
+  { args: ['settings', 'set', 'token-in-url', 'off'], action: 'hubSettings.set' },
+  { args: ['site', 'add', 'plant-2'], action: 'sites.create', label: 'plant-2' },
+  { args: ['site', 'revoke', 'plant-2'], action: 'sites.revoke', label: 'plant-2' },
+  { args: ['command', 'boiler-2', 'setpoint', '19', '--wait', '0'], action: 'commands.send', label: 'boiler-2' },
+  { args: ['device', 'remove', 'boiler-2'], action: 'devices.remove', label: 'boiler-2' },
+];
+/** Commands that only read (or serve): everything else must appear above. */
+const readOnlyCommands = new Set(['serve', 'doctor', 'ca', 'readings', 'audit']);
+
+test('every CLI command that changes state goes through the API and leaves its audit row, actor cli:<os user>', async () => {
+  const covered = new Set([...cliWrites.map((w) => w.args[0]!), 'sync']);
+  for (const name of Object.keys(cliCommands)) assert.ok(covered.has(name) || readOnlyCommands.has(name), `CLI command "${name}" is neither listed as read-only nor exercised here`);
+
+  const dataDir = tempDir();
+  const keyFile = join(dataDir, '..', `${dataDir.split('/').pop()}.key`);
+  const common = ['--data-dir', dataDir, '--key-file', keyFile];
+  for (const w of cliWrites) {
+    const r = await runCli([...w.args, ...common], w.input === undefined ? {} : { input: w.input });
+    assert.equal(r.code, 0, `outpost ${w.args.join(' ')}: ${r.stderr}`);
+  }
+  const caFile = join(dataDir, 'upstream-ca.pem');
+  writeFileSync(caFile, (await createCertificateAuthority('upstream test CA')).certPem);
+  const sync = await runCli(['sync', 'set', '--url', 'mqtts://127.0.0.1:1', '--site', 'plant-9', '--username', 'plant-9', '--password-stdin', '--ca', caFile, '--disable', ...common], { input: 'upstream secret\n' });
+  assert.equal(sync.code, 0, sync.stderr);
+
+  const list = await runCli(['audit', 'list', '--limit', '1000', '--json', ...common]);
+  assert.equal(list.code, 0, list.stderr);
+  const rows = (JSON.parse(list.stdout.trim().split('\n').at(-1)!) as { rows: { actor: string; action: string; targetLabel: string | null; outcome: string; detail: Record<string, unknown> }[] }).rows;
+  for (const w of [...cliWrites, { action: 'sync.configure' as ApiMethod, label: undefined }]) {
+    const row = rows.find((r) => r.action === w.action && r.outcome === 'ok' && (w.label === undefined || r.targetLabel === w.label));
+    assert.ok(row, `no audit row for ${w.action}${w.label ? ` (${w.label})` : ''}`);
+    assert.match(row.actor, /^cli:[\w.-]+$/, 'the CLI acts as cli:<os user>');
+  }
+  const command = rows.find((r) => r.action === 'commands.send')!;
+  assert.equal(command.detail.variable, 'setpoint');
+  assert.equal(command.detail.value, 19);
+  assert.ok(!JSON.stringify(rows).includes('upstream secret'));
+  const verify = await runCli(['audit', 'verify', ...common]);
+  assert.equal(verify.code, 0, verify.stdout);
+});
