@@ -18,7 +18,7 @@ import { syncOrgModule } from './sync/org-module';
 import { syncModule } from './sync/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
-import { serverTlsOptions } from './security/tls/server-options';
+import { listenerLimits } from './security/tls/listener';
 import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import { HandlerRegistry } from './console/registry';
@@ -33,6 +33,8 @@ import { packageVersion, rendererDir } from './paths';
  * comes last, so it never answers before the services behind it are up.
  */
 const fullCheckLimitBytes = 1024 ** 3;
+/** Browsers keep about six connections per origin; the console serves a few people. */
+const consoleMaxConnections = 1024;
 
 const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule, syncOrgModule];
 
@@ -170,7 +172,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     running.push({ name: 'master-key', stop: () => void key.fill(0) });
     for (const startModule of modules) await startModule(ctx);
 
-    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
+    const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: services.consoleGate });
     const live = services.pipeline && services.aaa && services.consoleGate
       ? attachLiveChannel(consoleServer, { readings: services.pipeline.live, access: createLiveAccess(services.aaa.ctx, services.consoleGate), logger })
       : undefined;

@@ -1,5 +1,6 @@
 import type { AuthenticateError, Client } from 'aedes';
 import { resolveIngestToken } from '../access/device-credentials';
+import { namespaceClientId } from './client-ids';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
 
@@ -22,7 +23,7 @@ function refusal(returnCode: 4 | 5, message: string): AuthenticateError {
  * is logged with the client's address and counted.
  */
 export function createAuthenticate(deps: BrokerDeps) {
-  const { db, logger, pipeline, throttle, sessions } = deps;
+  const { db, logger, pipeline, throttle, sessions, stored } = deps;
   return (client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): void => {
     const address = remoteAddressOf(client);
     const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized' | 'rate_limited', message: string) => {
@@ -44,10 +45,16 @@ export function createAuthenticate(deps: BrokerDeps) {
       return refuse(notAuthorized, result.reason, result.message);
     }
     throttle.succeed(address);
-    const session = new Session(client, result.principal, address, sessions.countOut);
+    const clientId = client.id;
+    const session = new Session(client, clientId, result.principal, address, sessions.countOut);
+    namespaceClientId(client, session.owner);
+    stored.connected(client, session.owner, client.clean);
     sessions.add(session);
-    client.conn.once('close', () => sessions.end(client));
-    logger.info({ address, clientId: client.id, device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
+    client.conn.once('close', () => {
+      sessions.end(client);
+      stored.disconnected(client);
+    });
+    logger.info({ address, clientId, device: session.deviceLabel, kind: result.principal.kind, clean: client.clean }, 'MQTT client connected');
     done(null, true);
   };
 }

@@ -1,6 +1,7 @@
 import { need, type HubModule } from '../hub-context';
-import { serverTlsOptions } from '../security/tls/server-options';
-import { startOrgListener } from './org-listener';
+import { storedSessionLimits } from '../broker/limits';
+import { listenerLimits } from '../security/tls/listener';
+import { orgMaxConnections, startOrgListener } from './org-listener';
 
 /**
  * Organisation mode: sites publish their readings to this hub
@@ -14,9 +15,10 @@ export const syncOrgModule: HubModule = async (ctx) => {
     db: ctx.db,
     pipeline: need(ctx.services, 'pipeline'),
     logger: ctx.logger,
-    tls: serverTlsOptions(ctx.tls),
+    tls: ctx.tls,
     host: ctx.config.host,
     port,
+    limits: { listener: listenerLimits(ctx.config, orgMaxConnections), connectTimeoutMs: ctx.config.limits.connectTimeoutMs, storedSessions: storedSessionLimits(ctx.config) },
     ...(ctx.services.aaa ? { audit: ctx.services.aaa.ctx.audit } : {}),
     bind: (server) => ctx.bind('sync-org', server, ctx.config.host, port, '--sync-org-port'),
   });

@@ -1,10 +1,10 @@
 import type { HubModule } from '../../hub-context';
 import { need } from '../../hub-context';
-import { serverTlsOptions } from '../../security/tls/server-options';
+import { listenerLimits } from '../../security/tls/listener';
 import { ingestLimits } from '../../../src-shared/reading';
 import { ingestPorts } from '../aaa-bridge';
 import type { HttpsIngestDeps } from './exchange';
-import { createHttpsIngestServer } from './server';
+import { createHttpsIngestServer, defaultHttpsConnectionLimits, defaultHttpsTimeouts } from './server';
 import { watchTokenInUrl } from './token-in-url';
 
 /** Everything the HTTPS ingest listener needs, from a started hub. */
@@ -26,6 +26,7 @@ export function httpsIngestDeps(ctx: Parameters<HubModule>[0]): HttpsIngestDeps 
 export const httpsIngestModule: HubModule = async (ctx) => {
   const port = ctx.config.ports.https;
   if (port === null) return;
-  const server = createHttpsIngestServer(serverTlsOptions(ctx.tls), httpsIngestDeps(ctx));
+  const limits = listenerLimits(ctx.config, defaultHttpsConnectionLimits.maxConnections);
+  const server = createHttpsIngestServer(ctx.tls, httpsIngestDeps(ctx), { ...defaultHttpsTimeouts, handshakeMs: limits.handshakeMs }, limits);
   await ctx.bind('https', server, ctx.config.host, port, '--https-port');
 };

@@ -1,14 +1,17 @@
 import { createServer as createPlainServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import { ingestLimits } from '../../../src-shared/reading';
 import type { HubContext, HubModule } from '../../hub-context';
 import { need } from '../../hub-context';
-import { serverTlsOptions } from '../../security/tls/server-options';
+import { limitConnections } from '../../lifecycle/connection-limits';
+import type { Logger } from '../../logging/logger';
+import { createTlsListener, listenerLimits } from '../../security/tls/listener';
+import type { TlsMaterial } from '../../security/tls/material';
 import { serveTcpConnection, type TcpLimits } from './connection';
 import type { TcpIngestDeps } from './handle-request';
 import { ingestPorts } from '../aaa-bridge';
 
-export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections: 4096, handshakeMs: 10_000 };
+const maxConnections = 4096;
+export const defaultTcpLimits: TcpLimits = { maxRequestBytes: ingestLimits.maxPayloadBytes, idleMs: 60_000, maxQueued: 32, maxConnections, maxPerAddress: 256, handshakeMs: 10_000 };
 
 export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
   return {
@@ -19,22 +22,14 @@ export function tcpIngestDeps(ctx: HubContext): TcpIngestDeps {
   };
 }
 
-export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeof serverTlsOptions>[0] | null, limits: TcpLimits = defaultTcpLimits): Server {
+export function createTcpIngestServer(deps: TcpIngestDeps, tls: TlsMaterial | null, limits: TcpLimits = defaultTcpLimits): Server {
   const open = new Set<{ shutdown(): void }>();
   const onConnection = (socket: Socket) => {
     const connection = serveTcpConnection(socket, deps, limits);
     open.add(connection);
     socket.once('close', () => open.delete(connection));
   };
-  const server = tls ? createTlsServer({ ...serverTlsOptions(tls), handshakeTimeout: limits.handshakeMs }, onConnection) : createPlainServer(onConnection);
-  server.maxConnections = limits.maxConnections;
-  if (tls) {
-    server.on('tlsClientError', (err: Error, socket: Socket) => {
-      // With a listener here node leaves the socket open: a client that never finishes the handshake would keep it.
-      deps.logger.debug({ err }, 'tcps ingest: TLS handshake failed');
-      socket.destroy();
-    });
-  }
+  const server = tls ? createTlsListener(tls, 'tcps', limits, deps.logger, onConnection) : plainServer(limits, deps.logger, onConnection);
   // server.close() waits for every connection: devices keep theirs open, so end them when the listener closes.
   const close = server.close.bind(server);
   server.close = (callback?: (err?: Error) => void) => {
@@ -45,14 +40,21 @@ export function createTcpIngestServer(deps: TcpIngestDeps, tls: Parameters<typeo
   return server;
 }
 
+function plainServer(limits: TcpLimits, logger: Logger, onConnection: (socket: Socket) => void): Server {
+  const server = createPlainServer(onConnection);
+  limitConnections(server, 'tcp', limits, logger);
+  return server;
+}
+
 /** Ubidots TCP: over TLS on ports.tcps, in clear on ports.tcp (flagged insecure); both off unless configured. */
 export const tcpIngestModule: HubModule = async (ctx) => {
   const { tcp, tcps } = ctx.config.ports;
   if (tcp === null && tcps === null) return;
   const deps = tcpIngestDeps(ctx);
-  if (tcps !== null) await ctx.bind('tcps', createTcpIngestServer(deps, ctx.tls), ctx.config.host, tcps, '--tcps-port');
+  const limits: TcpLimits = { ...defaultTcpLimits, ...listenerLimits(ctx.config, maxConnections) };
+  if (tcps !== null) await ctx.bind('tcps', createTcpIngestServer(deps, ctx.tls, limits), ctx.config.host, tcps, '--tcps-port');
   if (tcp !== null) {
-    await ctx.bind('tcp', createTcpIngestServer(deps, null), ctx.config.host, tcp, '--tcp-port');
+    await ctx.bind('tcp', createTcpIngestServer(deps, null, limits), ctx.config.host, tcp, '--tcp-port');
     ctx.flagInsecure('plain Ubidots TCP is on (--tcp-port): tokens and readings cross the network unencrypted');
   }
 };
