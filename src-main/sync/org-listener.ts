@@ -42,8 +42,8 @@ export interface OrgListenerLimits {
 
 /** A batch is at most 1,000 readings (maxBatchReadings) with their context: far below this. */
 export const orgMaxPacketBytes = 4 * 1024 * 1024;
-/** Sites, not devices: a few per organisation. */
-export const orgMaxConnections = 1024;
+/** Sites are few, but the cap is what half-open connections fill: as high as the other TLS listeners'. */
+export const orgMaxConnections = 4096;
 
 export interface OrgListener {
   readonly port: number;
