@@ -25,7 +25,7 @@ import type { OrgListener } from './sync/org-listener';
 import { DbWatcher } from './store/db-watcher';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
-import { serverTlsOptions } from './security/tls/server-options';
+import { listenerLimits } from './security/tls/listener';
 import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import type { HandlerRegistry } from './console/registry';
@@ -36,6 +36,8 @@ import { createLiveAccess } from './access/live-access';
 import { packageVersion, rendererDir } from './paths';
 
 const fullCheckLimitBytes = 1024 ** 3;
+/** Browsers keep about six connections per origin; the console serves a few people. */
+const consoleMaxConnections = 1024;
 
 /** The services a running hub is made of, for the shell (IPC) and for tests. */
 export interface HubServices {
@@ -191,7 +193,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, commands, sync, syncOrg };
 
     const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger });
-    const consoleServer = createConsoleServer({ tls: serverTlsOptions(tls), registry, staticRoot: rendererDir(), logger, gate: access.gate });
+    const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Upgraded sockets are not the HTTP server's any more: they must close before it can.

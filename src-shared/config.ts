@@ -29,6 +29,21 @@ export const hubConfigSchema = z.object({
       syncOrg: optionalPort.default(null),
     })
     .default({ https: 8443, mqtts: 8883, console: 8444, mqtt: null, tcps: null, tcp: null, syncOrg: null }),
+  /** Connection and session limits of the device listeners (README, "Connection limits"). */
+  limits: z
+    .object({
+      /** A TLS client that has not finished its handshake by then is dropped (every TLS listener). */
+      handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      /** An MQTT client that has not sent CONNECT this long after its handshake is dropped. */
+      connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      /** Open connections from one remote address (IPv6: one /64) per listener; loopback is not exempt. */
+      maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).default(256),
+      /** A stored MQTT session (clean session 0) not resumed for this long is deleted with what it queued. */
+      mqttSessionExpiryDays: z.number().positive().max(3650).default(7),
+      /** Stored MQTT sessions one token may hold; past it the one resumed longest ago is deleted. */
+      mqttSessionsPerToken: z.number().int().min(1).max(100_000).default(100),
+    })
+    .prefault({}),
   keyFile: z.string().min(1).optional(),
   tls: tlsFilesSchema.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

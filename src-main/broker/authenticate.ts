@@ -1,4 +1,5 @@
 import type { AuthenticateError, Client } from 'aedes';
+import { namespaceClientId } from './client-ids';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
 
@@ -23,7 +24,7 @@ function refusal(returnCode: 4 | 5, message: string): AuthenticateError {
  * token from the same address is never held back.
  */
 export function createAuthenticate(deps: BrokerDeps) {
-  const { logger, pipeline, access, sessions } = deps;
+  const { logger, pipeline, access, sessions, stored } = deps;
   return (client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): void => {
     const address = remoteAddressOf(client);
     const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized', message: string) => {
@@ -37,10 +38,16 @@ export function createAuthenticate(deps: BrokerDeps) {
       const result = await access.authenticate([username ?? '', passwordText], address);
       if (!result.ok) return refuse(notAuthorized, result.reason, result.message);
       if (client.closed) return;
-      const session = new Session(client, result.principal, address, sessions.countOut);
+      const clientId = client.id;
+      const session = new Session(client, clientId, result.principal, address, sessions.countOut);
+      namespaceClientId(client, session.owner);
+      stored.connected(client, session.owner, client.clean);
       sessions.add(session);
-      client.conn.once('close', () => sessions.end(client));
-      logger.info({ address, clientId: client.id, device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
+      client.conn.once('close', () => {
+        sessions.end(client);
+        stored.disconnected(client);
+      });
+      logger.info({ address, clientId, device: session.deviceLabel, kind: result.principal.kind, clean: client.clean }, 'MQTT client connected');
       done(null, true);
     })().catch((err: unknown) => {
       logger.error({ err, address }, 'MQTT CONNECT check failed');

@@ -7,7 +7,9 @@ import { createAuthorizePublish } from './authorize-publish';
 import { createAuthorizeSubscribe } from './authorize-subscribe';
 import { brokerLimits, type BrokerDeps } from './deps';
 import { fanOutReadings, sendLastValues } from './fanout';
-import { limitPacketSize } from './packet-limit';
+import { aedesLimitOptions, handleLimited } from './limits';
+import type { HubPersistence } from './persistence';
+import type { Session } from './session';
 
 export interface OutpostBroker {
   aedes: Aedes;
@@ -16,20 +18,21 @@ export interface OutpostBroker {
   close(): Promise<void>;
 }
 
-export async function createBroker(deps: BrokerDeps): Promise<OutpostBroker> {
+export async function createBroker(deps: BrokerDeps, persistence: HubPersistence): Promise<OutpostBroker> {
   const aedes = new Aedes({
+    persistence,
     authenticate: createAuthenticate(deps),
     authorizePublish: createAuthorizePublish(deps),
     authorizeSubscribe: createAuthorizeSubscribe(deps),
     maxTopicLevels: brokerLimits.maxTopicLevels,
-    drainTimeout: brokerLimits.drainTimeoutMs,
-    connectTimeout: brokerLimits.connectTimeoutMs,
+    ...aedesLimitOptions(deps.limits),
     // Enough pipelined QoS 1 messages before CONNACK for a fast publisher to start at once.
     queueLimit: 1000,
   });
   await aedes.listen();
 
   aedes.on('subscribe', (subs: Subscription[], client: Client) => onSubscribe(deps, subs, client));
+  aedes.on('clientReady', (client: Client) => onRestored(deps, client));
   aedes.on('unsubscribe', (topics: string[], client: Client) => {
     const session = deps.sessions.get(client);
     for (const t of topics) session?.subscriptions.delete(t);
@@ -44,13 +47,10 @@ export async function createBroker(deps: BrokerDeps): Promise<OutpostBroker> {
   return {
     aedes,
     handle(socket) {
-      // Nagle would hold small PUBACKs for ~40 ms.
-      socket.setNoDelay(true);
-      const client = aedes.handle(socket);
-      limitPacketSize(client, brokerLimits.maxPacketBytes, (length, cmd) => {
+      handleLimited(aedes, socket, deps.limits, (client, length, cmd) => {
         const session = deps.sessions.get(client);
         deps.pipeline.countRejection('mqtt', 'too_large', session?.deviceLabel ?? '');
-        deps.logger.warn({ address: remoteAddressOf(client), clientId: client.id, length, cmd, limit: brokerLimits.maxPacketBytes }, 'MQTT packet over the size limit; connection closed');
+        deps.logger.warn({ address: remoteAddressOf(client), clientId: session?.clientId, length, cmd, limit: session ? deps.limits.maxPacketBytes : deps.limits.maxConnectBytes }, 'MQTT packet over the size limit; connection closed');
       });
     },
     close() {
@@ -64,7 +64,25 @@ function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): vo
   const session = deps.sessions.get(client);
   if (!session) return;
   // MQTT-3.9.3: 0x80 marks a refused filter.
-  const granted = subs.filter((s) => (s.qos as number) !== 128);
+  subscribed(deps, session, subs.filter((s) => (s.qos as number) !== 128), true);
+}
+
+/**
+ * A stored session's subscriptions are restored by aedes while CONNECT is
+ * handled (through the same ACL), without a `subscribe` event: they are
+ * registered here once the client is ready, so values and commands reach a
+ * device that resumed its session without subscribing again. No last values:
+ * MQTT-3.1.2.4 sends retained messages on SUBSCRIBE only, and what was queued
+ * for the session is delivered by aedes.
+ */
+function onRestored(deps: BrokerDeps, client: Client): void {
+  const session = deps.sessions.get(client);
+  const subs = (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  const restored = Object.entries(subs).map(([topic, sub]) => ({ topic, qos: sub.qos }));
+  if (session && restored.length > 0) subscribed(deps, session, restored, false);
+}
+
+function subscribed(deps: BrokerDeps, session: Session, granted: { topic: string; qos: number }[], sendLast: boolean): void {
   for (const s of granted) session.subscriptions.set(s.topic, s.qos > 0 ? 1 : 0);
   const byDevice = new Map<string, string[]>();
   for (const s of granted) {
@@ -73,7 +91,9 @@ function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): vo
   }
   for (const [label, filters] of byDevice) {
     const deviceId = session.deviceId ?? findDeviceByLabel(deps.db, session.principal.orgId, label)?.id;
-    if (deviceId !== undefined) sendLastValues(deps, session, deviceId, label, filters);
+    if (deviceId === undefined) continue;
+    if (sendLast) sendLastValues(deps, session, deviceId, label, filters);
+    if (session.deviceId === null) deps.rpc.deviceReady(deviceId);
   }
   if (session.deviceId !== null) deps.rpc.deviceReady(session.deviceId);
 }

@@ -2,7 +2,9 @@ import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { DeviceAuth } from '../access/device-authenticate';
 import type { Db } from '../store/database';
+import type { MqttLimits } from './limits';
 import type { SessionRegistry } from './sessions';
+import type { StoredSessions } from './stored-sessions';
 
 /** Rpc answers from devices go to whoever tracks commands. */
 export interface RpcAnswers {
@@ -17,7 +19,10 @@ export interface BrokerDeps {
   pipeline: Pipeline;
   access: DeviceAuth;
   sessions: SessionRegistry;
+  /** Owners and ages of persistent sessions (clean session 0). */
+  stored: StoredSessions;
   rpc: RpcAnswers;
+  limits: MqttLimits;
 }
 
 /** Limits a misbehaving client runs into (docs/PROTOCOLS.md, "Broker behaviour"). */
@@ -26,9 +31,6 @@ export const brokerLimits = {
   maxPacketBytes: 64 * 1024,
   /** `/v1.6/devices/{d}/{v}/lv` is 5 levels; ThingsBoard topics are at most 5. */
   maxTopicLevels: 8,
-  /** A client that does not read its socket for this long is cut off (aedes' default is 60 s). */
-  drainTimeoutMs: 5_000,
-  connectTimeoutMs: 10_000,
-  /** Per listener; beyond this new sockets are refused by the kernel accept path (net.Server.maxConnections). */
+  /** Per listener; beyond this new sockets are refused at accept (net.Server.maxConnections). */
   maxConnections: 10_000,
 } as const;

@@ -1,15 +1,18 @@
 import { createServer as createNetServer } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import type { DeviceAuth } from '../access/device-authenticate';
 import { CommandService } from '../commands/service';
 import type { HubContext } from '../hub-context';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
+import { limitConnections } from '../lifecycle/connection-limits';
+import { createTlsListener, listenerLimits } from '../security/tls/listener';
 import type { DbWatcher } from '../store/db-watcher';
-import { serverTlsOptions } from '../security/tls/server-options';
 import { closeDanglingSessions } from './queries/mqtt-sessions';
 import { createBroker } from './broker';
 import { brokerLimits, type BrokerDeps } from './deps';
+import { mqttLimits, storedSessionLimits } from './limits';
+import { HubPersistence } from './persistence';
 import { SessionRegistry } from './sessions';
+import { StoredSessions } from './stored-sessions';
 import { brokerTransport } from './transport';
 
 /** How often session counters and outgoing usage are written. */
@@ -31,6 +34,8 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
   if (closed > 0) ctx.logger.info({ sessions: closed }, 'MQTT sessions left open by the last run marked closed');
 
   const sessions = new SessionRegistry(ctx.db, ctx.logger);
+  const persistence = new HubPersistence();
+  const stored = new StoredSessions(persistence, storedSessionLimits(ctx.config), ctx.logger, 'mqtt');
   const commands = new CommandService(ctx.db, pipeline, ctx.logger);
   const deps: BrokerDeps = {
     db: ctx.db,
@@ -38,21 +43,21 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
     pipeline,
     access,
     sessions,
+    stored,
+    limits: mqttLimits(brokerLimits.maxPacketBytes, ctx.config.limits.connectTimeoutMs),
     rpc: { answered: (deviceId, id, response) => commands.answered(deviceId, id, response), deviceReady: (deviceId) => void commands.pickUp(deviceId) },
   };
-  const broker = await createBroker(deps);
+  const broker = await createBroker(deps, persistence);
   commands.attach(brokerTransport(deps));
 
   const { mqtts, mqtt } = ctx.config.ports;
   if (mqtts !== null) {
-    const server = createTlsServer({ ...serverTlsOptions(ctx.tls), handshakeTimeout: 10_000 }, (socket) => broker.handle(socket));
-    server.maxConnections = brokerLimits.maxConnections;
-    server.on('tlsClientError', (err, socket) => ctx.logger.debug({ address: socket.remoteAddress, reason: err.message }, 'MQTT/TLS handshake failed'));
+    const server = createTlsListener(ctx.tls, 'mqtts', listenerLimits(ctx.config, brokerLimits.maxConnections), ctx.logger, (socket) => broker.handle(socket));
     await ctx.bind('mqtts', server, ctx.config.host, mqtts, '--mqtts-port');
   }
   if (mqtt !== null) {
     const server = createNetServer((socket) => broker.handle(socket));
-    server.maxConnections = brokerLimits.maxConnections;
+    limitConnections(server, 'mqtt', listenerLimits(ctx.config, brokerLimits.maxConnections), ctx.logger);
     const address = await ctx.bind('mqtt', server, ctx.config.host, mqtt, '--mqtt-port');
     ctx.flagInsecure(`plain MQTT on port ${address.port}`);
   }
@@ -75,6 +80,7 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
     watcher.off('change', onChange);
     clearInterval(accounting);
     clearInterval(expiry);
+    stored.stop();
     await broker.close();
     for (const s of [...sessions.all()]) sessions.end(s.client);
     sessions.flush();

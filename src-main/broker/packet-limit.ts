@@ -6,6 +6,13 @@ interface ParserInternals {
   emit(event: 'error', err: Error): boolean;
 }
 
+export interface PacketLimits {
+  /** Any packet of an authenticated client. */
+  maxPacketBytes: number;
+  /** Packets before the CONNACK (the CONNECT itself): an unauthenticated client gets far less. */
+  maxConnectBytes: number;
+}
+
 /**
  * aedes 1.2 has no maximum packet size: mqtt-packet buffers a PUBLISH of any
  * announced length (up to 256 MB) before aedes sees it. The remaining length
@@ -13,14 +20,15 @@ interface ParserInternals {
  * goes right there: an oversize packet closes the connection before its body
  * is buffered. `onOversize` counts and logs it.
  */
-export function limitPacketSize(client: Client, maxBytes: number, onOversize: (length: number, cmd: string) => void): void {
+export function limitPacketSize(client: Client, limits: PacketLimits, onOversize: (length: number, cmd: string) => void): void {
   const parser = (client as unknown as { _parser: ParserInternals })._parser;
   const parseLength = parser._parseLength.bind(parser);
   parser._parseLength = () => {
     const done = parseLength();
-    if (done && parser.packet.length > maxBytes) {
+    const max = client.connected ? limits.maxPacketBytes : limits.maxConnectBytes;
+    if (done && parser.packet.length > max) {
       onOversize(parser.packet.length, parser.packet.cmd ?? 'unknown');
-      parser.emit('error', new Error(`packet of ${parser.packet.length} bytes is over the ${maxBytes}-byte limit`));
+      parser.emit('error', new Error(`packet of ${parser.packet.length} bytes is over the ${max}-byte limit`));
       return false;
     }
     return done;

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes';
-import type { Principal } from '../ingest/pipeline/types';
+import { subjectOf, type Principal } from '../access/principal';
 import type { MqttSessionCounters } from './queries/mqtt-sessions';
 import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
 
@@ -18,6 +18,8 @@ export class Session {
 
   constructor(
     readonly client: Client,
+    /** The client id as the device sent it (client.id is namespaced by owner). */
+    readonly clientId: string,
     readonly principal: Principal,
     readonly remoteAddress: string,
     private readonly countOut: OutCounter,
@@ -26,6 +28,12 @@ export class Session {
   /** The device a device token speaks for (ThingsBoard `me`); null for organisation ingest tokens. */
   get deviceId(): number | null {
     return this.principal.kind === 'device' ? this.principal.deviceId : null;
+  }
+
+  /** Who owns this client's stored session: the device, or the token for organisation tokens. */
+  get owner(): string {
+    const p = this.principal;
+    return p.kind === 'device' ? `device:${p.deviceId}` : p.kind === 'ingest' ? `token:${p.tokenId}` : subjectOf(p);
   }
 
   get deviceLabel(): string | null {

@@ -60,7 +60,7 @@ export class SessionRegistry {
   add(session: Session): void {
     this.byClient.set(session.client, session);
     session.rowId = this.sessionStmts.open({
-      clientId: session.client.id,
+      clientId: session.clientId,
       deviceId: session.deviceId,
       remoteAddress: session.remoteAddress,
       connectedAt: session.connectedAt,
@@ -97,7 +97,7 @@ export class SessionRegistry {
   recheck(stillValid: (p: Principal) => boolean): void {
     for (const s of [...this.byClient.values()]) {
       if (stillValid(s.principal)) continue;
-      this.logger.warn({ clientId: s.client.id, address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
+      this.logger.warn({ clientId: s.clientId, address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.byClient.delete(s.client);
       this.record(s, Date.now());
       s.client.close();

@@ -54,3 +54,12 @@ export function optionalPortOption(value: string | undefined, flag: string): num
   if (value === 'off') return null;
   return portOption(value, flag);
 }
+
+/** A positive number option (`min` excluded when 0: a duration must be more than nothing). */
+export function numberOption(value: string | undefined, flag: string, o: { integer: boolean; min: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const ok = value.trim() !== '' && Number.isFinite(n) && (o.integer ? Number.isInteger(n) : true) && (o.min === 0 ? n > 0 : n >= o.min);
+  if (!ok) throw new UsageError(`${flag} must be ${o.integer ? 'a whole number' : 'a number'} ${o.min === 0 ? 'above 0' : `of at least ${o.min}`}; got "${value}".`);
+  return n;
+}

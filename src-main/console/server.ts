@@ -6,12 +6,14 @@ import type { ApiContract } from '../../src-shared/api/contract';
 import type { HandlerRegistry } from './registry';
 import { setSecurityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
-import type { TlsOptions } from 'node:tls';
+import { guardTlsListener, tlsListenerOptions, type TlsListenerLimits } from '../security/tls/listener';
+import type { TlsMaterial } from '../security/tls/material';
 import { anonymousGate, type ConsoleGate } from './gate';
 import { restRoute } from './rest-routes';
 
 export interface ConsoleServerOptions {
-  tls: TlsOptions;
+  tls: TlsMaterial;
+  limits: TlsListenerLimits;
   registry: HandlerRegistry<ApiContract>;
   staticRoot: string;
   logger: Logger;
@@ -23,7 +25,7 @@ const rpcPrefix = '/api/rpc/';
 
 /** The console's HTTPS transport: the same contract handlers the Electron IPC uses, plus the built UI. */
 export function createConsoleServer(options: ConsoleServerOptions): Server {
-  const server = createServer({ ...options.tls }, (req, res) => {
+  const server = createServer(tlsListenerOptions(options.tls, options.limits), (req, res) => {
     setSecurityHeaders(res);
     handle(req, res, options).catch((err: unknown) => {
       options.logger.error({ err, url: req.url }, 'console request failed');
@@ -34,6 +36,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  guardTlsListener(server, 'console', options.limits, options.logger);
   return server;
 }
 

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:net';
 import type { ListenerAddress } from '../../src-shared/config';
-import { createServer, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { remoteAddressOf } from '../broker/authenticate';
+import { namespaceClientId } from '../broker/client-ids';
+import { aedesLimitOptions, handleLimited, mqttLimits } from '../broker/limits';
+import { HubPersistence } from '../broker/persistence';
+import { StoredSessions, type StoredSessionLimits } from '../broker/stored-sessions';
+import { createTlsListener, type TlsListenerLimits } from '../security/tls/listener';
+import type { TlsMaterial } from '../security/tls/material';
 import { syncCommandSchema, syncTopics, type SyncCommand } from '../../src-shared/sync-format';
 import { ServiceError, errorMessage } from '../errors';
 import { closeServer, listen } from '../lifecycle/listen';
@@ -19,13 +25,25 @@ export interface OrgListenerOptions {
   db: Db;
   pipeline: Pipeline;
   logger: Logger;
-  tls: TlsOptions;
+  tls: TlsMaterial;
   host: string;
   port: number;
+  limits: OrgListenerLimits;
   audit?: (event: AuditEvent) => void;
   /** Binds the server as a hub listener (listed in the ready event, closed by the hub); else it listens itself. */
   bind?: (server: Server) => Promise<ListenerAddress>;
 }
+
+export interface OrgListenerLimits {
+  listener: TlsListenerLimits;
+  connectTimeoutMs: number;
+  storedSessions: StoredSessionLimits;
+}
+
+/** A batch is at most 1,000 readings (maxBatchReadings) with their context: far below this. */
+export const orgMaxPacketBytes = 4 * 1024 * 1024;
+/** Sites are few, but the cap is what half-open connections fill: as high as the other TLS listeners'. */
+export const orgMaxConnections = 4096;
 
 export interface OrgListener {
   readonly port: number;
@@ -52,17 +70,27 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListener> {
   const receiver = new OrgReceiver(o.db, o.pipeline, o.logger);
   const sites = new Map<Client, SyncSite>();
+  const limits = mqttLimits(orgMaxPacketBytes, o.limits.connectTimeoutMs);
+  const persistence = new HubPersistence();
+  const stored = new StoredSessions(persistence, o.limits.storedSessions, o.logger, 'sync-org');
   const broker = new Aedes({
-    drainTimeout: 10_000,
+    persistence,
+    ...aedesLimitOptions(limits),
     authenticate(client, username, password, done) {
       const site = authenticateSite(o.db, username, password?.toString('utf8'));
       if (!site) {
-        o.logger.warn({ clientId: client.id, site: username, address: client.conn && 'remoteAddress' in client.conn ? client.conn.remoteAddress : undefined }, 'sync site login refused');
+        o.logger.warn({ clientId: client.id.slice(0, 200), site: username?.slice(0, 200), address: remoteAddressOf(client) }, 'sync site login refused');
         done(authError('unknown site or bad site token', 4), false);
         return;
       }
       sites.set(client, site);
-      client.conn.once('close', () => sites.delete(client));
+      // A site's commands wait in its stored session: no other site may take it over or wipe it.
+      namespaceClientId(client, `site:${site.id}`);
+      stored.connected(client, `site:${site.id}`, client.clean);
+      client.conn.once('close', () => {
+        sites.delete(client);
+        stored.disconnected(client);
+      });
       done(null, true);
     },
     authorizePublish(client, packet, done) {
@@ -88,10 +116,11 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
     },
   });
   await broker.listen();
-  const server = createServer({ ...o.tls }, (socket) => {
-    socket.setNoDelay(true);
-    broker.handle(socket);
-  });
+  const server = createTlsListener(o.tls, 'sync-org', o.limits.listener, o.logger, (socket) =>
+    handleLimited(broker, socket, limits, (client, length, cmd) =>
+      o.logger.warn({ address: remoteAddressOf(client), site: sites.get(client)?.siteId, length, cmd }, 'sync packet over the size limit; connection closed'),
+    ),
+  );
   const address = o.bind ? await o.bind(server) : await listen(server, 'sync-org', o.host, o.port, '--sync-org-port');
 
   return {
@@ -128,6 +157,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
       }
     },
     async stop() {
+      stored.stop();
       // Clients first: a TLS server's close waits for its open connections.
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       if (!o.bind) await closeServer(server);

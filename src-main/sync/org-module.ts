@@ -1,9 +1,10 @@
 import type { AccessContext } from '../access/context';
+import { storedSessionLimits } from '../broker/limits';
 import type { HubContext } from '../hub-context';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
-import { serverTlsOptions } from '../security/tls/server-options';
+import { listenerLimits } from '../security/tls/listener';
 import type { DbWatcher } from '../store/db-watcher';
-import { startOrgListener, type OrgListener } from './org-listener';
+import { orgMaxConnections, startOrgListener, type OrgListener } from './org-listener';
 
 export interface SyncOrgServices {
   pipeline: Pipeline;
@@ -23,9 +24,10 @@ export async function startSyncOrg(ctx: HubContext, { pipeline, watcher, access 
     db: ctx.db,
     pipeline,
     logger: ctx.logger,
-    tls: serverTlsOptions(ctx.tls),
+    tls: ctx.tls,
     host: ctx.config.host,
     port,
+    limits: { listener: listenerLimits(ctx.config, orgMaxConnections), connectTimeoutMs: ctx.config.limits.connectTimeoutMs, storedSessions: storedSessionLimits(ctx.config) },
     audit: access.audit,
     bind: (server) => ctx.bind('sync-org', server, ctx.config.host, port, '--sync-org-port'),
   });

@@ -12,7 +12,6 @@ import { defaultOrgId } from '../../src-main/devices/lifecycle';
 import type { HttpsIngestDeps } from '../../src-main/ingest/https/exchange';
 import { createHttpsIngestServer } from '../../src-main/ingest/https/server';
 import { closeServer } from '../../src-main/lifecycle/listen';
-import { serverTlsOptions } from '../../src-main/security/tls/server-options';
 import { findDeviceByLabel } from '../../src-main/devices/queries/devices';
 import { countReadings } from '../../src-main/history/queries/readings';
 import { deviceToken, eventually, rejectionCount, startIngestHub } from '../helpers/ingest';
@@ -66,7 +65,7 @@ async function shortTimeoutServer(): Promise<{ port: number; close: () => Promis
     tokenInUrl: () => false,
     maxBodyBytes: 10 * 1024,
   };
-  const server = createHttpsIngestServer(serverTlsOptions(h.hub.tls), deps, { headersMs: 800, requestMs: 1500, keepAliveMs: 500, handshakeMs: 800, checkIntervalMs: 200 });
+  const server = createHttpsIngestServer(h.hub.tls, deps, { headersMs: 800, requestMs: 1500, keepAliveMs: 500, handshakeMs: 800, checkIntervalMs: 200 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { port: (server.address() as AddressInfo).port, close: () => closeServer(server) };

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createLogger, type Logger } from '../../logging/logger';
 import { humanLogStream } from '../../logging/human-stream';
 import type { HubConfigInput } from '../../../src-shared/config';
-import { commonOptions, dataDirOf, optionalPortOption, parse, portOption } from '../args';
+import { commonOptions, dataDirOf, numberOption, optionalPortOption, parse, portOption } from '../args';
 import { createOutput } from '../output';
 
 export const serveHelp = `outpost serve [options]
@@ -23,6 +23,9 @@ export const serveHelp = `outpost serve [options]
   --sync-org-port N    act as the organisation: accept sites syncing here (default off)
   --console-port N     console (default 8444; 0 = any free port)
   --tls-cert FILE --tls-key FILE   use your own certificate instead of the hub's CA
+  --max-connections-per-address N  open connections one address (IPv6: one /64) may hold per listener (default 256)
+  --mqtt-session-expiry-days D     delete a stored MQTT session (clean session 0) unused this long (default 7)
+  --mqtt-sessions-per-token N      stored MQTT sessions per device or token (default 100; the oldest goes)
   --log-level L        fatal|error|warn|info|debug|trace (default info)
   --json               print one JSON event per line on stdout`;
 
@@ -41,6 +44,9 @@ export async function serve(argv: string[]): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'log-level': { type: 'string' },
+    'max-connections-per-address': { type: 'string' },
+    'mqtt-session-expiry-days': { type: 'string' },
+    'mqtt-sessions-per-token': { type: 'string' },
   });
   const out = createOutput(values.json);
   if (values.help) {
@@ -59,9 +65,18 @@ export async function serve(argv: string[]): Promise<number> {
   set('syncOrg', optionalPortOption(values['sync-org-port'], '--sync-org-port'));
   set('console', portOption(values['console-port'], '--console-port'));
 
+  const limits: NonNullable<HubConfigInput['limits']> = {};
+  const perAddress = numberOption(values['max-connections-per-address'], '--max-connections-per-address', { integer: true, min: 1 });
+  if (perAddress !== undefined) limits.maxConnectionsPerAddress = perAddress;
+  const expiryDays = numberOption(values['mqtt-session-expiry-days'], '--mqtt-session-expiry-days', { integer: false, min: 0 });
+  if (expiryDays !== undefined) limits.mqttSessionExpiryDays = expiryDays;
+  const perToken = numberOption(values['mqtt-sessions-per-token'], '--mqtt-sessions-per-token', { integer: true, min: 1 });
+  if (perToken !== undefined) limits.mqttSessionsPerToken = perToken;
+
   const config: HubConfigInput = {
     dataDir: dataDirOf(values),
     ports,
+    limits,
     ...(values.host ? { host: values.host } : {}),
     ...(values['console-host'] ? { consoleHost: values['console-host'] } : {}),
     ...(values['key-file'] ? { keyFile: values['key-file'] } : {}),

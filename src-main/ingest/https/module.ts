@@ -1,11 +1,11 @@
 import type { DeviceAuth } from '../../access/device-authenticate';
 import type { HubContext } from '../../hub-context';
-import { serverTlsOptions } from '../../security/tls/server-options';
+import { listenerLimits } from '../../security/tls/listener';
 import type { DbWatcher } from '../../store/db-watcher';
 import { ingestLimits } from '../../../src-shared/reading';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { HttpsIngestDeps } from './exchange';
-import { createHttpsIngestServer } from './server';
+import { createHttpsIngestServer, defaultHttpsConnectionLimits, defaultHttpsTimeouts } from './server';
 import { watchTokenInUrl } from './token-in-url';
 
 export interface HttpsIngestServices {
@@ -30,6 +30,7 @@ export function httpsIngestDeps(ctx: HubContext, services: HttpsIngestServices):
 export async function startHttpsIngest(ctx: HubContext, services: HttpsIngestServices): Promise<void> {
   const port = ctx.config.ports.https;
   if (port === null) return;
-  const server = createHttpsIngestServer(serverTlsOptions(ctx.tls), httpsIngestDeps(ctx, services));
+  const limits = listenerLimits(ctx.config, defaultHttpsConnectionLimits.maxConnections);
+  const server = createHttpsIngestServer(ctx.tls, httpsIngestDeps(ctx, services), { ...defaultHttpsTimeouts, handshakeMs: limits.handshakeMs }, limits);
   await ctx.bind('https', server, ctx.config.host, port, '--https-port');
 }

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
-import type { TlsOptions } from 'node:tls';
 import { errorCode, ServiceError } from '../../errors';
+import type { ConnectionLimits } from '../../lifecycle/connection-limits';
+import { guardTlsListener, tlsListenerOptions } from '../../security/tls/listener';
+import type { TlsMaterial } from '../../security/tls/material';
 import { sendError } from '../../http/body';
 import { setSecurityHeaders } from '../../console/security-headers';
 import type { Exchange, HttpsIngestDeps } from './exchange';
@@ -26,14 +28,19 @@ export interface HttpsTimeouts {
 
 export const defaultHttpsTimeouts: HttpsTimeouts = { headersMs: 10_000, requestMs: 20_000, keepAliveMs: 15_000, handshakeMs: 10_000, checkIntervalMs: 1_000 };
 
-export const maxConnections = 4096;
+export const defaultHttpsConnectionLimits: ConnectionLimits = { maxConnections: 4096, maxPerAddress: 256 };
 const maxHeaderBytes = 8 * 1024;
 const noSuchEndpoint =
   'There is no such endpoint. This listener serves POST /api/v1.6/devices/{device}, POST /api/v1.6/devices/{device}/{variable}/values, GET /api/v1.6/devices/{device}/{variable}/lv and POST /api/v1.6/auth/token.';
 
-export function createHttpsIngestServer(tls: TlsOptions, deps: HttpsIngestDeps, timeouts: HttpsTimeouts = defaultHttpsTimeouts): Server {
+export function createHttpsIngestServer(
+  tls: TlsMaterial,
+  deps: HttpsIngestDeps,
+  timeouts: HttpsTimeouts = defaultHttpsTimeouts,
+  limits: ConnectionLimits = defaultHttpsConnectionLimits,
+): Server {
   const server = createServer(
-    { ...tls, handshakeTimeout: timeouts.handshakeMs, maxHeaderSize: maxHeaderBytes, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, noDelay: true },
+    { ...tlsListenerOptions(tls, { handshakeMs: timeouts.handshakeMs }), maxHeaderSize: maxHeaderBytes, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, noDelay: true },
     (req, res) => {
       setSecurityHeaders(res);
       const x: Exchange = { req, res, url: new URL(req.url ?? '/', 'https://ingest.invalid'), address: req.socket.remoteAddress ?? '', deps };
@@ -43,14 +50,9 @@ export function createHttpsIngestServer(tls: TlsOptions, deps: HttpsIngestDeps, 
   server.headersTimeout = timeouts.headersMs;
   server.requestTimeout = timeouts.requestMs;
   server.keepAliveTimeout = timeouts.keepAliveMs;
-  server.maxConnections = maxConnections;
   server.on('clientError', (err: Error, socket: Socket) => onClientError(deps, err, socket));
-  // A TLS failure (plain HTTP on the TLS port, wrong CA) is the client's problem; keep the listener quiet and up.
-  server.on('tlsClientError', (err: Error, socket: Socket) => {
-    // With a listener here node leaves the socket open: a client that never finishes the handshake would keep it.
-    deps.logger.debug({ err }, 'https ingest: TLS handshake failed');
-    socket.destroy();
-  });
+  // A TLS failure (plain HTTP on the TLS port, wrong CA) is the client's problem: socket destroyed, listener up.
+  guardTlsListener(server, 'https', limits, deps.logger);
   return server;
 }
 

@@ -2,19 +2,17 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Socket } from 'node:net';
 import { UbidotsTcpFramer, type TcpFrame } from '../../../src-shared/protocols/ubidots-tcp';
 import { subjectOf, type Principal } from '../../access/principal';
+import type { TlsListenerLimits } from '../../security/tls/listener';
 import { handleTcpFrame, type TcpIngestDeps } from './handle-request';
 
-export interface TcpLimits {
+/** Per connection, and the listener's (connections in total and per address; TLS handshake time). */
+export interface TcpLimits extends TlsListenerLimits {
   /** A request (one `...|end`) longer than this is refused with ERROR|400. */
   maxRequestBytes: number;
   /** A connection that sends nothing for this long is closed. */
   idleMs: number;
   /** Requests a client may queue before the hub stops reading from it. */
   maxQueued: number;
-  /** Open connections per listener; more are closed at once (node's server.maxConnections). */
-  maxConnections: number;
-  /** TLS listener: a client that has not finished its handshake by then is dropped. */
-  handshakeMs: number;
 }
 
 /**

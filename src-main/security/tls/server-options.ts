@@ -1,3 +1,4 @@
+import { constants } from 'node:crypto';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { TlsMaterial } from './material';
 
@@ -14,6 +15,14 @@ export const tls12Ciphers = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
+/**
+ * The one TLS setup of every hub listener (MQTT, HTTPS ingest, Ubidots TCP,
+ * organisation, console). Client-initiated renegotiation (TLS 1.2; 1.3 has
+ * none) is refused by OpenSSL itself: each one costs the server a full
+ * handshake, and node only counts them (tls.CLIENT_RENEG_LIMIT) and emits an
+ * `error` that a listener may ignore, which left the Ubidots TCP listener
+ * renegotiating without end. No device needs it.
+ */
 export function serverTlsOptions(material: TlsMaterial): TlsOptions & SecureContextOptions {
   return {
     cert: material.certPem,
@@ -21,5 +30,6 @@ export function serverTlsOptions(material: TlsMaterial): TlsOptions & SecureCont
     minVersion: 'TLSv1.2',
     ciphers: tls12Ciphers,
     honorCipherOrder: true,
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { runCli, startServe, type ServeProcess } from '../../helpers/cli';
 import { forgetKeychainEntryAfter } from '../../helpers/keychain';
 import { tempDir } from '../../helpers/tmp';
@@ -120,4 +120,12 @@ export function startTool(cmd: string, args: string[]): { child: ChildProcess; o
 /** Waits until the hub's log matches `re` (a log line may arrive after the reply it explains). */
 export function logged(hub: TestHub, re: RegExp, ms = 5_000): Promise<string> {
   return eventually(() => (re.test(hub.serve.stderr()) ? hub.serve.stderr() : undefined), ms, `log line ${re}`);
+}
+
+/** The CONNACK of a client made with mqtt.connect (its sessionPresent flag included). */
+export function whenConnected(client: MqttClient): Promise<IConnackPacket> {
+  return new Promise((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
 }
