@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
 import { BodyError, parseJsonBody, readBody, sendError, sendJson } from '../http/body';
+import { badPercentEncoding, decodePath } from '../http/decode-path';
 import type { ApiContract } from '../../src-shared/api/contract';
 import type { HandlerRegistry } from './registry';
 import { setSecurityHeaders } from './security-headers';
@@ -115,11 +116,17 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, op
       reply(405, { code: 'METHOD_NOT_ALLOWED', message: 'API methods are called with POST.' }, { Allow: 'POST' });
       return;
     }
+    const method = decodePath(url.pathname.slice(rpcPrefix.length));
+    if (method === null) {
+      req.resume();
+      reply(400, { code: 'BAD_REQUEST', message: badPercentEncoding });
+      return;
+    }
     let body: Buffer;
     try {
       body = await readBody(req, apiBodyLimit);
       bytesIn = body.length;
-      call = { method: decodeURIComponent(url.pathname.slice(rpcPrefix.length)), input: parseJsonBody(body) };
+      call = { method, input: parseJsonBody(body) };
     } catch (err) {
       if (err instanceof BodyError) {
         reply(err.status, { code: err.code, message: err.message });
