@@ -7,6 +7,7 @@ import { humanLogStream } from '../../logging/human-stream';
 import type { HubConfigInput } from '../../../src-shared/config';
 import { commonOptions, dataDirOf, optionalPortOption, parse, portOption } from '../args';
 import { createOutput } from '../output';
+import { readerGoneExitCode, whenReaderGone } from '../stdio';
 
 export const serveHelp = `outpost serve [options]
   Runs the hub without a window; the console is served over HTTPS.
@@ -84,6 +85,7 @@ export async function serve(argv: string[]): Promise<number> {
   const stopped = new Promise<number>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      const code = signal === 'SIGPIPE' ? readerGoneExitCode : 0;
       signals += 1;
       if (signals > 1) {
         out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
@@ -93,11 +95,14 @@ export async function serve(argv: string[]): Promise<number> {
       logger.info({ signal }, 'stopping');
       void hub.stop().then(() => {
         out.event('stopped', { signal }, 'Outpost hub stopped.');
-        resolve(0);
+        resolve(code);
       });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Whoever read stdout or stderr went away (a supervisor's pipe closed): stop as on SIGTERM, without a stack trace.
+    // While already stopping, the failed write of the `stopped` event is no second signal.
+    whenReaderGone(() => signals === 0 && onSignal('SIGPIPE'));
   });
 
   const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
