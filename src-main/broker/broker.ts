@@ -8,6 +8,7 @@ import { createAuthorizeSubscribe } from './authorize-subscribe';
 import { brokerLimits, type BrokerDeps } from './deps';
 import { fanOutReadings, sendLastValues } from './fanout';
 import { limitPacketSize } from './packet-limit';
+import { requireWellFormedStrings } from './string-check';
 
 export interface OutpostBroker {
   aedes: Aedes;
@@ -51,6 +52,14 @@ export async function createBroker(deps: BrokerDeps): Promise<OutpostBroker> {
         const session = deps.sessions.get(client);
         deps.pipeline.countRejection('mqtt', 'too_large', session?.deviceLabel ?? '');
         deps.logger.warn({ address: remoteAddressOf(client), clientId: client.id, length, cmd, limit: brokerLimits.maxPacketBytes }, 'MQTT packet over the size limit; connection closed');
+      });
+      requireWellFormedStrings(client, (cmd, problem) => {
+        const session = deps.sessions.get(client);
+        deps.pipeline.countRejection('mqtt', 'bad_request', session?.deviceLabel ?? '');
+        deps.logger.warn(
+          { address: remoteAddressOf(client), clientId: client.id, cmd, reason: problem },
+          `MQTT ${cmd} refused: ${problem === 'null_character' ? 'a string holds U+0000' : 'a string is not well-formed UTF-8'} (MQTT-1.5.3); connection closed`,
+        );
       });
     },
     close() {
