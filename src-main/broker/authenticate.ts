@@ -1,5 +1,7 @@
 import type { AuthenticateError, Client } from 'aedes';
 import { resolveIngestToken } from '../access/device-credentials';
+import { refusalLog } from '../logging/refusal-log';
+import { untrusted } from '../logging/untrusted';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
 
@@ -19,14 +21,15 @@ function refusal(returnCode: 4 | 5, message: string): AuthenticateError {
  * CONNECT: the username is the token; any password is accepted with a valid
  * token (the Ubidots ESP library sends none or the token again), and a token
  * sent as the password with an arbitrary username also works. Every refusal
- * is logged with the client's address and counted.
+ * is counted, and logged with the client's address (repeats from one address
+ * as a periodic summary, so a client retrying a bad CONNECT cannot flood the log).
  */
 export function createAuthenticate(deps: BrokerDeps) {
   const { db, logger, pipeline, throttle, sessions } = deps;
   return (client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): void => {
     const address = remoteAddressOf(client);
     const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized' | 'rate_limited', message: string) => {
-      logger.warn({ address, clientId: client.id, returnCode, reason }, `MQTT CONNECT refused: ${message}`);
+      refusalLog(logger).refused(address, 'connect', reason, { clientId: untrusted(client.id), returnCode }, `MQTT CONNECT refused: ${message}`);
       pipeline.countRejection('mqtt', reason);
       done(refusal(returnCode, message), false);
     };
@@ -47,7 +50,7 @@ export function createAuthenticate(deps: BrokerDeps) {
     const session = new Session(client, result.principal, address, sessions.countOut);
     sessions.add(session);
     client.conn.once('close', () => sessions.end(client));
-    logger.info({ address, clientId: client.id, device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
+    logger.info({ address, clientId: untrusted(client.id), device: session.deviceLabel, kind: result.principal.kind }, 'MQTT client connected');
     done(null, true);
   };
 }

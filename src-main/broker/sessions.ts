@@ -5,6 +5,7 @@ import type { Db } from '../store/database';
 import { principalStillValid } from '../access/device-credentials';
 import { mqttSessionStatements } from './queries/mqtt-sessions';
 import { hourOf, usageStatements } from '../ingest/queries/usage';
+import { untrusted } from '../logging/untrusted';
 import type { Session } from './session';
 
 /**
@@ -94,7 +95,7 @@ export class SessionRegistry {
   recheck(): void {
     for (const s of [...this.byClient.values()]) {
       if (principalStillValid(this.db, s.principal)) continue;
-      this.logger.warn({ clientId: s.client.id, address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
+      this.logger.warn({ clientId: untrusted(s.client.id), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.byClient.delete(s.client);
       this.record(s, Date.now());
       s.client.close();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
+import { untrusted } from '../logging/untrusted';
 import { BodyError, parseJsonBody, readBody, sendError, sendJson } from '../http/body';
 import { badPercentEncoding, decodePath } from '../http/decode-path';
 import type { ApiContract } from '../../src-shared/api/contract';
@@ -27,7 +28,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
   const server = createServer({ ...options.tls }, (req, res) => {
     setSecurityHeaders(res);
     handle(req, res, options).catch((err: unknown) => {
-      options.logger.error({ err, url: req.url }, 'console request failed');
+      options.logger.error({ err, url: untrusted(req.url) }, 'console request failed');
       if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: 'The request failed inside the hub; the log has details.' });
       else res.destroy();
     });

@@ -1,11 +1,13 @@
 import { parseUbidotsDevicePayload } from '../../../src-shared/protocols/ubidots-json';
+import { refusalLog } from '../../logging/refusal-log';
+import { untrusted } from '../../logging/untrusted';
 import { logDotRejections, refuseMessage, type PublishHandler } from './types';
 
 /** `/v1.6/devices/{label}` with the Ubidots JSON body: one pipeline write. */
 export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, target, packet) => {
   const label = target.device.toLowerCase();
   if (!session.mayAccess(label)) {
-    refuseMessage(deps, session, packet, 'not_authorized', `this token may not write to device "${label}"`, label);
+    refuseMessage(deps, session, packet, 'not_authorized', `this token may not write to device "${untrusted(label)}"`, label);
     return;
   }
   const parsed = parseUbidotsDevicePayload(packet.payload.toString('utf8'));
@@ -22,7 +24,7 @@ export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, t
     bytes: packet.payload.length,
   });
   if (result.refused) {
-    deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, device: label, reason: result.refused.reason }, `MQTT publish refused: ${result.refused.message}`);
+    refusalLog(deps.logger).refused(session.remoteAddress, 'publish', result.refused.reason, { clientId: untrusted(session.client.id), device: untrusted(label) }, `MQTT publish refused: ${result.refused.message}`);
   }
   logDotRejections(deps, session, label, result.rejected);
 };
