@@ -1,4 +1,6 @@
 import type { AuthenticateError, Client } from 'aedes';
+import { refusalLog } from '../logging/refusal-log';
+import { untrusted } from '../logging/untrusted';
 import { namespaceClientId } from './client-ids';
 import type { BrokerDeps } from './deps';
 import { Session } from './session';
@@ -19,16 +21,17 @@ function refusal(returnCode: 4 | 5, message: string): AuthenticateError {
  * CONNECT: the username is the token; any password is accepted with a valid
  * token (the Ubidots ESP library sends none or the token again), and a token
  * sent as the password with an arbitrary username also works. Every refusal
- * is logged with the client's address and counted; it is answered after the
- * abuse-control delay for the address (access/abuse-control.ts), and a valid
- * token from the same address is never held back.
+ * is counted, and logged with the client's address (repeats from one address
+ * as a periodic summary, so a client retrying a bad CONNECT cannot flood the
+ * log). It is answered after the abuse-control delay for the address
+ * (access/abuse-control.ts); a valid token from the same address is never held back.
  */
 export function createAuthenticate(deps: BrokerDeps) {
   const { logger, pipeline, access, sessions, stored } = deps;
   return (client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): void => {
     const address = remoteAddressOf(client);
     const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized', message: string) => {
-      logger.warn({ address, clientId: client.id, returnCode, reason }, `MQTT CONNECT refused: ${message}`);
+      refusalLog(logger).refused(address, 'connect', reason, { clientId: untrusted(client.id), returnCode }, `MQTT CONNECT refused: ${message}`);
       pipeline.countRejection('mqtt', reason);
       done(refusal(returnCode, message), false);
     };
@@ -47,7 +50,7 @@ export function createAuthenticate(deps: BrokerDeps) {
         sessions.end(client);
         stored.disconnected(client);
       });
-      logger.info({ address, clientId, device: session.deviceLabel, kind: result.principal.kind, clean: client.clean }, 'MQTT client connected');
+      logger.info({ address, clientId: untrusted(clientId), device: session.deviceLabel, kind: result.principal.kind, clean: client.clean }, 'MQTT client connected');
       done(null, true);
     })().catch((err: unknown) => {
       logger.error({ err, address }, 'MQTT CONNECT check failed');

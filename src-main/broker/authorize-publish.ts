@@ -1,6 +1,7 @@
 import type { AedesOptions, Client, PublishPacket } from 'aedes';
 import { classifyPublish, type PublishTarget } from '../../src-shared/protocols/mqtt-topics';
 import { PersistError } from '../ingest/pipeline/persist-error';
+import { untrusted } from '../logging/untrusted';
 import type { BrokerDeps } from './deps';
 import type { Session } from './session';
 import { withSession } from './sessions';
@@ -78,11 +79,11 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
 
     function fail(err: unknown): void {
       if (err instanceof PersistError) {
-        deps.logger.warn({ clientId: session!.client.id, address: session!.remoteAddress, code: err.code }, 'MQTT publish not stored; closing the connection so the device resends');
+        deps.logger.warn({ clientId: untrusted(session!.client.id), address: session!.remoteAddress, code: err.code }, 'MQTT publish not stored; closing the connection so the device resends');
         done(err);
         return;
       }
-      deps.logger.error({ err, clientId: session!.client.id }, 'MQTT publish failed');
+      deps.logger.error({ err, clientId: untrusted(session!.client.id) }, 'MQTT publish failed');
       done(err instanceof Error ? err : new Error(String(err)));
     }
   }

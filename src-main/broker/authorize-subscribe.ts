@@ -1,6 +1,9 @@
 import type { AedesOptions, Client, Subscription } from 'aedes';
 import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
 import { mayUseDevice } from '../access/device-access';
+import { refusalLog } from '../logging/refusal-log';
+import { untrusted } from '../logging/untrusted';
+import { remoteAddressOf } from './authenticate';
 import type { BrokerDeps } from './deps';
 import { withSession } from './sessions';
 
@@ -18,9 +21,11 @@ export function createAuthorizeSubscribe(deps: BrokerDeps): NonNullable<AedesOpt
     if (!session) refusal = 'no session';
     else if (!scope) refusal = 'the filter reaches outside the device ($SYS, other devices or wildcards above the device label)';
     else if (scope.kind === 'tb' && session.deviceId === null) refusal = 'ThingsBoard "me" topics need a device token';
-    else if (scope.kind === 'ubidots' && !mayUseDevice(deps.db, session.principal, { orgId: session.principal.orgId, label: scope.device }, 'readings:read')) refusal = `this token may not read device "${scope.device.toLowerCase()}"`;
+    else if (scope.kind === 'ubidots' && !mayUseDevice(deps.db, session.principal, { orgId: session.principal.orgId, label: scope.device }, 'readings:read')) {
+      refusal = `this token may not read device "${untrusted(scope.device.toLowerCase())}"`;
+    }
     if (refusal) {
-      deps.logger.warn({ clientId: client.id, address: session?.remoteAddress, filter: sub.topic.slice(0, 200) }, `MQTT subscription refused: ${refusal}`);
+      refusalLog(deps.logger).refused(remoteAddressOf(client), 'subscribe', 'not_authorized', { clientId: untrusted(client.id), filter: untrusted(sub.topic) }, `MQTT subscription refused: ${refusal}`);
       done(null, null);
       return;
     }

@@ -10,6 +10,9 @@ import { fanOutReadings, sendLastValues } from './fanout';
 import { aedesLimitOptions, handleLimited } from './limits';
 import type { HubPersistence } from './persistence';
 import type { Session } from './session';
+import { requireWellFormedStrings } from './string-check';
+import { closeRefusalLog, refusalLog } from '../logging/refusal-log';
+import { untrusted } from '../logging/untrusted';
 
 export interface OutpostBroker {
   aedes: Aedes;
@@ -37,9 +40,9 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
     const session = deps.sessions.get(client);
     for (const t of topics) session?.subscriptions.delete(t);
   });
-  aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: client.id, address: remoteAddressOf(client), reason: err.message }, 'MQTT client error'));
+  aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: untrusted(client.id), address: remoteAddressOf(client), detail: err.message }, 'MQTT client error'));
   aedes.on('connectionError', (client: Client, err: Error) =>
-    deps.logger.warn({ address: remoteAddressOf(client), reason: err.message }, 'MQTT connection refused before CONNECT completed'),
+    refusalLog(deps.logger).refused(remoteAddressOf(client), 'connection', 'bad_request', { detail: err.message }, 'MQTT connection refused before CONNECT completed'),
   );
   const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => fanOutReadings(deps, readings);
   deps.pipeline.live.on('readings', onReadings);
@@ -47,14 +50,32 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   return {
     aedes,
     handle(socket) {
-      handleLimited(aedes, socket, deps.limits, (client, length, cmd) => {
-        const session = deps.sessions.get(client);
+      const client = handleLimited(aedes, socket, deps.limits, (limited, length, cmd) => {
+        const session = deps.sessions.get(limited);
         deps.pipeline.countRejection('mqtt', 'too_large', session?.deviceLabel ?? '');
-        deps.logger.warn({ address: remoteAddressOf(client), clientId: session?.clientId, length, cmd, limit: session ? deps.limits.maxPacketBytes : deps.limits.maxConnectBytes }, 'MQTT packet over the size limit; connection closed');
+        refusalLog(deps.logger).refused(
+          remoteAddressOf(limited),
+          'packet',
+          'too_large',
+          { clientId: untrusted(session?.clientId ?? limited.id), length, cmd, limit: session ? deps.limits.maxPacketBytes : deps.limits.maxConnectBytes },
+          'MQTT packet over the size limit; connection closed',
+        );
+      });
+      requireWellFormedStrings(client, (cmd, problem) => {
+        const session = deps.sessions.get(client);
+        deps.pipeline.countRejection('mqtt', 'bad_request', session?.deviceLabel ?? '');
+        refusalLog(deps.logger).refused(
+          remoteAddressOf(client),
+          'packet',
+          problem,
+          { clientId: untrusted(client.id), cmd },
+          `MQTT ${cmd} refused: ${problem === 'null_character' ? 'a string holds U+0000' : 'a string is not well-formed UTF-8'} (MQTT-1.5.3); connection closed`,
+        );
       });
     },
     close() {
       deps.pipeline.live.off('readings', onReadings);
+      closeRefusalLog(deps.logger);
       return new Promise((resolve) => aedes.close(() => resolve()));
     },
   };

@@ -6,6 +6,7 @@ import { mayUseDevice } from '../access/device-access';
 import type { Principal } from '../access/principal';
 import { mqttSessionStatements } from './queries/mqtt-sessions';
 import { hourOf, usageStatements } from '../ingest/queries/usage';
+import { untrusted } from '../logging/untrusted';
 import type { Session } from './session';
 
 /**
@@ -97,7 +98,7 @@ export class SessionRegistry {
   recheck(stillValid: (p: Principal) => boolean): void {
     for (const s of [...this.byClient.values()]) {
       if (stillValid(s.principal)) continue;
-      this.logger.warn({ clientId: s.clientId, address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
+      this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.byClient.delete(s.client);
       this.record(s, Date.now());
       s.client.close();

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
+import { untrusted } from '../logging/untrusted';
 import { BodyError, parseJsonBody, readBody, sendError, sendJson } from '../http/body';
+import { badPercentEncoding, decodePath } from '../http/decode-path';
 import type { ApiContract } from '../../src-shared/api/contract';
 import type { HandlerRegistry } from './registry';
 import { setSecurityHeaders } from './security-headers';
@@ -28,7 +30,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
   const server = createServer(tlsListenerOptions(options.tls, options.limits), (req, res) => {
     setSecurityHeaders(res);
     handle(req, res, options).catch((err: unknown) => {
-      options.logger.error({ err, url: req.url }, 'console request failed');
+      options.logger.error({ err, url: untrusted(req.url) }, 'console request failed');
       if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: 'The request failed inside the hub; the log has details.' });
       else res.destroy();
     });
@@ -118,11 +120,17 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, op
       reply(405, { code: 'METHOD_NOT_ALLOWED', message: 'API methods are called with POST.' }, { Allow: 'POST' });
       return;
     }
+    const method = decodePath(url.pathname.slice(rpcPrefix.length));
+    if (method === null) {
+      req.resume();
+      reply(400, { code: 'BAD_REQUEST', message: badPercentEncoding });
+      return;
+    }
     let body: Buffer;
     try {
       body = await readBody(req, apiBodyLimit);
       bytesIn = body.length;
-      call = { method: decodeURIComponent(url.pathname.slice(rpcPrefix.length)), input: parseJsonBody(body) };
+      call = { method, input: parseJsonBody(body) };
     } catch (err) {
       if (err instanceof BodyError) {
         reply(err.status, { code: err.code, message: err.message });

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { badPercentEncoding, decodePath } from '../http/decode-path';
+import { sendError } from '../http/body';
 import { consoleCsp } from './security-headers';
 
 const types: Record<string, string> = {
@@ -16,7 +18,11 @@ const types: Record<string, string> = {
 
 /** Serves the built console; unknown paths get index.html (client-side routes). */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  const decoded = decodePath(urlPath.split('?')[0] ?? '/');
+  if (decoded === null) {
+    sendError(res, 400, { code: 'BAD_REQUEST', message: badPercentEncoding });
+    return;
+  }
   const relative = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(root, relative);
   if (!file.startsWith(root + sep) && file !== root) {

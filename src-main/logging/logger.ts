@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { tokenPrefixes } from '../../src-shared/tokens';
+import { untrusted } from './untrusted';
 
 export type { Logger };
 
@@ -47,6 +48,17 @@ export function scrubSecrets(text: string): string {
     .replace(urlTokenPattern, '$1[REDACTED]');
 }
 
+/**
+ * Every string the logger writes is cut to a bound, wherever it came from, so
+ * no caller can grow the log by the size of what a client sent (fields at
+ * `maxFieldChars`, the message and error messages at `maxMessageChars`).
+ * Secrets are scrubbed before the cut, so a cut cannot hide half a token from
+ * the scrubber.
+ */
+const maxFieldChars = 256;
+const maxMessageChars = 1024;
+const maxStackChars = 8192;
+
 export interface LoggerOptions {
   level?: string;
   name?: string;
@@ -68,19 +80,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         logMethod(args, method) {
           method.apply(
             this,
-            args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>,
+            args.map((a) => (typeof a === 'string' ? untrusted(scrubSecrets(a), maxMessageChars) : a)) as Parameters<typeof method>,
           );
         },
       },
       serializers: {
         err: (err: unknown) => {
           // Callers sometimes hand over a string or a plain object; never let logging itself throw.
-          if (!(err instanceof Error)) return { message: scrubSecrets(typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)) };
+          if (!(err instanceof Error)) return { message: untrusted(scrubSecrets(typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)), maxMessageChars) };
           const serialized = pino.stdSerializers.err(err);
           return {
             ...serialized,
-            message: scrubSecrets(serialized.message),
-            stack: serialized.stack ? scrubSecrets(serialized.stack) : serialized.stack,
+            message: untrusted(scrubSecrets(serialized.message), maxMessageChars),
+            stack: serialized.stack ? untrusted(scrubSecrets(serialized.stack), maxStackChars) : serialized.stack,
           };
         },
       },
@@ -91,10 +103,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 const secretFieldNames = new Set(secretFields.map((f) => f.toLowerCase()));
 
-/** Redacts secret-named fields at any depth (the path list above stops two levels down) and scrubs strings. */
+/** Redacts secret-named fields at any depth (the path list above stops two levels down), scrubs and bounds strings. */
 function scrubObject(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
-  if (typeof value === 'string') return scrubSecrets(value);
+  if (typeof value === 'string') return untrusted(scrubSecrets(value), maxFieldChars);
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};

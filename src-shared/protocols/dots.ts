@@ -1,5 +1,6 @@
 import { ingestLimits, normalizeLabel, type Dot, type DotRejection } from '../reading';
 import { jsonDepth } from './json-depth';
+import { utf8Length } from './utf8';
 
 export interface ParsedDots {
   dots: Dot[];
@@ -84,6 +85,36 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
   return typeof value;
+}
+
+export type PayloadError = { reason: 'bad_json' | 'bad_shape' | 'too_deep' | 'too_large'; message: string };
+
+/** Deepest JSON accepted as one whole value (an RPC request, `[{"ts", "values": {"k": {context}}}]`). */
+export const maxMessageDepth = ingestLimits.maxContextDepth + 3;
+
+/**
+ * Size and JSON checks every JSON dialect applies before looking at the
+ * shape. Depth is checked per value (a context, an attribute) so that one
+ * value nested too deeply costs only itself; `maxDepth` is for payloads that
+ * are one value as a whole. JSON.parse and jsonDepth do not recurse, so
+ * deep input cannot overflow the stack here.
+ */
+export function preParseJson(text: string, maxDepth?: number): { value: unknown } | { error: PayloadError } {
+  if (utf8Length(text) > ingestLimits.maxPayloadBytes) {
+    return { error: { reason: 'too_large', message: `the payload is over ${ingestLimits.maxPayloadBytes} bytes` } };
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { error: { reason: 'bad_json', message: parsed.message } };
+  if (maxDepth !== undefined && jsonDepth(parsed.value, maxDepth) > maxDepth) return { error: tooDeep };
+  return { value: parsed.value };
+}
+
+export const tooDeep: PayloadError = { reason: 'too_deep', message: 'the payload nests too deeply' };
+
+/** A free-form JSON value (a client attribute) is held to the same depth as a context. */
+export function checkValueDepth(key: string, value: unknown): DotRejection | null {
+  if (jsonDepth(value, ingestLimits.maxContextDepth) <= ingestLimits.maxContextDepth) return null;
+  return { variable: key, reason: 'too_deep', message: `${key.slice(0, 64)}: a value may nest at most ${ingestLimits.maxContextDepth} levels` };
 }
 
 /** JSON.parse that reports instead of throwing. */

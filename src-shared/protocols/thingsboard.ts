@@ -1,28 +1,11 @@
-import { ingestLimits, normalizeLabel } from '../reading';
-import { checkTimestamp, emptyParse, makeDot, parseJson, toNumber, type ParsedDots } from './dots';
-import { jsonDepth } from './json-depth';
-import { utf8Length } from './utf8';
-
-export type PayloadError = { reason: 'bad_json' | 'bad_shape' | 'too_deep' | 'too_large'; message: string };
+import { normalizeLabel } from '../reading';
+import { checkTimestamp, checkValueDepth, emptyParse, makeDot, maxMessageDepth, parseJson, preParseJson, toNumber, type ParsedDots, type PayloadError } from './dots';
 
 export type TelemetryParse = ParsedDots & {
   /** Non-numeric telemetry values: kept as client attributes, not errors (docs/PROTOCOLS.md). */
   attributes: Record<string, unknown>;
   error?: PayloadError;
 };
-
-/** Deepest JSON we accept: `[{"ts", "values": {"k": {json value nested a few levels}}}]`. */
-const maxDepth = ingestLimits.maxContextDepth + 3;
-
-export function preParseJson(text: string): { value: unknown } | { error: PayloadError } {
-  if (utf8Length(text) > ingestLimits.maxPayloadBytes) {
-    return { error: { reason: 'too_large', message: `the payload is over ${ingestLimits.maxPayloadBytes} bytes` } };
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) return { error: { reason: 'bad_json', message: parsed.message } };
-  if (jsonDepth(parsed.value, maxDepth) > maxDepth) return { error: { reason: 'too_deep', message: 'the payload nests too deeply' } };
-  return { value: parsed.value };
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -54,11 +37,18 @@ export function parseThingsBoardTelemetry(text: string): TelemetryParse {
     }
     for (const [key, value] of Object.entries(values)) {
       if (toNumber(value).ok || isNonFiniteSpelling(value)) makeDot(out, key, value, ts, undefined);
-      else if (normalizeLabel(key)) out.attributes[normalizeLabel(key)!] = value;
+      else if (normalizeLabel(key)) addAttribute(out.attributes, out.rejected, normalizeLabel(key)!, value);
       else out.rejected.push({ variable: key, reason: 'bad_label', message: `"${key.slice(0, 64)}" is not a valid key` });
     }
   }
   return out;
+}
+
+/** A value nested too deeply is refused on its own (too_deep); the other keys of the message still count. */
+function addAttribute(attributes: Record<string, unknown>, rejected: ParsedDots['rejected'], key: string, value: unknown): void {
+  const deep = checkValueDepth(key, value);
+  if (deep) rejected.push(deep);
+  else attributes[key] = value;
 }
 
 /** "NaN" / "Infinity" are refused as readings (counted), not kept as text attributes. */
@@ -75,7 +65,7 @@ export function parseThingsBoardAttributes(text: string): { attributes: Record<s
   const rejected: ParsedDots['rejected'] = [];
   for (const [key, value] of Object.entries(pre.value)) {
     const label = normalizeLabel(key);
-    if (label) attributes[label] = value;
+    if (label) addAttribute(attributes, rejected, label, value);
     else rejected.push({ variable: key, reason: 'bad_label', message: `"${key.slice(0, 64)}" is not a valid attribute key` });
   }
   return { attributes, rejected };
@@ -83,7 +73,7 @@ export function parseThingsBoardAttributes(text: string): { attributes: Record<s
 
 /** `{"clientKeys": "a,b", "sharedKeys": "c"}`: absent lists mean "all" of that scope. */
 export function parseAttributesRequest(text: string): { clientKeys: string[] | null; sharedKeys: string[] | null } | { error: PayloadError } {
-  const pre = preParseJson(text === '' ? '{}' : text);
+  const pre = preParseJson(text === '' ? '{}' : text, maxMessageDepth);
   if ('error' in pre) return { error: pre.error };
   if (!isObject(pre.value)) return { error: { reason: 'bad_shape', message: 'an attribute request must be a JSON object' } };
   const keys = (raw: unknown) =>
@@ -98,7 +88,7 @@ export function parseAttributesRequest(text: string): { clientKeys: string[] | n
 
 /** A device's RPC request to the server (client-side RPC). */
 export function parseRpcRequest(text: string): { method: string; params: unknown } | { error: PayloadError } {
-  const pre = preParseJson(text);
+  const pre = preParseJson(text, maxMessageDepth);
   if ('error' in pre) return { error: pre.error };
   if (!isObject(pre.value) || typeof pre.value.method !== 'string') return { error: { reason: 'bad_shape', message: 'an RPC request must be {"method": "...", "params": ...}' } };
   return { method: pre.value.method, params: pre.value.params ?? null };

@@ -1,12 +1,10 @@
-import { ingestLimits } from '../reading';
 import { jsonDepth } from './json-depth';
-import { utf8Length } from './utf8';
-import { emptyParse, makeDot, parseJson, type ParsedDots } from './dots';
+import { emptyParse, makeDot, maxMessageDepth, preParseJson, tooDeep, type ParsedDots, type PayloadError } from './dots';
 
 /** Variables whose dots carry coordinates (docs/PROTOCOLS.md: position, location, gps). */
 const positionVariables = new Set(['position', 'location', 'gps']);
 
-export type UbidotsParse = ParsedDots & { error?: { reason: 'bad_json' | 'bad_shape' | 'too_deep' | 'too_large'; message: string } };
+export type UbidotsParse = ParsedDots & { error?: PayloadError };
 
 /**
  * Ubidots v1.6 device payload: `{"var": 10}`, `{"var": {"value", "timestamp", "context"}}`
@@ -14,12 +12,14 @@ export type UbidotsParse = ParsedDots & { error?: { reason: 'bad_json' | 'bad_sh
  * parameter) applies to dots without their own.
  */
 export function parseUbidotsDevicePayload(text: string, defaultTs?: number): UbidotsParse {
-  const pre = preParse(text);
+  const pre = preParseJson(text);
   if ('error' in pre) return { ...emptyParse(), error: pre.error };
   const body = pre.value;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    if (jsonDepth(body, maxMessageDepth) > maxMessageDepth) return { ...emptyParse(), error: tooDeep };
     return { ...emptyParse(), error: { reason: 'bad_shape', message: 'the body must be a JSON object mapping variable labels to values' } };
   }
+  // No depth limit on the body as a whole: a context nested too deeply costs only its own dot (too_deep).
   const out = emptyParse();
   for (const [variable, raw] of Object.entries(body as Record<string, unknown>)) {
     for (const dot of Array.isArray(raw) ? raw : [raw]) addDot(out, variable, dot, defaultTs);
@@ -29,25 +29,11 @@ export function parseUbidotsDevicePayload(text: string, defaultTs?: number): Ubi
 
 /** `POST /api/v1.6/devices/{d}/{v}/values`: one dot or an array of dots for one variable. */
 export function parseUbidotsVariableValues(variable: string, text: string, defaultTs?: number): UbidotsParse {
-  const pre = preParse(text);
+  const pre = preParseJson(text);
   if ('error' in pre) return { ...emptyParse(), error: pre.error };
   const out = emptyParse();
   for (const dot of Array.isArray(pre.value) ? pre.value : [pre.value]) addDot(out, variable, dot, defaultTs);
   return out;
-}
-
-/** Size, JSON and nesting checks every JSON dialect applies before looking at the shape. */
-export function preParse(text: string): { value: unknown } | { error: NonNullable<UbidotsParse['error']> } {
-  if (utf8Length(text) > ingestLimits.maxPayloadBytes) {
-    return { error: { reason: 'too_large', message: `the payload is over ${ingestLimits.maxPayloadBytes} bytes` } };
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) return { error: { reason: 'bad_json', message: parsed.message } };
-  // dot -> context -> nested objects: anything deeper is hostile, not data.
-  if (jsonDepth(parsed.value, ingestLimits.maxContextDepth + 3) > ingestLimits.maxContextDepth + 3) {
-    return { error: { reason: 'too_deep', message: 'the payload nests too deeply' } };
-  }
-  return { value: parsed.value };
 }
 
 function addDot(out: ParsedDots, variable: string, raw: unknown, defaultTs: number | undefined): void {

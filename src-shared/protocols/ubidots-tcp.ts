@@ -68,6 +68,9 @@ export class UbidotsTcpFramer {
       if (c === '\n' || binary.test(c) || (pipes === 0 && i > maxUserAgent)) return this.malformed(i, c === '\n' ? 'the request ended at a line break before "|end"' : 'the request contains binary data or an over-long user agent');
       if (c !== '|') continue;
       pipes += 1;
+      // A method or token field that reads "end" is the client ending a request that has too few fields
+      // (no method starts with it, nor does any token): answer now instead of waiting for more.
+      if (pipes <= 2 && buf.startsWith('end', i + 1)) return this.refuseThrough(i + 4, tooFewFields(pipes));
       if (pipes < 4) continue;
       const rest = buf.slice(i + 1, i + 4);
       if (rest === 'end') {
@@ -78,6 +81,29 @@ export class UbidotsTcpFramer {
       return this.malformed(i, 'a request has four "|"-separated fields followed by "|end"');
     }
     return this.waitOrRefuse();
+  }
+
+  /**
+   * True when what is buffered ends in "|end" with fewer than four fields
+   * before it (`UA|POST|TOKEN|end`): most likely a request that is missing a
+   * field, though a device label may start with "end" and the rest still be
+   * on its way. The connection gives it a moment, then calls `flush`.
+   */
+  get endsShort(): boolean {
+    return this.buffer.endsWith('|end');
+  }
+
+  /** Refuses whatever is buffered (a request that stopped short of its fields). */
+  flush(): TcpFrame | null {
+    if (this.buffer === '') return null;
+    const pipes = this.buffer.split('|').length - 1;
+    // Before a final "|end" there are as many fields as pipes; an unfinished field counts as one more.
+    return this.refuseThrough(this.buffer.length, tooFewFields(this.endsShort ? pipes : pipes + 1));
+  }
+
+  private refuseThrough(end: number, message: string): TcpFrame {
+    this.buffer = this.buffer.slice(end);
+    return { ok: false, reason: 'bad_shape', message, bytes: end };
   }
 
   private waitOrRefuse(): TcpFrame | null {
@@ -93,6 +119,9 @@ export class UbidotsTcpFramer {
     return { ok: false, reason, message, bytes: cut };
   }
 }
+
+const tooFewFields = (fields: number): string =>
+  `a request has four "|"-separated fields followed by "|end" (UA|POST|TOKEN|DEVICE=>VAR:VALUE|end or UA|LV|TOKEN|DEVICE:VAR|end); this one had ${Math.max(1, fields)}`;
 
 export function parseUbidotsTcp(text: string): TcpRequest {
   const fields = text.split('|');

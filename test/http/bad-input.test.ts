@@ -112,11 +112,16 @@ test('oversize bodies are 413, whether declared or streamed', async () => {
   assert.ok(stored('sensor', 107));
 });
 
-test('deep nesting: too deep a context refuses that dot, a hostile body is refused whole', async () => {
+test('deep nesting: too deep a context or value refuses that dot only, a hostile body that is not an object is refused whole', async () => {
   let deep: unknown = 1;
   for (let i = 0; i < 5; i++) deep = { d: deep };
   await expectPartial(JSON.stringify({ temp: { value: 1, context: deep }, good: 108 }), 'temp', 108, 'too_deep', /nest at most/);
-  const hostile = `{"temp":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+  // Six levels and thousands: still only that dot (the README's promise), the good value beside it is stored.
+  deep = { d: deep };
+  await expectPartial(JSON.stringify({ temp: { value: 1, context: deep }, good: 209 }), 'temp', 209, 'too_deep', /nest at most/);
+  await expectPartial(`{"temp":{"value":1,"context":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}},"good":210}`, 'temp', 210, 'too_deep', /nest at most/);
+  await expectPartial(`{"temp":${'['.repeat(5000)}${']'.repeat(5000)},"good":211}`, 'temp', 211, 'not_a_number', /got an array/);
+  const hostile = `${'['.repeat(5000)}${']'.repeat(5000)}`;
   await expectRefusal('/api/v1.6/devices/sensor', { body: hostile }, { status: 400, reason: 'too_deep', message: /nests too deeply/ });
 });
 

@@ -136,6 +136,22 @@ test('bad HTTP framing and oversized headers get 400 / 431 and the listener keep
   assert.equal((await post('/api/v1.6/devices/sensor', '{"still": 1}')).status, 200);
 });
 
+test('a valid request followed by garbage in the same write: its 2xx first, then 400 for the garbage, then close; stored once', async () => {
+  const before = countReadings(h.hub.db, findDeviceByLabel(h.hub.db, defaultOrgId, 'sensor')!.id);
+  const socket = await tlsSocket(port);
+  const body = '{"pipelined": 7}';
+  socket.write(
+    `POST /api/v1.6/devices/sensor HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Auth-Token: ${token}\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
+      '\u0000\u0001GARBAGE / HTTP/9\r\n\r\n',
+  );
+  const { text } = await untilClosed(socket, 10_000);
+  const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+  assert.deepEqual(statuses, [200, 400], text);
+  assert.match(text, /"pipelined":\[\{"status_code":201\}\]/, 'the good request gets its own answer');
+  await eventually(() => rejectionCount(h.hub.db, 'https', 'bad_request') > 0, 'the garbage is counted');
+  assert.equal(countReadings(h.hub.db, findDeviceByLabel(h.hub.db, defaultOrgId, 'sensor')!.id), before + 1, 'stored exactly once');
+});
+
 test('repeated bad tokens from one address slow down its 401s, but a good token is still answered at once', async () => {
   const server = await shortTimeoutServer();
   try {

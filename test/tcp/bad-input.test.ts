@@ -45,6 +45,31 @@ test('malformed requests get ERROR|400 and the connection carries on', async () 
   assert.equal(await client.ask(`ua|POST|${token}|sensor=>good:1|end`), 'OK');
 });
 
+test('a request with fewer than four fields gets ERROR|400 promptly, not silence until the idle timeout', async () => {
+  // The listener's idle timeout is 60 s; each answer must come within a few seconds.
+  const timed = async (request: string) => {
+    const started = Date.now();
+    await expectReply(request, 'ERROR|400', 'bad_shape');
+    return Date.now() - started;
+  };
+  assert.ok((await timed('garbage|end')) < 4_000);
+  assert.ok((await timed(`ua|POST|end`)) < 4_000);
+  // Three fields and "|end": a device label may start with "end", so the listener waits a moment for more.
+  assert.ok((await timed(`UA|POST|${token}|end`)) < 4_000);
+  // Sent back to back with a good request, each gets its own answer, in order.
+  client.socket.write(`bad|endua|POST|${token}|sensor=>good:230|end`);
+  // Replies have no terminator (as with Ubidots): two may arrive in one segment.
+  let replies = await client.next();
+  if (replies === 'ERROR|400') replies += await client.next();
+  assert.equal(replies, 'ERROR|400OK');
+  assert.ok(stored(230));
+  // A device label that starts with "end", split right after "end": still one good request.
+  deviceToken(h.hub, 'endpoint');
+  client.socket.write(`ua|POST|${token}|end`);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await client.ask('point=>t:1|end'), 'ERROR|403', 'framed whole: a device token may not write to "endpoint"');
+});
+
 test('NaN and Infinity are refused per value; alone they are ERROR|400', async () => {
   await expectPartial('t:NaN', 201, 'non_finite');
   await expectPartial('t:-Infinity', 202, 'non_finite');

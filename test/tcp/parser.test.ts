@@ -28,6 +28,20 @@ test('framing: garbage, a fifth field that is not "end", an over-long user agent
   assert.equal(framer.pending, 0, 'nothing of a refused request stays buffered');
 });
 
+test('framing: "|end" after one or two fields ends a (bad) request at once; after three the connection decides when to give up', () => {
+  const framer = new UbidotsTcpFramer();
+  assert.deepEqual(texts(framer.push('garbage|endua|LV|t|d:v|end')), ['!bad_shape', 'ua|LV|t|d:v|end']);
+  assert.deepEqual(texts(framer.push('ua|POST|end')), ['!bad_shape']);
+  assert.equal(framer.pending, 0);
+  assert.deepEqual(texts(framer.push('ua|POST|t|end')), [], 'the rest of a label such as "endpoint" may follow');
+  assert.ok(framer.endsShort);
+  const flushed = framer.flush();
+  assert.equal(flushed?.ok, false);
+  assert.match(flushed && !flushed.ok ? flushed.message : '', /this one had 3/);
+  assert.equal(framer.pending, 0);
+  assert.equal(framer.flush(), null);
+});
+
 test('parsing: devices, names, timestamps, context and per-value refusals', () => {
   const r = parseUbidotsTcp('fw/2|POST|tok|tank:Main tank@1700000000000=>level:4.5$unit=m$lat=52.1,temp:x,t2:1@1700000000001;pump=>on:1|end');
   assert.equal(r.kind, 'post');

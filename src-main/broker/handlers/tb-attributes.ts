@@ -1,6 +1,7 @@
 import { tbAttributesResponseTopic } from '../../../src-shared/protocols/mqtt-topics';
 import { parseAttributesRequest, parseThingsBoardAttributes } from '../../../src-shared/protocols/thingsboard';
 import { getAttributes, setAttributes } from '../../devices/queries/device-attributes';
+import { untrusted } from '../../logging/untrusted';
 import { logDotRejections, meAndPayload, type PublishHandler } from './types';
 
 /** `v1/devices/me/attributes`: the device publishes its client attributes. */
@@ -25,6 +26,6 @@ export const tbAttributesRequest: PublishHandler<'tb-attributes-request'> = (dep
   if (both || request.sharedKeys) answer.shared = getAttributes(deps.db, device.id, 'shared', request.sharedKeys);
   const topic = tbAttributesResponseTopic(target.requestId);
   if (!session.sendIfSubscribed(topic, JSON.stringify(answer), device.id)) {
-    deps.logger.debug({ clientId: session.client.id, topic }, 'attribute response not sent: the client is not subscribed to it');
+    deps.logger.debug({ clientId: untrusted(session.client.id), topic }, 'attribute response not sent: the client is not subscribed to it');
   }
 };

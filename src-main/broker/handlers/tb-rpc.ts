@@ -1,5 +1,6 @@
 import { tbRpcResponseTopic } from '../../../src-shared/protocols/mqtt-topics';
-import { parseRpcRequest, preParseJson } from '../../../src-shared/protocols/thingsboard';
+import { maxMessageDepth, preParseJson } from '../../../src-shared/protocols/dots';
+import { parseRpcRequest } from '../../../src-shared/protocols/thingsboard';
 import { meAndPayload, type PublishHandler } from './types';
 
 /** Methods a device may call on the hub (client-side RPC). */
@@ -9,7 +10,7 @@ const serverMethods: Record<string, (params: unknown) => unknown> = {
 
 /** Any JSON is a valid answer; text that is not JSON is kept as a string. */
 function parseAnswer(text: string) {
-  const parsed = preParseJson(text);
+  const parsed = preParseJson(text, maxMessageDepth);
   if ('error' in parsed && parsed.error.reason !== 'bad_json') return parsed;
   return { answer: 'error' in parsed ? text : parsed.value };
 }

@@ -1,6 +1,8 @@
 import type { PublishPacket } from 'aedes';
 import type { PublishTarget } from '../../../src-shared/protocols/mqtt-topics';
 import type { RejectionReason } from '../../../src-shared/reading';
+import { refusalLog } from '../../logging/refusal-log';
+import { untrusted } from '../../logging/untrusted';
 import type { BrokerDeps } from '../deps';
 import type { Session } from '../session';
 
@@ -15,7 +17,7 @@ export type PublishHandler<K extends PublishTarget['kind']> = (
 /** Counts and logs a message refused as a whole; the client still gets its PUBACK (resending would not help). */
 export function refuseMessage(deps: BrokerDeps, session: Session, packet: PublishPacket, reason: RejectionReason, message: string, device = ''): void {
   deps.pipeline.countRejection('mqtt', reason, device || (session.deviceLabel ?? ''));
-  deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, topic: packet.topic.slice(0, 200), reason }, `MQTT publish refused: ${message}`);
+  refusalLog(deps.logger).refused(session.remoteAddress, 'publish', reason, { clientId: untrusted(session.client.id), topic: untrusted(packet.topic), bytes: packet.payload.length }, `MQTT publish refused: ${message}`);
 }
 
 /** ThingsBoard `me` topics need a device token: an organisation token names no device. */
@@ -27,7 +29,7 @@ export function meDevice(deps: BrokerDeps, session: Session, packet: PublishPack
 }
 
 export function logDotRejections(deps: BrokerDeps, session: Session, device: string, rejected: readonly { variable: string; reason: RejectionReason; message: string }[]): void {
-  for (const r of rejected) deps.logger.debug({ clientId: session.client.id, device, variable: r.variable, reason: r.reason }, `MQTT value refused: ${r.message}`);
+  for (const r of rejected) deps.logger.debug({ clientId: untrusted(session.client.id), device, variable: untrusted(r.variable), reason: r.reason }, `MQTT value refused: ${r.message}`);
 }
 
 /** The `me` device and the parsed payload of a ThingsBoard message, or null when refused (counted and logged). */

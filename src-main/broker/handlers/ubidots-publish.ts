@@ -1,4 +1,6 @@
 import { parseUbidotsDevicePayload } from '../../../src-shared/protocols/ubidots-json';
+import { refusalLog } from '../../logging/refusal-log';
+import { untrusted } from '../../logging/untrusted';
 import { logDotRejections, refuseMessage, type PublishHandler } from './types';
 
 /** `/v1.6/devices/{label}` with the Ubidots JSON body: one pipeline write (which checks the label and the token's device access). */
@@ -18,7 +20,7 @@ export const ubidotsPublish: PublishHandler<'ubidots'> = async (deps, session, t
     bytes: packet.payload.length,
   });
   if (result.refused) {
-    deps.logger.warn({ clientId: session.client.id, address: session.remoteAddress, device: label.slice(0, 64), reason: result.refused.reason }, `MQTT publish refused: ${result.refused.message}`);
+    refusalLog(deps.logger).refused(session.remoteAddress, 'publish', result.refused.reason, { clientId: untrusted(session.clientId), device: untrusted(label) }, `MQTT publish refused: ${result.refused.message}`);
   }
   logDotRejections(deps, session, label, result.rejected);
 };

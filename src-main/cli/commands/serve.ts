@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createLogger, type Logger } from '../../logging/logger';
 import { humanLogStream } from '../../logging/human-stream';
+import { openLogFile, type LogFile } from '../../logging/log-file';
 import type { HubConfigInput } from '../../../src-shared/config';
 import { commonOptions, dataDirOf, numberOption, optionalPortOption, parse, portOption } from '../args';
 import { createOutput } from '../output';
+import { readerGoneExitCode, whenReaderGone } from '../stdio';
 
 export const serveHelp = `outpost serve [options]
   Runs the hub without a window; the console is served over HTTPS.
@@ -83,7 +85,7 @@ export async function serve(argv: string[]): Promise<number> {
     ...(values['tls-cert'] || values['tls-key'] ? { tls: { certFile: values['tls-cert'] ?? '', keyFile: values['tls-key'] ?? '' } } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] as 'info' } : {}),
   };
-  const logger = serveLogger(config.dataDir, values['log-level'] ?? 'info', values.json);
+  const { logger, logFile } = serveLogger(config.dataDir, values['log-level'] ?? 'info', values.json);
 
   let hub: Hub;
   try {
@@ -91,6 +93,7 @@ export async function serve(argv: string[]): Promise<number> {
   } catch (err) {
     // `shown`: the CLI prints this error itself; the terminal log stream skips it.
     logger.error({ err, shown: true }, 'hub failed to start');
+    await logFile?.close();
     return out.fail(err);
   }
 
@@ -99,6 +102,7 @@ export async function serve(argv: string[]): Promise<number> {
   const stopped = new Promise<number>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      const code = signal === 'SIGPIPE' ? readerGoneExitCode : 0;
       signals += 1;
       if (signals > 1) {
         out.event('stopped', { signal, forced: true }, 'Stopped without finishing shutdown.');
@@ -108,11 +112,14 @@ export async function serve(argv: string[]): Promise<number> {
       logger.info({ signal }, 'stopping');
       void hub.stop().then(() => {
         out.event('stopped', { signal }, 'Outpost hub stopped.');
-        resolve(0);
+        resolve(code);
       });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Whoever read stdout or stderr went away (a supervisor's pipe closed): stop as on SIGTERM, without a stack trace.
+    // While already stopping, the failed write of the `stopped` event is no second signal.
+    whenReaderGone(() => signals === 0 && onSignal('SIGPIPE'));
   });
 
   const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
@@ -135,7 +142,9 @@ export async function serve(argv: string[]): Promise<number> {
     ].join('\n'),
   );
 
-  return stopped;
+  const code = await stopped;
+  await logFile?.close();
+  return code;
 }
 
 function urlHost(host: string): string {
@@ -144,18 +153,22 @@ function urlHost(host: string): string {
 }
 
 /**
- * Logs go to <data-dir>/logs/outpost.log (JSON, every level asked for) and to
- * stderr: JSON with --json, else one short line each for warnings and errors.
+ * Logs go to <data-dir>/logs/outpost.log (JSON, every level asked for,
+ * rotated by size: see logging/log-file.ts) and to stderr: JSON with --json,
+ * else one short line each for warnings and errors.
  */
-function serveLogger(dataDir: string, level: string, json: boolean): Logger {
+function serveLogger(dataDir: string, level: string, json: boolean): { logger: Logger; logFile: LogFile | null } {
   const streams: { level: string; stream: NodeJS.WritableStream }[] = [
     json ? { level, stream: process.stderr } : { level: level === 'silent' ? 'silent' : 'warn', stream: humanLogStream() },
   ];
+  let logFile: LogFile | null = null;
   try {
-    mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
-    streams.push({ level, stream: pino.destination({ dest: join(dataDir, 'logs', 'outpost.log'), mkdir: true, sync: true }) as unknown as NodeJS.WritableStream });
+    const dir = join(dataDir, 'logs');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    logFile = openLogFile(dir);
+    streams.push({ level, stream: logFile.stream });
   } catch {
     // The data dir problem itself is reported by createHub with its fix.
   }
-  return createLogger({ level, destination: pino.multistream(streams as Parameters<typeof pino.multistream>[0]) });
+  return { logger: createLogger({ level, destination: pino.multistream(streams as Parameters<typeof pino.multistream>[0]) }), logFile };
 }

@@ -1,3 +1,4 @@
+import { decodePath } from '../../http/decode-path';
 import type { Exchange } from './exchange';
 import { postDevice } from './device-post';
 import { postVariableValues } from './variable-values';
@@ -34,19 +35,11 @@ export function matchRoute(pathname: string): RouteMatch {
     for (let i = 0; i < segments.length && ok; i++) {
       const want = route.pattern[i]!;
       const got = segments[i]!;
-      if (want === '*') params.push(safeDecode(got));
+      // An undecodable label fails label validation later with a clear message.
+      if (want === '*') params.push(decodePath(got) ?? got);
       else ok = want === got;
     }
     if (ok) return { route, params };
   }
   return null;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    // An undecodable label fails label validation later with a clear message.
-    return segment;
-  }
 }

@@ -7,6 +7,7 @@ import type { TlsMaterial } from '../../security/tls/material';
 import { sendError } from '../../http/body';
 import { setSecurityHeaders } from '../../console/security-headers';
 import type { Exchange, HttpsIngestDeps } from './exchange';
+import { afterResponses, trackResponse } from './in-flight';
 import { HttpRefusal } from './refusal';
 import { matchRoute } from './routes';
 
@@ -43,6 +44,7 @@ export function createHttpsIngestServer(
     { ...tlsListenerOptions(tls, { handshakeMs: timeouts.handshakeMs }), maxHeaderSize: maxHeaderBytes, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, noDelay: true },
     (req, res) => {
       setSecurityHeaders(res);
+      trackResponse(req, res);
       const x: Exchange = { req, res, url: new URL(req.url ?? '/', 'https://ingest.invalid'), address: req.socket.remoteAddress ?? '', deps };
       handle(x).catch((err: unknown) => answerFailure(x, err));
     },
@@ -102,7 +104,14 @@ function onClientError(deps: HttpsIngestDeps, err: Error, socket: Socket): void 
       ? [431, 'Request Header Fields Too Large', `Request headers are limited to ${maxHeaderBytes} bytes.`]
       : [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
   const body = JSON.stringify({ code: timeout ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST', message });
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
-  );
+  // Requests parsed before the bad bytes are answered first, in order; then this answer, then the socket closes.
+  afterResponses(socket, () => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

@@ -13,7 +13,15 @@ export interface TcpLimits extends TlsListenerLimits {
   idleMs: number;
   /** Requests a client may queue before the hub stops reading from it. */
   maxQueued: number;
+  /**
+   * A request that ends in "|end" with too few fields (`UA|POST|TOKEN|end`)
+   * is answered ERROR|400 when nothing more arrives within this time (the
+   * rest of a device label starting with "end" may still be on its way).
+   */
+  shortRequestMs?: number;
 }
+
+const defaultShortRequestMs = 1_000;
 
 /**
  * One device connection: any number of requests, each answered in order;
@@ -43,15 +51,28 @@ export function serveTcpConnection(socket: Socket, deps: TcpIngestDeps, limits: 
     socket.destroy();
   });
   socket.on('error', (err) => deps.logger.debug({ err, address }, 'tcp ingest: connection error'));
+  let shortTimer: NodeJS.Timeout | undefined;
+  socket.on('close', () => clearTimeout(shortTimer));
   socket.on('data', (chunk: Buffer) => {
     if (closing) return;
+    clearTimeout(shortTimer);
     const frames = framer.push(decoder.write(chunk));
     // After garbage, bytes the decoder holds back (an unfinished UTF-8 sequence) belong to the garbage, not the next request.
     if (frames.some((f) => !f.ok)) decoder.end();
+    enqueue(frames);
+    if (framer.endsShort) {
+      shortTimer = setTimeout(() => {
+        const frame = framer.flush();
+        if (frame) enqueue([frame]);
+      }, limits.shortRequestMs ?? defaultShortRequestMs);
+    }
+  });
+
+  function enqueue(frames: TcpFrame[]): void {
     queue.push(...frames);
     if (queue.length >= limits.maxQueued) socket.pause();
     void drain();
-  });
+  }
 
   async function drain(): Promise<void> {
     if (busy) return;
