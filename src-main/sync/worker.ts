@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { checkSyncReading, readingUid, syncFormatVersion, syncTopics, type SyncBatch, type SyncReading } from '../../src-shared/sync-format';
+import { readingUid, syncReadingChecker, syncFormatVersion, syncTopics, type SyncBatch, type SyncReading } from '../../src-shared/sync-format';
 import type { Logger } from '../logging/logger';
 import type { OutboxReading, OutboxStatements } from './queries/sync-outbox';
 import type { StoredSyncSettings } from './settings';
@@ -67,6 +67,7 @@ export class SyncWorker {
   private readonly window: number;
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly topic: string;
+  private readonly check = syncReadingChecker();
   private stableTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: WorkerOptions) {
@@ -193,7 +194,7 @@ export class SyncWorker {
       let skipped = 0;
       for (const row of rows) {
         const reading = this.reading(row);
-        const refused = checkSyncReading(reading);
+        const refused = this.check(reading);
         if (refused === null) readings.push(reading);
         else {
           // Neither end would ever take it: set it aside instead of holding up every reading after it.
