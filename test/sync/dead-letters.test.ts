@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli';
-import { forgetKeychainEntryAfter } from '../helpers/keychain';
-import { tempDir } from '../helpers/tmp';
-import { startHubChild, waitFor } from './helpers/hub-child';
-import { forgetSyncPasswordAfter, siteBroker, syncSet } from './helpers/scenario';
+import { waitFor } from './helpers/hub-child';
+import { siteWithBroker, syncSet } from './helpers/scenario';
 
 /** CONNECTs Mosquitto took from this client id (it logs each one). */
 const connects = (log: string, clientId: string) => log.split('\n').filter((l) => l.includes('New client connected') && l.includes(` as ${clientId} `)).length;
 
 test('to a plain broker: a reading that fails the site check is a dead letter and the queue moves on; while the broker refuses batches, reconnects follow the backoff', { timeout: 240_000 }, async (t) => {
-  const dir = tempDir('outpost-sync-poison-');
-  const dataDir = join(dir, 'hub');
-  forgetKeychainEntryAfter(dataDir);
-  forgetSyncPasswordAfter(dataDir);
-  const { broker, collector } = await siteBroker(dir, 'plant3', 'site-secret');
-  const hub = await startHubChild({ dataDir });
+  const { dataDir, hub, broker, collector } = await siteWithBroker('outpost-sync-poison-', 'plant3', 'site-secret');
   await syncSet(dataDir, ['--url', `mqtts://127.0.0.1:${broker.port}`, '--site', 'plant3', '--username', 'site-plant3', '--ca', broker.tls.caFile], 'site-secret');
 
   // A device an older version created with a label that sync format v2 does not allow (a space).

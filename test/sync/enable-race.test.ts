@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { forgetKeychainEntryAfter } from '../helpers/keychain';
-import { tempDir } from '../helpers/tmp';
-import { startHubChild, waitFor } from './helpers/hub-child';
-import { forgetSyncPasswordAfter, siteBroker, syncSet } from './helpers/scenario';
+import { waitFor } from './helpers/hub-child';
+import { siteWithBroker, syncSet } from './helpers/scenario';
 
 const rounds = 20;
 const perRound = 5;
 
 test('readings committed right after `outpost sync set --enable` returns reach the upstream, 20 times in a row; the payload tells organisations apart', { timeout: 300_000 }, async (t) => {
-  const dir = tempDir('outpost-sync-enable-');
-  const dataDir = join(dir, 'hub');
-  forgetKeychainEntryAfter(dataDir);
-  forgetSyncPasswordAfter(dataDir);
-  const { broker, collector } = await siteBroker(dir, 'plant4', 'site-secret');
-  const hub = await startHubChild({ dataDir });
+  const { dataDir, hub, broker, collector } = await siteWithBroker('outpost-sync-enable-', 'plant4', 'site-secret');
   await syncSet(dataDir, ['--url', `mqtts://127.0.0.1:${broker.port}`, '--site', 'plant4', '--username', 'site-plant4', '--ca', broker.tls.caFile, '--disable'], 'site-secret');
 
   const started = Date.now();

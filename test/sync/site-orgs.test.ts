@@ -25,8 +25,9 @@ async function valuesByDevice(org: HubChild): Promise<Record<string, number[]>> 
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
-test('two organisations of a site, each with a device "boiler-1": two devices on the organisation hub, and a command for one reaches that one only', { timeout: 240_000 }, async () => {
-  const dir = tempDir('outpost-sync-orgs-');
+/** An organisation hub that accepts site "plant2", and the site hub (on a key file); `beforeSync` runs on the site before sync is set. */
+async function orgAndSite(prefix: string, syncArgs: string[], beforeSync: (site: HubChild) => Promise<void> = async () => undefined) {
+  const dir = tempDir(prefix);
   const orgDir = join(dir, 'org');
   const siteDir = join(dir, 'site');
   const siteKey = join(dir, 'site.key');
@@ -36,8 +37,16 @@ test('two organisations of a site, each with a device "boiler-1": two devices on
   assert.equal(added.code, 0, added.stderr);
   const { token } = JSON.parse(added.stdout) as { token: string };
   const site = await startHubChild({ dataDir: siteDir, keyFile: siteKey });
-  const { id: orgB } = await site.request<{ id: number }>({ op: 'addOrg', slug: 'orgb' });
-  await syncSet(siteDir, ['--key-file', siteKey, '--url', `mqtts://127.0.0.1:${org.orgPort}`, '--site', 'plant2', '--username', 'plant2', '--ca', join(orgDir, 'tls', 'ca.crt'), '--allow-remote-commands'], token);
+  await beforeSync(site);
+  await syncSet(siteDir, ['--key-file', siteKey, '--url', `mqtts://127.0.0.1:${org.orgPort}`, '--site', 'plant2', '--username', 'plant2', '--ca', join(orgDir, 'tls', 'ca.crt'), ...syncArgs], token);
+  return { org, site, siteDir, siteKey };
+}
+
+test('two organisations of a site, each with a device "boiler-1": two devices on the organisation hub, and a command for one reaches that one only', { timeout: 240_000 }, async () => {
+  let orgB = 0;
+  const { org, site } = await orgAndSite('outpost-sync-orgs-', ['--allow-remote-commands'], async (s) => {
+    ({ id: orgB } = await s.request<{ id: number }>({ op: 'addOrg', slug: 'orgb' }));
+  });
   await waitFor('connected', async () => (await site.status()).state === 'connected', 20_000);
 
   await site.ingest(['boiler-1'], 0, 10);
@@ -71,16 +80,7 @@ test('two organisations of a site, each with a device "boiler-1": two devices on
 });
 
 test('a reading the organisation refuses is set aside as a dead letter with its reason, the readings after it arrive, and the status shows no error', { timeout: 240_000 }, async () => {
-  const dir = tempDir('outpost-sync-dead-');
-  const orgDir = join(dir, 'org');
-  const siteDir = join(dir, 'site');
-  const siteKey = join(dir, 'site.key');
-  forgetKeychainEntryAfter(orgDir);
-  const org = await startHubChild({ dataDir: orgDir, orgPort: 0 });
-  const added = await runCli(['site', 'add', 'plant2', '--data-dir', orgDir, '--json']);
-  const { token } = JSON.parse(added.stdout) as { token: string };
-  const site = await startHubChild({ dataDir: siteDir, keyFile: siteKey });
-  await syncSet(siteDir, ['--key-file', siteKey, '--url', `mqtts://127.0.0.1:${org.orgPort}`, '--site', 'plant2', '--username', 'plant2', '--ca', join(orgDir, 'tls', 'ca.crt')], token);
+  const { org, site, siteDir, siteKey } = await orgAndSite('outpost-sync-dead-', []);
 
   // Refused before format v2 for its length ("plant2." + 60 characters > 64), and it held up everything after it.
   const long = `m${'-a.b:c_d'.repeat(7)}-end`;
