@@ -31,7 +31,7 @@ export interface SyncServiceOptions {
 const statusWriteIntervalMs = 1000;
 
 /** Errors a successful CONNECT proves mended; a refused batch is mended only by an acknowledged one. */
-const connectErrors = new Set(['UPSTREAM_AUTH', 'UPSTREAM_TLS', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_ERROR', 'SYNC_CREDENTIALS_MISSING', 'SYNC_CREDENTIALS_UNAVAILABLE']);
+const connectErrors = new Set(['UPSTREAM_AUTH', 'UPSTREAM_TLS', 'UPSTREAM_UNREACHABLE', 'SYNC_CREDENTIALS_MISSING', 'SYNC_CREDENTIALS_UNAVAILABLE']);
 
 /**
  * The site side of sync: fills the outbox from the pipeline's commit, runs

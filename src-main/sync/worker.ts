@@ -134,8 +134,9 @@ export class SyncWorker {
     client.on('connect', () => {
       if (gen !== this.generation) return;
       connected = true;
-      // Not `attempt = 0` here: a broker that takes the CONNECT and then drops every batch would be
-      // reconnected to several times a second. The count resets once a batch is acknowledged.
+      // Not `attempt = 0` here: a broker that takes the CONNECT and then refuses every batch would be
+      // reconnected to several times a second. The count resets once a batch is acknowledged, or once
+      // the connection has stayed up as long as the longest delay.
       this.stableTimer = setTimeout(() => (this.attempt = 0), this.backoff.maxMs);
       this.stableTimer.unref();
       this.cursor = 0;
