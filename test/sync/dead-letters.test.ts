@@ -9,7 +9,14 @@ const connects = (log: string, clientId: string) => log.split('\n').filter((l) =
 
 test('to a plain broker: a reading that fails the site check is a dead letter and the queue moves on; while the broker refuses batches, reconnects follow the backoff', { timeout: 240_000 }, async (t) => {
   const { dataDir, hub, broker, collector } = await siteWithBroker('outpost-sync-poison-', 'plant3', 'site-secret');
-  await syncSet(dataDir, ['--url', `mqtts://127.0.0.1:${broker.port}`, '--site', 'plant3', '--username', 'site-plant3', '--ca', broker.tls.caFile], 'site-secret');
+  const first = await runCli(['sync', 'set', '--data-dir', dataDir, '--url', `mqtts://127.0.0.1:${broker.port}`, '--site', 'plant3', '--username', 'site-plant3', '--ca', broker.tls.caFile, '--password-stdin'], {
+    input: 'site-secret\n',
+  });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Sync is on from now: readings stored before are not sent/, 'the first switch-on says whether earlier readings are included');
+  const late = await runCli(['sync', 'set', '--data-dir', dataDir, '--include-history']);
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /SYNC_HISTORY_NOT_APPLICABLE/);
 
   // A device an older version created with a label that sync format v2 does not allow (a space).
   await hub.request({ op: 'legacyDevice', label: 'old meter' });
