@@ -15,8 +15,6 @@ test('readings committed right after `outpost sync set --enable` returns reach t
     // Another process switches sync on; the readings come at once, before the hub's watcher can have noticed.
     await syncSet(dataDir, ['--enable']);
     await hub.ingest(['meter'], round * perRound, perRound);
-    const { backlog } = await hub.status();
-    assert.ok(backlog >= perRound, `round ${round}: backlog ${backlog} right after the readings were committed`);
     // Off again through the console API (in the hub, quick), so that the next round switches it on again.
     await hub.request({ op: 'configure', input: { enabled: false } });
   }
