@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { createHub } from '../src-main/hub';
 import { createLogger } from '../src-main/logging/logger';
-import { readingUid, syncTopics } from '../src-shared/sync-format';
+import { readingUid, syncFormatVersion, syncTopics } from '../src-shared/sync-format';
 import { startCollector, startMosquitto, type Collected } from '../test/sync/helpers/mosquitto';
 
 const { values } = parseArgs({ options: { readings: { type: 'string', default: '200000' }, devices: { type: 'string', default: '20' } } });
@@ -54,8 +54,8 @@ try {
   const lines: string[] = [];
   for (let seq = 1; seq <= total; seq += batchSize) {
     const readings = [];
-    for (let i = seq; i < Math.min(total + 1, seq + batchSize); i++) readings.push({ id: readingUid(origin, i), device: `d${i % deviceCount}`, variable: 'v', ts: 1_750_000_000_000 + i, value: i });
-    lines.push(JSON.stringify({ v: 1, site: 'relay', origin, sentAt: Date.now(), readings }));
+    for (let i = seq; i < Math.min(total + 1, seq + batchSize); i++) readings.push({ id: readingUid(origin, i), org: 'default', device: `d${i % deviceCount}`, variable: 'v', ts: 1_750_000_000_000 + i, value: i });
+    lines.push(JSON.stringify({ v: syncFormatVersion, site: 'relay', origin, sentAt: Date.now(), readings }));
   }
   // The same client library, no database: what the broker and TLS allow.
   const publisher = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, { protocolVersion: 5, username: 'site-bench', password: 'bench-secret', ca: [broker.tls.caPem], reconnectPeriod: 0 });

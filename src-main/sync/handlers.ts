@@ -5,27 +5,26 @@ import { AccessError, notFound } from '../access/errors';
 import { devicesWithin, rightsOf } from '../access/rights';
 import type { HandlerRegistry } from '../console/registry';
 import type { Db } from '../store/database';
-import { saveSyncPassword, type CredentialPlace } from './credentials';
+import { configureSync } from './configure';
+import type { CredentialPlace } from './credentials';
 import { listSites, revokeSite, type SyncSite } from './queries/sync-sites';
-import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings } from './settings';
+import { publicSettings } from './settings';
 import { addSite } from './sites';
 import { readStoredSyncStatus } from './status';
 
 /** Sync settings and status: the running hub's SyncService, or in a CLI process the stored ones (the hub applies them within a second). */
 export interface SyncControl {
-  configure(input: SyncConfigureInput): Promise<ReturnType<typeof publicSettings>>;
+  configure(input: SyncConfigureInput): Promise<ReturnType<typeof publicSettings> & { switchedOn: boolean }>;
   current(): SyncStatus;
 }
 
 export function storedSyncControl(db: Db, credentials: CredentialPlace): SyncControl {
   return {
     async configure(input) {
-      const next = mergeSyncSettings(loadSyncSettings(db), input);
-      if (input.password !== undefined) await saveSyncPassword(credentials, input.password);
-      saveSyncSettings(db, next);
-      return publicSettings(next);
+      const { settings, historyQueued, switchedOn } = await configureSync(db, credentials, input);
+      return { ...publicSettings(settings, historyQueued), switchedOn };
     },
-    current: () => readStoredSyncStatus(db),
+    current: () => readStoredSyncStatus(db, credentials.identity.hubId),
   };
 }
 

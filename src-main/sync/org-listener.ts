@@ -9,7 +9,7 @@ import { HubPersistence } from '../broker/persistence';
 import { StoredSessions, type StoredSessionLimits } from '../broker/stored-sessions';
 import { createTlsListener, type TlsListenerLimits } from '../security/tls/listener';
 import type { TlsMaterial } from '../security/tls/material';
-import { syncCommandSchema, syncTopics, type SyncCommand } from '../../src-shared/sync-format';
+import { syncCommandSchema, syncFormatVersion, syncTopics, type SyncCommandV2, type SyncReceipt } from '../../src-shared/sync-format';
 import { ServiceError, errorMessage } from '../errors';
 import { closeServer, listen } from '../lifecycle/listen';
 import type { Logger } from '../logging/logger';
@@ -17,7 +17,8 @@ import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
 import { logSyncCommand } from './queries/sync-command-log';
 import { findSiteById, isSiteLive, type SyncSite } from './queries/sync-sites';
-import { OrgReceiver } from './org-receiver';
+import { findSiteDeviceByDevice } from './queries/sync-site-devices';
+import { OrgReceiver, type AcceptResult } from './org-receiver';
 import { authenticateSite } from './sites';
 import type { AuditEvent } from '../audit/chain';
 
@@ -45,11 +46,16 @@ export const orgMaxPacketBytes = 4 * 1024 * 1024;
 /** Sites are few, but the cap is what half-open connections fill: as high as the other TLS listeners'. */
 export const orgMaxConnections = 4096;
 
+/** A command as the organisation gives it: for one device of one organisation (`org`, its slug on the site) of a site. */
+export type OrgCommandInput = Omit<SyncCommandV2, 'v' | 'id'> & { id?: string };
+
 export interface OrgListener {
   readonly port: number;
   readonly receiver: OrgReceiver;
   /** Publishes a command to a site (QoS 1; held for the site while it is offline). */
-  sendCommand(siteId: string, command: Omit<SyncCommand, 'v' | 'id'> & { id?: string }): Promise<string>;
+  sendCommand(siteId: string, command: OrgCommandInput): Promise<string>;
+  /** The same, addressed by this hub's device that holds a site device's readings (in organisation `orgId` of this hub). */
+  sendCommandToDevice(orgId: number, deviceLabel: string, command: Omit<OrgCommandInput, 'org' | 'device'>): Promise<string>;
   /** Closes the connections of sites revoked since (by this process or another). */
   recheck(): void;
   stop(): Promise<void>;
@@ -102,7 +108,11 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
         return done(new Error('topic not allowed')); // MQTT-3.3.5-2: 3.1.1 has no negative PUBACK; aedes closes the connection
       }
       receiver.acceptSiteBatch(site, packet.payload as Buffer).then(
-        () => done(null),
+        (result) => {
+          done(null);
+          // After the PUBACK: the readings refused are the site's to set aside (MQTT 3.1.1 has no negative PUBACK, MQTT-3.3.5-2).
+          if (result.refused.length > 0) publishReceipt(site.siteId, result);
+        },
         (err: unknown) => {
           o.logger.warn({ site: site.siteId, detail: errorMessage(err) }, 'sync batch not stored; the site keeps it');
           done(err instanceof Error ? err : new Error(String(err)));
@@ -111,10 +121,36 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
     },
     authorizeSubscribe(client, sub, done) {
       const site = sites.get(client);
-      if (!site || sub.topic !== syncTopics.commands(site.siteId)) return done(new Error('subscription not allowed'), null);
+      if (!site || (sub.topic !== syncTopics.commands(site.siteId) && sub.topic !== syncTopics.receipts(site.siteId))) return done(new Error('subscription not allowed'), null);
       done(null, sub);
     },
   });
+  const publish = (topic: string, body: unknown) =>
+    new Promise<void>((resolve, reject) =>
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
+    );
+  const publishReceipt = (siteId: string, result: AcceptResult) => {
+    const receipt: SyncReceipt = { v: syncFormatVersion, site: siteId, origin: result.origin, at: Date.now(), refused: result.refused };
+    publish(syncTopics.receipts(siteId), receipt).catch((err: unknown) => o.logger.warn({ site: siteId, detail: errorMessage(err) }, 'sync receipt not published'));
+  };
+  const sendCommand = async (siteId: string, input: OrgCommandInput): Promise<string> => {
+    const site = findSiteById(o.db, siteId);
+    if (!site || site.revokedAt !== null) throw new ServiceError('UNKNOWN_SITE', `There is no site "${siteId}".`, 404);
+    const command = syncCommandSchema.parse({ v: syncFormatVersion, id: input.id ?? randomUUID(), ...input });
+    await publish(syncTopics.commands(siteId), { v: syncFormatVersion, ...input, id: command.id });
+    logSyncCommand(o.db, { at: Date.now(), side: 'org', siteId, commandId: command.id, org: command.org, device: command.device, outcome: 'sent', detail: `${command.kind} by ${command.requestedBy}` });
+    o.audit?.({
+      actor: command.requestedBy,
+      action: 'sync.command',
+      target: `site:${siteId}/org:${command.org}/device:${command.device}`,
+      targetLabel: command.device,
+      orgId: site.orgId,
+      outcome: 'ok',
+      address: 'sync',
+      detail: { commandId: command.id, kind: command.kind, ...(command.kind === 'control' ? { variable: command.variable, value: command.value } : { method: command.method }) },
+    });
+    return command.id;
+  };
   await broker.listen();
   const server = createTlsListener(o.tls, 'sync-org', o.limits.listener, o.logger, (socket) =>
     handleLimited(broker, socket, limits, (client, length, cmd) =>
@@ -126,27 +162,11 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
   return {
     port: address.port,
     receiver,
-    async sendCommand(siteId, input) {
-      const site = findSiteById(o.db, siteId);
-      if (!site || site.revokedAt !== null) throw new ServiceError('UNKNOWN_SITE', `There is no site "${siteId}".`, 404);
-      const command = syncCommandSchema.parse({ v: 1, id: input.id ?? randomUUID(), ...input });
-      await new Promise<void>((resolve, reject) =>
-        broker.publish({ cmd: 'publish', topic: syncTopics.commands(siteId), payload: Buffer.from(JSON.stringify(command)), qos: 1, retain: false, dup: false }, (err) =>
-          err ? reject(err) : resolve(),
-        ),
-      );
-      logSyncCommand(o.db, { at: Date.now(), side: 'org', siteId, commandId: command.id, device: command.device, outcome: 'sent', detail: `${command.kind} by ${command.requestedBy}` });
-      o.audit?.({
-        actor: command.requestedBy,
-        action: 'sync.command',
-        target: `site:${siteId}/device:${command.device}`,
-        targetLabel: command.device,
-        orgId: site.orgId,
-        outcome: 'ok',
-        address: 'sync',
-        detail: { commandId: command.id, kind: command.kind, ...(command.kind === 'control' ? { variable: command.variable, value: command.value } : { method: command.method }) },
-      });
-      return command.id;
+    sendCommand,
+    async sendCommandToDevice(orgId, deviceLabel, input) {
+      const target = findSiteDeviceByDevice(o.db, orgId, deviceLabel);
+      if (!target) throw new ServiceError('UNKNOWN_DEVICE', `Device "${deviceLabel}" does not hold a site's readings, so there is no site to send a command to.`, 404);
+      return sendCommand(target.siteId, { ...input, org: target.siteOrg, device: target.siteLabel });
     },
     recheck() {
       for (const [client, site] of sites) {

@@ -1,31 +1,60 @@
-import { parseReadingUid, syncBatchSchema, type SyncReading } from '../../src-shared/sync-format';
-import { normalizeLabel, type Dot } from '../../src-shared/reading';
+import { parseReadingUid, parseSyncBatch, type SyncReading, type SyncReceipt } from '../../src-shared/sync-format';
+import type { Dot } from '../../src-shared/reading';
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
+import type { StoredReading } from '../ingest/pipeline/types';
 import type { Db } from '../store/database';
 import { receivedStatements } from './queries/sync-received';
 import type { SyncSite } from './queries/sync-sites';
+import { siteDeviceLabel } from './site-devices';
 
-/** A batch this hub will not store; the sender keeps it (no PUBACK) and the reason is logged. */
+/** A batch this hub will not look into (its frame is broken); the sender keeps it (no PUBACK) and the reason is logged. */
 export class SyncBatchRefused extends Error {}
+
+export type RefusedReading = SyncReceipt['refused'][number];
 
 export interface AcceptResult {
   accepted: number;
   duplicates: number;
-  /** Readings the pipeline refused (future timestamp, disabled device): counted, not retried. */
-  rejected: number;
+  /** Readings this hub will not store, with the reason; the batch is still acknowledged and the site told (receipt). */
+  refused: RefusedReading[];
+  /** The sending hub's id: the receipt goes back to it. */
+  origin: string;
 }
 
-/** Device label on the organisation hub for a site's device: `{site}.{label}` (README, "Sync to an organisation"). */
-export function orgDeviceLabel(siteId: string, device: string): string | null {
-  return normalizeLabel(`${siteId}.${device}`);
+interface Group {
+  readings: SyncReading[];
+  seqs: number[];
+}
+
+/**
+ * Which dots of a request the pipeline stored: it keeps their order and only
+ * leaves some out (a timestamp too far ahead), so one pass pairs them up.
+ */
+function storedFlags(readings: readonly SyncReading[], stored: readonly StoredReading[]): boolean[] {
+  let j = 0;
+  return readings.map((r) => {
+    const s = stored[j];
+    if (s && s.variable === r.variable && s.ts === r.ts && s.value === r.value) {
+      j += 1;
+      return true;
+    }
+    return false;
+  });
+}
+
+function refusal(r: SyncReading, reason: string): RefusedReading {
+  return { id: r.id, reason, org: r.org, device: r.device, variable: r.variable, ts: r.ts };
 }
 
 /**
  * The organisation side of sync: stores a site's batch through the pipeline,
- * idempotently. Reading ids already received are skipped; the ids of the
- * readings stored are recorded in the same commit, so a batch sent again
- * after a lost PUBACK, a crash or a reconnect creates no duplicates.
+ * idempotently, each site organisation's devices apart from the others'
+ * (sync_site_devices). Reading ids already received are skipped; the ids of
+ * the readings stored are recorded in the same commit, so a batch sent again
+ * after a lost PUBACK, a crash or a reconnect creates no duplicates. A reading
+ * that cannot be stored is refused on its own, with its reason, and does not
+ * hold up the readings after it.
  */
 export class OrgReceiver {
   private readonly received;
@@ -36,6 +65,7 @@ export class OrgReceiver {
     private readonly db: Db,
     private readonly pipeline: Pipeline,
     private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
   ) {
     this.received = receivedStatements(db);
   }
@@ -44,9 +74,11 @@ export class OrgReceiver {
     const previous = this.queues.get(site.id) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.accept(site, payload));
     this.queues.set(site.id, next);
-    void next.finally(() => {
-      if (this.queues.get(site.id) === next) this.queues.delete(site.id);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(site.id) === next) this.queues.delete(site.id);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -57,57 +89,75 @@ export class OrgReceiver {
     } catch (err) {
       throw new SyncBatchRefused(`the batch is not valid JSON (${(err as Error).message})`);
     }
-    const parsed = syncBatchSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new SyncBatchRefused(`the batch does not follow sync format v1: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    let batch: ReturnType<typeof parseSyncBatch>;
+    try {
+      batch = parseSyncBatch(raw);
+    } catch (err) {
+      throw new SyncBatchRefused((err as Error).message);
     }
-    const batch = parsed.data;
     if (batch.site !== site.siteId) throw new SyncBatchRefused(`the batch names site "${batch.site}" but the token belongs to site "${site.siteId}"`);
     const originRef = this.received.originRef(site.id, batch.origin);
+    const now = this.clock();
 
-    const groups = new Map<string, { dots: Dot[]; seqs: number[] }>();
+    const refused: RefusedReading[] = [];
+    const groups = new Map<string, Group>();
     const seen = new Set<number>();
     let duplicates = 0;
-    for (const r of batch.readings) {
+    for (const entry of batch.readings) {
+      if (!entry.ok) {
+        refused.push({ id: entry.id, reason: entry.reason });
+        continue;
+      }
+      const r = entry.reading;
       const { seq } = parseReadingUid(r.id);
       if (seen.has(seq) || this.received.has(originRef, seq)) {
         duplicates += 1;
         continue;
       }
       seen.add(seq);
-      const label = orgDeviceLabel(site.siteId, r.device);
-      if (!label) throw new SyncBatchRefused(`device "${r.device}" of site "${site.siteId}" gives the label "${site.siteId}.${r.device}", longer than 64 characters`);
-      const g = groups.get(label) ?? { dots: [], seqs: [] };
-      g.dots.push(toDot(r));
+      const deviceLabel = siteDeviceLabel(this.db, site, r.org, r.device, now);
+      if (!deviceLabel) {
+        refused.push(refusal(r, `no free device label on the organisation hub for device "${r.device}" of organisation "${r.org}"`));
+        continue;
+      }
+      const g = groups.get(deviceLabel) ?? { readings: [], seqs: [] };
+      g.readings.push(r);
       g.seqs.push(seq);
-      groups.set(label, g);
+      groups.set(deviceLabel, g);
     }
     const share = Math.ceil(payload.length / Math.max(1, groups.size));
     const results = await Promise.all(
-      [...groups].map(([deviceLabel, g]) =>
-        this.pipeline.ingest({
-          principal: { kind: 'internal', orgId: site.orgId, actor: `site:${site.siteId}`, canCreateDevices: true },
+      [...groups].map(async ([deviceLabel, g]) => {
+        const result = await this.pipeline.ingest({
+          // The device exists (siteDeviceLabel made it): never create one under another label here.
+          principal: { kind: 'internal', orgId: site.orgId, actor: `site:${site.siteId}`, canCreateDevices: false },
           protocol: 'sync',
           deviceLabel,
-          dots: g.dots,
+          dots: g.readings.map(toDot),
           bytes: share,
-          onCommit: () => {
-            for (const seq of g.seqs) this.received.record(originRef, seq);
+          onCommit: (_db, stored) => {
+            storedFlags(g.readings, stored).forEach((ok, i) => ok && this.received.record(originRef, g.seqs[i]!));
           },
-        }),
-      ),
+        });
+        return { deviceLabel, g, result };
+      }),
     );
     let accepted = 0;
-    let rejected = 0;
-    for (const r of results) {
-      accepted += r.stored.length;
-      rejected += r.rejected.length;
-      if (r.refused) {
-        rejected += 1;
-        this.logger.warn({ site: site.siteId, reason: r.refused.reason, detail: r.refused.message }, 'sync readings refused');
+    for (const { deviceLabel, g, result } of results) {
+      accepted += result.stored.length;
+      if (result.refused) {
+        for (const r of g.readings) refused.push(refusal(r, `device "${deviceLabel}" refused on the organisation hub: ${result.refused.message}`));
+        continue;
       }
+      storedFlags(g.readings, result.stored).forEach((ok, i) => {
+        if (ok) return;
+        const r = g.readings[i]!;
+        const why = result.rejected.find((x) => x.variable === r.variable);
+        refused.push(refusal(r, why?.message ?? 'not stored by the organisation hub'));
+      });
     }
-    return { accepted, duplicates, rejected };
+    if (refused.length > 0) this.logger.warn({ site: site.siteId, refused: refused.length, reason: refused[0]!.reason.slice(0, 200) }, 'sync readings refused; the site is told in a receipt');
+    return { accepted, duplicates, refused, origin: batch.origin };
   }
 }
 

@@ -3,13 +3,17 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { CommitHook } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
+import { configureSync } from './configure';
+import { deadLetterStatements } from './queries/sync-dead-letters';
 import { outboxStatements } from './queries/sync-outbox';
 import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from './queries/sync-status';
-import { loadSyncPassword, saveSyncPassword, type CredentialPlace } from './credentials';
-import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings, type StoredSyncSettings } from './settings';
+import { loadSyncPassword, type CredentialPlace } from './credentials';
+import { OutboxScope } from './outbox-scope';
+import { handleReceipt } from './receipts';
+import { loadSyncSettings, publicSettings, type StoredSyncSettings } from './settings';
 import { handleSiteCommand, type SyncAudit } from './site-commands';
 import type { SyncError } from './upstream-errors';
-import { syncStatusOf } from './status';
+import { recentDeadLetters, syncStatusOf } from './status';
 import { SyncWorker, type MqttVersion, type WorkerOptions, type WorkerState } from './worker';
 
 export interface SyncServiceOptions {
@@ -26,6 +30,9 @@ export interface SyncServiceOptions {
 /** How often, at most, progress is written to sync_status (the CLI reads it from another process). */
 const statusWriteIntervalMs = 1000;
 
+/** Errors a successful CONNECT proves mended; a refused batch is mended only by an acknowledged one. */
+const connectErrors = new Set(['UPSTREAM_AUTH', 'UPSTREAM_TLS', 'UPSTREAM_UNREACHABLE', 'SYNC_CREDENTIALS_MISSING', 'SYNC_CREDENTIALS_UNAVAILABLE']);
+
 /**
  * The site side of sync: fills the outbox from the pipeline's commit, runs
  * the worker with the current settings, and restarts it when the settings
@@ -33,17 +40,20 @@ const statusWriteIntervalMs = 1000;
  */
 export class SyncService {
   private readonly outbox;
+  private readonly deadLetters;
+  private readonly scope: OutboxScope;
   private readonly clock: () => number;
   private settings: StoredSyncSettings | null = null;
   private settingsJson = '';
   private worker: SyncWorker | undefined;
-  private devices: Set<string> | null = null;
   private status: SyncStatusRecord;
   private statusTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: SyncServiceOptions) {
     this.outbox = outboxStatements(o.db);
+    this.deadLetters = deadLetterStatements(o.db);
+    this.scope = new OutboxScope(o.db, o.logger);
     this.clock = o.clock ?? Date.now;
     const saved = readSyncStatus(o.db);
     this.status = { state: 'offline', mqttVersion: null, lastSuccessAt: saved?.lastSuccessAt ?? null, sentTotal: saved?.sentTotal ?? 0, lastError: saved?.lastError ?? null, updatedAt: this.clock() };
@@ -51,13 +61,7 @@ export class SyncService {
 
   /** Runs inside the pipeline's commit: the outbox row is committed with its reading or not at all. */
   readonly outboxHook: CommitHook = (_db, stored) => {
-    const s = this.settings;
-    if (!s?.enabled) return;
-    for (const r of stored) {
-      if (r.protocol === 'sync' && !s.forwardSynced) continue;
-      if (this.devices && !this.devices.has(r.device)) continue;
-      this.outbox.enqueue(r.id);
-    }
+    for (const r of stored) if (this.scope.covers(r)) this.outbox.enqueue(r.id);
   };
 
   kick(): void {
@@ -71,15 +75,13 @@ export class SyncService {
   }
 
   async configure(input: SyncConfigureInput) {
-    const next = mergeSyncSettings(loadSyncSettings(this.o.db), input, this.clock());
-    if (input.password !== undefined) await saveSyncPassword(this.o.credentials, input.password);
-    saveSyncSettings(this.o.db, next);
+    const { settings, historyQueued, switchedOn } = await configureSync(this.o.db, this.o.credentials, input, this.clock());
     await this.reload();
-    return publicSettings(next);
+    return { ...publicSettings(settings, historyQueued), switchedOn };
   }
 
   current(): SyncStatus {
-    return syncStatusOf(this.settings, this.status, this.outbox.backlog());
+    return syncStatusOf(this.settings, this.status, this.outbox.backlog(), recentDeadLetters(this.deadLetters, this.o.credentials.identity.hubId));
   }
 
   async stop(): Promise<void> {
@@ -102,22 +104,30 @@ export class SyncService {
     await this.worker?.stop();
     this.worker = undefined;
     this.settings = next;
-    this.devices = next?.devices ? new Set(next.devices) : null;
     if (!next?.enabled) {
       this.writeStatus({ state: next ? 'disabled' : 'unconfigured' });
       return;
     }
-    let password: string | null;
+    let loaded: Awaited<ReturnType<typeof loadSyncPassword>>;
     try {
-      password = await loadSyncPassword(this.o.credentials);
+      loaded = await loadSyncPassword(this.o.credentials, next);
     } catch (err) {
       this.recordError({ code: 'SYNC_CREDENTIALS_UNAVAILABLE', message: errorMessage(err), hint: 'Unlock the keychain, or set the password again: outpost sync set --password-stdin' });
       return;
     }
-    if (password === null) {
+    if (loaded.kind === 'missing') {
       this.recordError({ code: 'SYNC_CREDENTIALS_MISSING', message: 'The upstream password is not in the keychain.', hint: 'Set it: outpost sync set --password-stdin' });
       return;
     }
+    if (loaded.kind === 'other-upstream') {
+      this.recordError({
+        code: 'SYNC_CREDENTIALS_MISSING',
+        message: `The stored upstream password was given for another URL or CA, so it is not sent to ${next.url}.`,
+        hint: 'Give the password for this upstream: outpost sync set --password-stdin',
+      });
+      return;
+    }
+    const password = loaded.password;
     this.o.logger.info({ url: next.url, site: next.siteId }, 'sync to the upstream starts');
     this.worker = new SyncWorker({
       outbox: this.outbox,
@@ -129,15 +139,24 @@ export class SyncService {
       events: {
         state: (state: WorkerState, version: MqttVersion) => {
           if (state === 'connected') this.o.logger.info({ url: next.url, version }, 'sync connected to the upstream');
-          this.writeStatus({ state, mqttVersion: version });
+          const mended = state === 'connected' && this.status.lastError && connectErrors.has(this.status.lastError.code);
+          this.writeStatus({ state, mqttVersion: version, ...(mended ? { lastError: null } : {}) });
         },
         error: (e) => this.recordError(e),
         sent: (count) => {
           this.status.sentTotal += count;
           this.status.lastSuccessAt = this.clock();
-          this.scheduleStatusWrite();
+          // An acknowledged batch mends every earlier error: the status must not keep showing one.
+          if (this.status.lastError) this.writeStatus({ lastError: null });
+          else this.scheduleStatusWrite();
         },
         command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock(), this.o.audit, this.o.deliverCommands),
+        receipt: (payload) => handleReceipt(this.deadLetters, this.o.logger, next.siteId, this.o.credentials.identity.hubId, payload, this.clock()),
+        deadLetter: (row, reason) => {
+          if (this.deadLetters.add({ seq: row.seq, at: this.clock(), source: 'site', reason, org: row.org, device: row.device, variable: row.variable, ts: row.ts })) {
+            this.o.logger.warn({ seq: row.seq, device: row.device, reason }, 'sync reading set aside: it fails the sync format check');
+          }
+        },
       },
     });
     this.worker.start();

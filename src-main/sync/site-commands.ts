@@ -1,5 +1,5 @@
 import { syncCommandSchema } from '../../src-shared/sync-format';
-import { defaultOrgId } from '../devices/lifecycle';
+import { organisationBySlug } from '../access/queries/organisations';
 import type { AuditEvent } from '../audit/chain';
 import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
@@ -16,49 +16,52 @@ const defaultCommandLifetimeMs = 60 * 60 * 1000;
 /**
  * A command published by the organisation on the site's command topic. It
  * reaches the device only when the site allows remote commands (off by
- * default); every command, taken or refused, is written to the command log.
+ * default), and only the device of the organisation it names (format v2;
+ * v1 means the first organisation); every command, taken or refused, is
+ * written to the command log.
  */
 export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSettings, payload: Buffer, now: number, auditLog?: SyncAudit, deliver?: (deviceId: number) => void): void {
   let what: Record<string, unknown> = {};
-  const audit = (commandId: string, device: string, outcome: string, detail: string, orgId: number | null = null) => {
-    logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, device, outcome, detail });
+  const audit = (commandId: string, org: string | null, device: string, outcome: string, detail: string, orgId: number | null = null) => {
+    logSyncCommand(db, { at: now, side: 'site', siteId: settings.siteId, commandId, org, device, outcome, detail });
     auditLog?.({
       actor: `sync:${settings.siteId}`,
       action: 'sync.command',
-      target: device ? `device:${device}` : 'device:?',
+      target: `${org ? `org:${org}/` : ''}device:${device || '?'}`,
       targetLabel: device || null,
       orgId,
       outcome: outcome === 'refused' ? 'denied' : 'ok',
       address: 'sync',
       detail: { commandId, outcome, reason: detail, ...what },
     });
-    logger.info({ site: settings.siteId, commandId, device, outcome }, 'remote command from the organisation');
+    logger.info({ site: settings.siteId, commandId, org, device, outcome }, 'remote command from the organisation');
   };
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString('utf8'));
   } catch {
-    audit('', '', 'refused', 'the command is not valid JSON');
+    audit('', null, '', 'refused', 'the command is not valid JSON');
     return;
   }
   const parsed = syncCommandSchema.safeParse(raw);
   if (!parsed.success) {
-    audit('', '', 'refused', `the command is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    audit('', null, '', 'refused', `the command is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }
   const cmd = parsed.data;
   what = cmd.kind === 'control' ? { variable: cmd.variable, value: cmd.value } : { method: cmd.method };
   if (!settings.allowRemoteCommands) {
-    audit(cmd.id, cmd.device, 'refused', 'remote commands are off on this site (outpost sync set --allow-remote-commands)');
+    audit(cmd.id, cmd.org, cmd.device, 'refused', 'remote commands are off on this site (outpost sync set --allow-remote-commands)');
     return;
   }
-  const device = findDeviceByLabel(db, defaultOrgId, cmd.device);
+  const org = organisationBySlug(db, cmd.org);
+  const device = org ? findDeviceByLabel(db, org.id, cmd.device) : null;
   if (!device) {
-    audit(cmd.id, cmd.device, 'refused', `this site has no device "${cmd.device}"`);
+    audit(cmd.id, cmd.org, cmd.device, 'refused', org ? `organisation "${cmd.org}" of this site has no device "${cmd.device}"` : `this site has no organisation "${cmd.org}"`);
     return;
   }
   if (wasQueued(db, settings.siteId, cmd.id)) {
-    audit(cmd.id, cmd.device, 'duplicate', 'already received', device.orgId);
+    audit(cmd.id, cmd.org, cmd.device, 'duplicate', 'already received', device.orgId);
     return;
   }
   const requestedBy = `org:${cmd.requestedBy}`;
@@ -67,6 +70,6 @@ export function handleSiteCommand(db: Db, logger: Logger, settings: StoredSyncSe
     cmd.kind === 'control'
       ? insertCommand(db, { kind: 'control', deviceId: device.id, variable: cmd.variable!, value: cmd.value!, requestedBy, now, expiresAt })
       : insertCommand(db, { kind: 'rpc', deviceId: device.id, method: cmd.method!, params: cmd.params, requestedBy, now, expiresAt });
-  audit(cmd.id, cmd.device, 'queued', `queued for the device as command ${queued.id}`, device.orgId);
+  audit(cmd.id, cmd.org, cmd.device, 'queued', `queued for the device as command ${queued.id}`, device.orgId);
   deliver?.(device.id);
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { readingUid, syncFormatVersion, syncTopics, type SyncBatch } from '../../src-shared/sync-format';
+import { readingUid, syncReadingChecker, syncFormatVersion, syncTopics, type SyncBatch, type SyncReading } from '../../src-shared/sync-format';
 import type { Logger } from '../logging/logger';
 import type { OutboxReading, OutboxStatements } from './queries/sync-outbox';
 import type { StoredSyncSettings } from './settings';
@@ -15,6 +15,10 @@ export interface WorkerEvents {
   error(error: SyncError): void;
   sent(count: number): void;
   command(payload: Buffer): void;
+  /** The organisation hub's list of readings it refused from a batch it acknowledged. */
+  receipt(payload: Buffer): void;
+  /** A reading that fails the format check here: it is never published, and the queue moves on. */
+  deadLetter(row: OutboxReading, reason: string): void;
 }
 
 export interface WorkerOptions {
@@ -28,6 +32,7 @@ export interface WorkerOptions {
   batchSize?: number;
   /** Batches published and not yet acknowledged, at most. */
   window?: number;
+  /** Reconnect delays; the attempt count returns to 0 only once a batch was acknowledged, or the connection stayed up `maxMs`. */
   backoff?: { baseMs: number; maxMs: number };
 }
 
@@ -35,6 +40,8 @@ interface InFlight {
   first: number;
   last: number;
   acked: boolean;
+  /** Rows of this range set aside as dead letters rather than published. */
+  skipped: number;
 }
 
 /**
@@ -60,6 +67,8 @@ export class SyncWorker {
   private readonly window: number;
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly topic: string;
+  private readonly check = syncReadingChecker();
+  private stableTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.batchSize = o.batchSize ?? 500;
@@ -85,6 +94,7 @@ export class SyncWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.stableTimer);
     const client = this.client;
     this.client = undefined;
     this.generation += 1;
@@ -120,22 +130,34 @@ export class SyncWorker {
     const client = mqtt.connect(settings.url, options);
     this.client = client;
     let connected = false;
+    const topics = { commands: syncTopics.commands(settings.siteId), receipts: syncTopics.receipts(settings.siteId) };
     client.on('connect', () => {
       if (gen !== this.generation) return;
       connected = true;
-      this.attempt = 0;
+      // Not `attempt = 0` here: a broker that takes the CONNECT and then refuses every batch would be
+      // reconnected to several times a second. The count resets once a batch is acknowledged, or once
+      // the connection has stayed up as long as the longest delay.
+      this.stableTimer = setTimeout(() => (this.attempt = 0), this.backoff.maxMs);
+      this.stableTimer.unref();
       this.cursor = 0;
       this.inflight = [];
       this.failed = false;
       this.o.events.state('connected', version);
-      client.subscribe(syncTopics.commands(settings.siteId), { qos: 1 }, (err, granted) => {
-        const refused = granted?.some((g) => g.qos === 128);
-        if (err || refused) this.o.logger.warn({ err, site: settings.siteId }, 'upstream refused the command subscription; remote commands will not arrive');
+      client.subscribe([topics.commands, topics.receipts], { qos: 1 }, (err, granted) => {
+        for (const g of granted ?? []) {
+          if (g.qos !== 128) continue;
+          // A plain broker (Mosquitto, EMQX) has no receipts; its ACL may well refuse them.
+          if (g.topic === topics.receipts) this.o.logger.debug({ site: settings.siteId }, 'upstream refused the receipts subscription; only this site\'s own checks set readings aside');
+          else this.o.logger.warn({ site: settings.siteId }, 'upstream refused the command subscription; remote commands will not arrive');
+        }
+        if (err) this.o.logger.warn({ err, site: settings.siteId }, 'subscribing to commands and receipts failed');
       });
       this.pump();
     });
-    client.on('message', (_topic, payload) => {
-      if (gen === this.generation) this.o.events.command(payload);
+    client.on('message', (topic, payload) => {
+      if (gen !== this.generation) return;
+      if (topic === topics.receipts) this.o.events.receipt(payload);
+      else if (topic === topics.commands) this.o.events.command(payload);
     });
     client.on('error', (err) => {
       if (gen !== this.generation) return;
@@ -152,6 +174,7 @@ export class SyncWorker {
       if (gen !== this.generation) return;
       this.generation += 1; // late callbacks of this connection change nothing
       this.inflight = [];
+      clearTimeout(this.stableTimer);
       client.end(true);
       if (this.stopped) return;
       this.o.events.state('offline', this.version);
@@ -168,10 +191,23 @@ export class SyncWorker {
     while (this.inflight.length < this.window) {
       const rows = this.o.outbox.next(this.cursor, this.batchSize);
       if (rows.length === 0) return;
-      const entry: InFlight = { first: rows[0]!.seq, last: rows.at(-1)!.seq, acked: false };
+      const readings: SyncReading[] = [];
+      let skipped = 0;
+      for (const row of rows) {
+        const reading = this.reading(row);
+        const refused = this.check(reading);
+        if (refused === null) readings.push(reading);
+        else {
+          // Neither end would ever take it: set it aside instead of holding up every reading after it.
+          this.o.events.deadLetter(row, refused);
+          skipped += 1;
+        }
+      }
+      const entry: InFlight = { first: rows[0]!.seq, last: rows.at(-1)!.seq, acked: readings.length === 0, skipped };
       this.cursor = entry.last;
       this.inflight.push(entry);
-      client.publish(this.topic, this.payload(rows), { qos: 1 }, (err) => this.onAck(gen, entry, err));
+      if (readings.length === 0) this.settle();
+      else client.publish(this.topic, this.payload(readings), { qos: 1 }, (err) => this.onAck(gen, entry, err));
     }
   }
 
@@ -185,35 +221,41 @@ export class SyncWorker {
       return;
     }
     entry.acked = true;
+    this.attempt = 0;
+    this.settle();
+    this.pump();
+  }
+
+  /** Deletes from the outbox every leading batch that is done; a later batch waits for the ones before it. */
+  private settle(): void {
     let first = -1;
     let last = -1;
+    let skipped = 0;
     while (this.inflight[0]?.acked) {
       const done = this.inflight.shift()!;
       if (first < 0) first = done.first;
       last = done.last;
+      skipped += done.skipped;
     }
-    if (first >= 0) {
-      const sent = this.o.outbox.markSent(first, last);
-      this.o.events.sent(sent);
-    }
-    this.pump();
+    if (first < 0) return;
+    const removed = this.o.outbox.markSent(first, last);
+    if (removed - skipped > 0) this.o.events.sent(removed - skipped);
   }
 
-  private payload(rows: readonly OutboxReading[]): string {
-    const batch: SyncBatch = {
-      v: syncFormatVersion,
-      site: this.o.settings.siteId,
-      origin: this.o.origin,
-      sentAt: Date.now(),
-      readings: rows.map((r) => ({
-        id: readingUid(this.o.origin, r.seq),
-        device: r.device,
-        variable: r.variable,
-        ts: r.ts,
-        value: r.value,
-        ...(r.context ? { context: r.context } : {}),
-      })),
+  private reading(r: OutboxReading): SyncReading {
+    return {
+      id: readingUid(this.o.origin, r.seq),
+      org: r.org,
+      device: r.device,
+      variable: r.variable,
+      ts: r.ts,
+      value: r.value,
+      ...(r.context ? { context: r.context } : {}),
     };
+  }
+
+  private payload(readings: SyncReading[]): string {
+    const batch: SyncBatch = { v: syncFormatVersion, site: this.o.settings.siteId, origin: this.o.origin, sentAt: Date.now(), readings };
     return JSON.stringify(batch);
   }
 }

@@ -29,10 +29,14 @@ export async function startTestHub(overrides: Partial<HubConfigInput> = {}): Pro
   return hub;
 }
 
+/** The master key of a test hub (it runs on a key file). */
+export function testHubMasterKey(hub: Hub): Buffer {
+  return Buffer.from(readFileSync(hub.config.keyFile!, 'utf8').trim(), 'hex');
+}
+
 /** A second connection to a test hub's database, as another process (the CLI) would open it. */
-export function openSecondConnection(hub: Hub): Db {
-  const keyHex = readFileSync(hub.config.keyFile!, 'utf8').trim();
-  const db = openDatabase({ file: databasePath(hub.config.dataDir), key: deriveKey(Buffer.from(keyHex, 'hex'), hub.identity.hubId, 'database'), readonly: true });
+export function openSecondConnection(hub: Hub, options: { readonly?: boolean } = {}): Db {
+  const db = openDatabase({ file: databasePath(hub.config.dataDir), key: deriveKey(testHubMasterKey(hub), hub.identity.hubId, 'database'), readonly: options.readonly ?? true });
   after(() => db.close());
   return db;
 }

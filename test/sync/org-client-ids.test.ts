@@ -43,7 +43,7 @@ test('organisation listener: a site reusing another site\'s client id neither di
 
   // A goes offline; a command waits in its stored session.
   await first.client.endAsync();
-  const command = { kind: 'control' as const, device: 'boiler-1', variable: 'setpoint', value: 55, requestedBy: 'ops@example.com' };
+  const command = { kind: 'control' as const, org: 'default', device: 'boiler-1', variable: 'setpoint', value: 55, requestedBy: 'ops@example.com' };
   const id = await hub.services.syncOrg!.sendCommand('plant-a', command);
 
   // B resumes "A's" session, then connects with a clean session under the same id.

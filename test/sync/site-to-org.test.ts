@@ -83,8 +83,8 @@ test('site -> Outpost organisation hub: through an org restart, a kill -9 of eac
   assert.deepEqual(siteLog.commands.map((c) => [c.device, c.variable, c.value, c.requestedBy]), [['boiler-1', 'setpoint', 22, 'org:test']], 'only the allowed command reached the device queue');
   const orgLog = await org.request<CommandLog>({ op: 'commandLog' });
   assert.deepEqual(orgLog.log.map((e) => [e.side, e.siteId, e.outcome]), [['org', 'plant2', 'sent'], ['org', 'plant2', 'sent']]);
-  assert.deepEqual(siteLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['sync:plant2', 'device:boiler-1', 'denied'], ['sync:plant2', 'device:boiler-1', 'ok']]);
-  assert.deepEqual(orgLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['test', 'site:plant2/device:boiler-1', 'ok'], ['test', 'site:plant2/device:boiler-1', 'ok']]);
+  assert.deepEqual(siteLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['sync:plant2', 'org:default/device:boiler-1', 'denied'], ['sync:plant2', 'org:default/device:boiler-1', 'ok']]);
+  assert.deepEqual(orgLog.audit.map((e) => [e.actor, e.target, e.outcome]), [['test', 'site:plant2/org:default/device:boiler-1', 'ok'], ['test', 'site:plant2/org:default/device:boiler-1', 'ok']]);
 
   await site.stop();
   await org.stop();

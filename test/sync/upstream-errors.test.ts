@@ -46,7 +46,7 @@ test('wrong password, wrong CA, a topic the upstream refuses: a clear status err
   t.diagnostic(`tls: ${tls.lastError!.message}`);
 
   // The ACL lets this user publish only under plant3; as "intruder" every batch is refused (MQTT 5 PUBACK 0x87).
-  await syncSet(dataDir, ['--ca', broker.tls.caFile, '--site', 'intruder']);
+  await syncSet(dataDir, ['--ca', broker.tls.caFile, '--site', 'intruder'], 'right-secret');
   const refused = await waitForError(hub, 'UPSTREAM_REFUSED');
   assert.match(refused.lastError!.message, /refused readings published to outpost\/v1\/sites\/intruder\/readings/);
   assert.equal(refused.backlog, 300, 'a refused batch is not marked sent');

@@ -9,10 +9,16 @@ export const syncHelp = `outpost sync set|status [options] [--data-dir DIR] [--j
   set    --url mqtts://HOST:PORT --site ID --username U --password-stdin --ca FILE
          [--devices L1,L2 | --all] [--enable | --disable]
          [--allow-remote-commands | --deny-remote-commands] [--forward-synced | --no-forward-synced]
-         changes the upstream sync settings; a serving hub picks them up at once.
+         [--include-history | --from-now]
+         changes the upstream sync settings; readings stored after it returns are
+         queued, and a serving hub connects with them at once.
          The password is read from standard input and kept in the OS keychain
          (or sealed under the master key with --key-file), never in the database.
-  status connected/offline, backlog, oldest unsent reading, last success, last error.`;
+         A new --url or --ca needs --password-stdin again.
+         --include-history / --from-now (default): when this switches sync on,
+         also send the readings stored while it was off, or only new ones.
+  status connected/offline, backlog, oldest unsent reading, last success, last error,
+         readings set aside (dead letters) with their reason.`;
 
 const setOptions = {
   ...commonOptions,
@@ -29,6 +35,8 @@ const setOptions = {
   'deny-remote-commands': { type: 'boolean', default: false },
   'forward-synced': { type: 'boolean', default: false },
   'no-forward-synced': { type: 'boolean', default: false },
+  'include-history': { type: 'boolean', default: false },
+  'from-now': { type: 'boolean', default: false },
 } as const;
 
 type SetValues = ReturnType<typeof parse<typeof setOptions>>['values'];
@@ -66,6 +74,8 @@ function changesFrom(values: SetValues): SyncConfigureInput {
     allowRemoteCommands: exclusive(values, 'allow-remote-commands', 'deny-remote-commands'),
     forwardSynced: exclusive(values, 'forward-synced', 'no-forward-synced'),
   };
+  const history = exclusive(values, 'include-history', 'from-now');
+  if (history !== undefined) raw.history = history ? 'include' : 'from-now';
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) raw[k] = v;
   if (values['password-stdin']) raw.password = readPassword();
   const parsed = syncConfigureInputSchema.safeParse(raw);
@@ -73,13 +83,23 @@ function changesFrom(values: SetValues): SyncConfigureInput {
   return parsed.data;
 }
 
+const at = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
+
+function coverage(c: SyncStatus['coverage']): string {
+  if (c.since === null) return 'unknown';
+  return `since ${at(c.since)}; readings stored while it was off ${c.history === 'included' ? 'were queued too' : 'are not sent'}`;
+}
+
 function describe(s: SyncStatus): string {
-  const at = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
+  const dead = s.deadLetters.recent.map((d) => `                 ${at(d.at)} ${d.id} ${d.org ?? '?'}/${d.device ?? '?'}/${d.variable ?? '?'} (${d.source}): ${d.reason}`);
   return [
     `Sync: ${s.state}${s.url ? ` to ${s.url} as site "${s.siteId}"` : ''}${s.mqttVersion ? ` (MQTT ${s.mqttVersion})` : ''}`,
     `  backlog        ${s.backlog} reading(s)${s.oldestUnsentAt ? `, oldest received ${at(s.oldestUnsentAt)}` : ''}`,
     `  last success   ${at(s.lastSuccessAt)} (${s.sentTotal} sent)`,
     `  remote commands ${s.allowRemoteCommands ? 'allowed' : 'denied'}`,
+    ...(s.enabled ? [`  covers         ${coverage(s.coverage)}`] : []),
+    `  dead letters   ${s.deadLetters.count === 0 ? 'none' : `${s.deadLetters.count} reading(s) that will not be sent${s.deadLetters.count > dead.length ? `; the newest ${dead.length}:` : ':'}`}`,
+    ...dead,
     `  last error     ${s.lastError ? `${at(s.lastError.at)} [${s.lastError.code}] ${s.lastError.message}\n                 what to do: ${s.lastError.hint}` : 'none'}`,
   ].join('\n');
 }
@@ -100,8 +120,17 @@ export async function syncCommand(argv: string[]): Promise<number> {
       out.event('sync-status', { ...status }, describe(status));
       return 0;
     }
-    const { caPem: _ca, ...summary } = await api.call('sync.configure', changes);
-    out.event('sync-configured', { settings: summary }, `Sync settings saved (${summary.enabled ? 'enabled' : 'disabled'}): ${summary.url} as site "${summary.siteId}". A running hub applies them now.`);
+    const { caPem: _ca, switchedOn, ...summary } = await api.call('sync.configure', changes);
+    const history = !switchedOn
+      ? ''
+      : summary.coverage.history === 'included'
+        ? `\nSync is on; ${summary.historyQueued} reading(s) stored while it was off are queued too.`
+        : '\nSync is on from now: readings stored before are not sent (--include-history, given with the change that switches sync on, sends them).';
+    out.event(
+      'sync-configured',
+      { settings: summary, switchedOn },
+      `Sync settings saved (${summary.enabled ? 'enabled' : 'disabled'}): ${summary.url} as site "${summary.siteId}". A running hub applies them now.${history}`,
+    );
     return 0;
   });
 }

@@ -28,6 +28,11 @@ export function readingStatements(db: Db) {
   };
 }
 
+/** The id the next stored reading will get, at the latest (ids only grow while the newest row stays). */
+export function nextReadingId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM readings').pluck().get() as number);
+}
+
 const select = `
   SELECT r.id, d.label AS device, v.label AS variable, r.ts, r.value, r.context
   FROM readings r JOIN variables v ON v.id = r.variable_id JOIN devices d ON d.id = v.device_id`;

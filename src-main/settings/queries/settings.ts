@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { cachedStatement } from '../../store/statement-cache';
 
 export function readSetting(db: Db, key: string): unknown {
   const value = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
@@ -11,4 +12,9 @@ export function writeSetting(db: Db, key: string, value: unknown, now: number): 
     JSON.stringify(value),
     now,
   );
+}
+
+/** The stored JSON text, unparsed, through a statement prepared once: cheap enough to read inside every commit. */
+export function readSettingText(db: Db, key: string): string | undefined {
+  return (cachedStatement(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }

@@ -23,13 +23,44 @@ export const syncSettingsSchema = z.object({
 });
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 
+/** When sync is switched on: also queue the readings stored while it was off (`include`), or start from now (`from-now`, the default). */
+export const syncHistorySchema = z.enum(['include', 'from-now']);
+
 export const syncConfigureInputSchema = syncSettingsSchema
   .partial()
-  .extend({ password: z.string().min(1).max(4096).optional() })
+  .extend({
+    /** Needed on the first configuration and whenever url or caPem change: a password is never sent to another upstream. */
+    password: z.string().min(1).max(4096).optional(),
+    /** Only with a change that switches sync on. */
+    history: syncHistorySchema.optional(),
+  })
   .strict();
 export type SyncConfigureInput = z.infer<typeof syncConfigureInputSchema>;
 
 export const syncErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string(), at: z.number().int() });
+
+/** A reading that will not be sent: the site's own check or the organisation refused it. */
+export const syncDeadLetterSchema = z.object({
+  /** The stable reading id `{hubId}:{seq}`. */
+  id: z.string(),
+  at: z.number().int(),
+  /** `site`: it failed this hub's check before sending; `upstream`: the organisation hub refused it (receipt). */
+  source: z.enum(['site', 'upstream']),
+  reason: z.string(),
+  org: z.string().nullable(),
+  device: z.string().nullable(),
+  variable: z.string().nullable(),
+  ts: z.number().int().nullable(),
+});
+export type SyncDeadLetter = z.infer<typeof syncDeadLetterSchema>;
+
+/** Whether readings stored before sync was switched on are sent. */
+export const syncCoverageSchema = z.object({
+  /** When sync was last switched on; null while off (or when switched on by a version that did not record it). */
+  since: z.number().int().nullable(),
+  /** `included`: readings stored while sync was off were queued then; `from-now`: they are not sent. */
+  history: z.enum(['included', 'from-now']).nullable(),
+});
 
 export const syncStatusSchema = z.object({
   configured: z.boolean(),
@@ -45,6 +76,9 @@ export const syncStatusSchema = z.object({
   lastSuccessAt: z.number().int().nullable(),
   sentTotal: z.number().int(),
   lastError: syncErrorSchema.nullable(),
+  coverage: syncCoverageSchema,
+  /** Readings that will not be sent: how many, and the newest few with their reason. */
+  deadLetters: z.object({ count: z.number().int(), recent: z.array(syncDeadLetterSchema) }),
   /** When the hub last wrote this status; the CLI reads it from another process. */
   updatedAt: z.number().int().nullable(),
 });
@@ -52,21 +86,29 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 export const siteSchema = z.object({ siteId: z.string(), hint: z.string(), createdAt: z.number(), revoked: z.boolean() });
 
-export const syncPublicSettingsSchema = syncSettingsSchema.extend({ hasPassword: z.boolean() });
+export const syncPublicSettingsSchema = syncSettingsSchema.extend({
+  hasPassword: z.boolean(),
+  coverage: syncCoverageSchema,
+  /** Earlier readings this change queued (`history: include`). */
+  historyQueued: z.number().int(),
+  /** This change switched sync on (coverage says from when). */
+  switchedOn: z.boolean(),
+});
 
 export const syncMethods = {
   'sync.status': {
     input: z.object({}).strict(),
     output: syncStatusSchema,
     permission: 'hub:admin',
-    description: 'Upstream sync state: connected or offline, backlog, oldest unsent reading, last success and last error.',
+    description: 'Upstream sync state (the hub owner only): connected or offline, backlog, oldest unsent reading, last success, last error, and the readings that will not be sent (dead letters) with their reason.',
   },
   'sync.configure': {
     input: syncConfigureInputSchema,
     output: syncPublicSettingsSchema,
     permission: 'hub:admin',
     kind: 'write',
-    description: 'Changes the upstream sync settings (the hub owner only); the password goes to the OS keychain, never to the database.',
+    description:
+      'Changes the upstream sync settings (the hub owner only); the password goes to the OS keychain, never to the database. A new url or CA needs the password again. When it switches sync on, history says whether readings stored while it was off are sent (default: from now).',
   },
   'sites.list': {
     input: z.object({}).strict(),

@@ -132,8 +132,8 @@ export async function startMosquitto(dir: string, options: { users: Record<strin
 export interface Collected {
   /** Reading ids in arrival order, with repeats. */
   ids: string[];
-  /** First arrival of each id, in order. */
-  unique: Map<string, { device: string; value: number }>;
+  /** First arrival of each id, in order (`org`: format v2 names the site organisation of every reading). */
+  unique: Map<string, { org: string | undefined; device: string; value: number }>;
   /** For failure messages: running or how it exited, and its stderr. */
   state(): string;
   stop(): Promise<void>;
@@ -180,10 +180,10 @@ export async function startCollector(broker: Mosquitto, user: string, password: 
           resolve();
         }
         if (!line.startsWith('{')) return;
-        const batch = JSON.parse(line) as { readings: { id: string; device: string; value: number }[] };
+        const batch = JSON.parse(line) as { readings: { id: string; org?: string; device: string; value: number }[] };
         for (const r of batch.readings) {
           out.ids.push(r.id);
-          if (!out.unique.has(r.id)) out.unique.set(r.id, { device: r.device, value: r.value });
+          if (!out.unique.has(r.id)) out.unique.set(r.id, { org: r.org, device: r.device, value: r.value });
         }
       });
       p.once('exit', () => {

@@ -5,6 +5,9 @@ import { after } from 'node:test';
 import { OsKeychain } from '../../../src-main/security/secret-store';
 import { syncKeychainAccount } from '../../../src-main/sync/credentials';
 import { runCli } from '../../helpers/cli';
+import { forgetKeychainEntryAfter } from '../../helpers/keychain';
+import { tempDir } from '../../helpers/tmp';
+import { startHubChild, type HubChild } from './hub-child';
 import { startCollector, startMosquitto, type Collected, type Mosquitto } from './mosquitto';
 
 /** Every device's values, in the order first seen, must be 0..perDevice-1: all there, once, in order. */
@@ -49,4 +52,15 @@ export async function siteBroker(dir: string, site: string, sitePassword: string
   });
   const collector = await startCollector(broker, 'collector', 'collector-secret', 'outpost/v1/sites/+/readings');
   return { broker, collector };
+}
+
+/** A hub (master key and sync password in the keychain, both forgotten after the test) and a Mosquitto for its site `site`. */
+export async function siteWithBroker(prefix: string, site: string, sitePassword: string): Promise<{ dir: string; dataDir: string; hub: HubChild; broker: Mosquitto; collector: Collected }> {
+  const dir = tempDir(prefix);
+  const dataDir = join(dir, 'hub');
+  forgetKeychainEntryAfter(dataDir);
+  forgetSyncPasswordAfter(dataDir);
+  const { broker, collector } = await siteBroker(dir, site, sitePassword);
+  const hub = await startHubChild({ dataDir });
+  return { dir, dataDir, hub, broker, collector };
 }

@@ -1,0 +1,52 @@
+import type { StoredReading } from '../ingest/pipeline/types';
+import type { Logger } from '../logging/logger';
+import { readSettingText } from '../settings/queries/settings';
+import type { Db } from '../store/database';
+import { parseSyncSettings, syncSettingsKey } from './settings';
+
+interface Scope {
+  devices: Set<string> | null;
+  forwardSynced: boolean;
+}
+
+/**
+ * Which committed readings enter the outbox, decided inside the pipeline's
+ * commit from the sync settings as committed in the same database, never from
+ * a copy a running hub refreshes when it notices a change: `outpost sync set
+ * --enable` in another process covers every reading committed after it,
+ * however late the hub polls. The settings text is compared with the last one
+ * seen and parsed only when it changed.
+ */
+export class OutboxScope {
+  private text: string | undefined | null = null;
+  private scope: Scope | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  covers(r: StoredReading): boolean {
+    const scope = this.current();
+    if (!scope) return false;
+    if (r.protocol === 'sync' && !scope.forwardSynced) return false;
+    return !scope.devices || scope.devices.has(r.device);
+  }
+
+  /** Null while sync is off or not configured. */
+  private current(): Scope | null {
+    const text = readSettingText(this.db, syncSettingsKey);
+    if (text === this.text) return this.scope;
+    this.text = text;
+    this.scope = null;
+    if (text === undefined) return null;
+    try {
+      const s = parseSyncSettings(JSON.parse(text));
+      if (s.enabled) this.scope = { devices: s.devices ? new Set(s.devices) : null, forwardSynced: s.forwardSynced };
+    } catch (err) {
+      // The hub's reload reports it in the sync status; readings are not queued until the settings are set again.
+      this.logger.error({ err }, 'sync settings unreadable; readings are not queued for sync');
+    }
+    return this.scope;
+  }
+}
