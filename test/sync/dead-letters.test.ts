@@ -18,10 +18,9 @@ test('to a plain broker: a reading that fails the site check is a dead letter an
   assert.equal(late.code, 1);
   assert.match(late.stderr, /SYNC_HISTORY_NOT_APPLICABLE/);
 
-  // A device an older version created with a label that sync format v2 does not allow (a space).
-  await hub.request({ op: 'legacyDevice', label: 'old meter' });
+  // A reading an older version stored and queued for a device whose label sync format v2 does not allow (a space).
   await hub.ingest(['before'], 0, 200);
-  await hub.ingest(['old meter'], 0, 1);
+  await hub.request({ op: 'legacyReading', label: 'old meter', value: 1 });
   await hub.ingest(['after'], 0, 200);
   const drained = await waitFor('drained past the poisoned reading', async () => {
     const s = await hub.status();
@@ -38,6 +37,9 @@ test('to a plain broker: a reading that fails the site check is a dead letter an
   // The broker's ACL refuses every batch of site "intruder" (MQTT 5 PUBACK 0x87): the site reconnects, but on its backoff,
   // not each time the CONNECT succeeds.
   await syncSet(dataDir, ['--site', 'intruder']);
+  // Readings are queued by the settings committed before them, but the running hub publishes under the site id it has
+  // loaded: wait until it has noticed the change (within a second), so these go out as "intruder".
+  await waitFor('the hub applies the new site id', async () => (await hub.status()).siteId === 'intruder', 10_000);
   await hub.ingest(['after'], 200, 10);
   await waitFor('refused', async () => (await hub.status()).lastError?.code === 'UPSTREAM_REFUSED', 30_000);
   const before = connects(broker.log(), 'outpost-site-intruder');
