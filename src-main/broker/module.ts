@@ -24,7 +24,7 @@ export const brokerModule: HubModule = async (ctx) => {
   const closed = closeDanglingSessions(ctx.db, Date.now());
   if (closed > 0) ctx.logger.info({ sessions: closed }, 'MQTT sessions left open by the last run marked closed');
 
-  const sessions = new SessionRegistry(ctx.db, ctx.logger);
+  const sessions = new SessionRegistry(ctx.db, pipeline, ctx.logger);
   const commands = new CommandService(ctx.db, pipeline, ctx.logger);
   ctx.services.commands = commands;
   const deps: BrokerDeps = {
@@ -57,7 +57,7 @@ export const brokerModule: HubModule = async (ctx) => {
     void commands.pickUp();
   };
   watcher.on('change', onChange);
-  const accounting = setInterval(() => sessions.flush(), accountingIntervalMs);
+  const accounting = setInterval(() => void sessions.flush(), accountingIntervalMs);
   const expiry = setInterval(() => commands.expire(), expiryIntervalMs);
   accounting.unref();
   expiry.unref();
@@ -71,6 +71,6 @@ export const brokerModule: HubModule = async (ctx) => {
     clearInterval(expiry);
     await broker.close();
     for (const s of [...sessions.all()]) sessions.end(s.client);
-    sessions.flush();
+    await sessions.flush();
   });
 };

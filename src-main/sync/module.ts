@@ -9,12 +9,12 @@ export const syncModule: HubModule = async (ctx) => {
   const watcher = need(ctx.services, 'watcher');
   const sync = new SyncService({
     db: ctx.db,
+    pipeline,
     logger: ctx.logger,
     ...(ctx.services.aaa ? { audit: ctx.services.aaa.ctx.audit } : {}),
     ...(ctx.services.commands ? { deliverCommands: (deviceId: number) => void ctx.services.commands!.pickUp(deviceId) } : {}),
     credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
   });
-  pipeline.addCommitHook(sync.outboxHook);
   pipeline.live.on('readings', () => sync.kick());
   // `outpost sync set` writes from another process.
   const onChange = () => void sync.reload();

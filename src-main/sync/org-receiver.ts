@@ -33,7 +33,7 @@ export class OrgReceiver {
   private readonly queues = new Map<number, Promise<unknown>>();
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly pipeline: Pipeline,
     private readonly logger: Logger,
   ) {
@@ -63,7 +63,8 @@ export class OrgReceiver {
     }
     const batch = parsed.data;
     if (batch.site !== site.siteId) throw new SyncBatchRefused(`the batch names site "${batch.site}" but the token belongs to site "${site.siteId}"`);
-    const originRef = this.received.originRef(site.id, batch.origin);
+    // Created by the writer thread on first use; a pair never seen has received nothing yet.
+    const originRef = this.received.findOriginRef(site.id, batch.origin) ?? (await this.pipeline.write('sync-origin-ref', { siteRef: site.id, origin: batch.origin }));
 
     const groups = new Map<string, { dots: Dot[]; seqs: number[] }>();
     const seen = new Set<number>();
@@ -91,9 +92,7 @@ export class OrgReceiver {
           deviceLabel,
           dots: g.dots,
           bytes: share,
-          onCommit: () => {
-            for (const seq of g.seqs) this.received.record(originRef, seq);
-          },
+          commitHook: { name: 'sync-received', payload: { originRef, seqs: g.seqs } },
         }),
       ),
     );

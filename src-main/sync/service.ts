@@ -1,10 +1,10 @@
 import type { SyncConfigureInput, SyncStatus } from '../../src-shared/api/areas/sync';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
-import type { CommitHook } from '../ingest/pipeline/pipeline';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
 import { outboxStatements } from './queries/sync-outbox';
-import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from './queries/sync-status';
+import { readSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncPassword, saveSyncPassword, type CredentialPlace } from './credentials';
 import { loadSyncSettings, mergeSyncSettings, publicSettings, saveSyncSettings, type StoredSyncSettings } from './settings';
 import { handleSiteCommand, type SyncAudit } from './site-commands';
@@ -14,6 +14,8 @@ import { SyncWorker, type MqttVersion, type WorkerOptions, type WorkerState } fr
 
 export interface SyncServiceOptions {
   db: Db;
+  /** Turns the outbox commit hook on and off; writes outbox progress and status on the writer thread. */
+  pipeline: Pick<Pipeline, 'setCommitHook' | 'write'>;
   logger: Logger;
   credentials: CredentialPlace;
   tuning?: Pick<WorkerOptions, 'batchSize' | 'window' | 'backoff'>;
@@ -37,7 +39,6 @@ export class SyncService {
   private settings: StoredSyncSettings | null = null;
   private settingsJson = '';
   private worker: SyncWorker | undefined;
-  private devices: Set<string> | null = null;
   private status: SyncStatusRecord;
   private statusTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -48,17 +49,6 @@ export class SyncService {
     const saved = readSyncStatus(o.db);
     this.status = { state: 'offline', mqttVersion: null, lastSuccessAt: saved?.lastSuccessAt ?? null, sentTotal: saved?.sentTotal ?? 0, lastError: saved?.lastError ?? null, updatedAt: this.clock() };
   }
-
-  /** Runs inside the pipeline's commit: the outbox row is committed with its reading or not at all. */
-  readonly outboxHook: CommitHook = (_db, stored) => {
-    const s = this.settings;
-    if (!s?.enabled) return;
-    for (const r of stored) {
-      if (r.protocol === 'sync' && !s.forwardSynced) continue;
-      if (this.devices && !this.devices.has(r.device)) continue;
-      this.outbox.enqueue(r.id);
-    }
-  };
 
   kick(): void {
     this.worker?.kick();
@@ -102,7 +92,8 @@ export class SyncService {
     await this.worker?.stop();
     this.worker = undefined;
     this.settings = next;
-    this.devices = next?.devices ? new Set(next.devices) : null;
+    // The outbox hook (outbox-hook.ts) runs on the writer thread inside every readings commit while sync is enabled.
+    this.o.pipeline.setCommitHook('sync-outbox', next?.enabled ? { forwardSynced: next.forwardSynced, devices: next.devices ?? null } : null);
     if (!next?.enabled) {
       this.writeStatus({ state: next ? 'disabled' : 'unconfigured' });
       return;
@@ -121,6 +112,7 @@ export class SyncService {
     this.o.logger.info({ url: next.url, site: next.siteId }, 'sync to the upstream starts');
     this.worker = new SyncWorker({
       outbox: this.outbox,
+      markSent: (first, last) => this.o.pipeline.write('sync-mark-sent', { first, last }),
       logger: this.o.logger,
       origin: this.o.credentials.identity.hubId,
       settings: next,
@@ -154,11 +146,7 @@ export class SyncService {
     this.statusTimer = undefined;
     // A hub without sync settings writes nothing: a start that fails later must leave the database as it was.
     if (!this.settings) return;
-    try {
-      writeSyncStatus(this.o.db, this.status);
-    } catch (err) {
-      this.o.logger.warn({ err }, 'sync status not written');
-    }
+    this.o.pipeline.write('sync-status', this.status).catch((err: unknown) => this.o.logger.warn({ err }, 'sync status not written'));
   }
 
   private scheduleStatusWrite(): void {

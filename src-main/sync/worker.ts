@@ -18,7 +18,10 @@ export interface WorkerEvents {
 }
 
 export interface WorkerOptions {
-  outbox: OutboxStatements;
+  /** Reads the outbox (on the main thread's connection). */
+  outbox: Pick<OutboxStatements, 'next'>;
+  /** Deletes an acknowledged range (on the writer thread); resolves with how many rows went. */
+  markSent: (first: number, last: number) => Promise<number>;
   logger: Logger;
   /** This hub's id: the origin half of every reading id. */
   origin: string;
@@ -193,8 +196,11 @@ export class SyncWorker {
       last = done.last;
     }
     if (first >= 0) {
-      const sent = this.o.outbox.markSent(first, last);
-      this.o.events.sent(sent);
+      // The cursor already moved past these rows; a failed delete only means they are sent again after a restart (same ids).
+      this.o.markSent(first, last).then(
+        (sent) => this.o.events.sent(sent),
+        (err: unknown) => this.o.logger.warn({ err }, 'sent readings not removed from the outbox; they will be sent again'),
+      );
     }
     this.pump();
   }
