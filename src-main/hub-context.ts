@@ -10,6 +10,7 @@ import type { Db } from './store/database';
 import type { DbWatcher } from './store/db-watcher';
 import type { OrgListener } from './sync/org-listener';
 import type { Pipeline } from './ingest/pipeline/pipeline';
+import type { ReaderClient } from './store/reader-client';
 import type { AuthThrottle } from './access/auth-throttle';
 import type { AaaService } from './access/service';
 import type { ConsoleGate } from './console/gate';
@@ -25,6 +26,8 @@ import type { SyncService } from './sync/service';
 export interface HubServices {
   watcher?: DbWatcher;
   pipeline?: Pipeline;
+  /** The reader thread: console readings queries, charts and exports off the event loop. */
+  reader?: ReaderClient;
   /** Bad device credentials per remote address, shared by every listener. */
   deviceAuthThrottle?: AuthThrottle;
   aaa?: AaaService;

@@ -16,7 +16,8 @@ export const aaaModule: HubModule = (hub) => {
     audit: hub.key('audit-chain'),
     totp: hub.key('totp-secrets'),
   });
-  registerAaa(hub.registry, ctx);
+  // The reader thread starts later (with the pipeline): looked up per call.
+  registerAaa(hub.registry, ctx, () => hub.services.reader);
   // The command service starts later (with the broker): looked up per call.
   registerCommandHandler(hub.registry, ctx, () => (hub.services.commands ? consoleCommandPort(hub.services.commands, hub.db) : undefined));
   hub.services.aaa = createAaaService(ctx);

@@ -12,6 +12,7 @@ import { registerAuditHandlers } from '../audit/handlers';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { registerDeviceHandlers } from '../devices/handlers';
 import { registerDeviceAdminHandlers } from '../devices/admin-handlers';
+import type { ReaderClient } from '../store/reader-client';
 
 /** What other modules (the ingest listener's /api/v1.6/auth/token route) use from AAA. */
 export interface AaaService {
@@ -29,7 +30,7 @@ export function createAaaService(ctx: AaaContext): AaaService {
 }
 
 /** Installs the permission guard and every AAA console handler. */
-export function registerAaa(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
+export function registerAaa(registry: HandlerRegistry<ApiContract>, ctx: AaaContext, reader: () => ReaderClient | undefined = () => undefined): void {
   registry.setGuard({
     allows,
     canSeeDevice: (principal, deviceId) => canSeeDevice(ctx.db, principal, deviceId),
@@ -41,6 +42,6 @@ export function registerAaa(registry: HandlerRegistry<ApiContract>, ctx: AaaCont
   registerAppHandlers(registry, ctx);
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
-  registerDeviceHandlers(registry, ctx);
+  registerDeviceHandlers(registry, ctx, reader);
   registerDeviceAdminHandlers(registry, ctx);
 }

@@ -7,14 +7,17 @@ import type { Reading } from '../../src-shared/reading';
 import { visibleDeviceIds } from '../access/authorize';
 import type { AaaContext } from '../access/context';
 import { callerOf } from '../access/caller';
+import type { ReaderClient } from '../store/reader-client';
 
 const toEvent = (r: Reading) => ({ variable: r.variable, ts: r.ts, value: r.value, context: r.context });
 
 /**
  * Device reads for the console. The registry has already checked the
  * permission and, for single-device methods, that the caller may see it.
+ * Readings are read on the reader thread (store/reader-client.ts) once it
+ * runs, so a long chart query never holds up acknowledgements.
  */
-export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext): void {
+export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, ctx: AaaContext, reader: () => ReaderClient | undefined = () => undefined): void {
   const deviceView = (id: number) => {
     const d = findDeviceById(ctx.db, id)!;
     return { id: d.id, label: d.label, name: d.name, type: d.type, createdAt: d.createdAt, lastSeenAt: d.lastSeenAt };
@@ -24,6 +27,13 @@ export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, c
     ...deviceView(input.deviceId),
     variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label })),
   }));
-  registry.register('devices.events', (input) => lastReadings(ctx.db, input.deviceId, input.count).map(toEvent));
-  registry.register('readings.range', (input) => readingsInRange(ctx.db, input.deviceId, input.variable, input.from, input.to, input.limit).map(toEvent));
+  registry.register('devices.events', async (input) => {
+    const r = reader();
+    return (r ? await r.query('readings.last', { deviceId: input.deviceId, count: input.count }) : lastReadings(ctx.db, input.deviceId, input.count)).map(toEvent);
+  });
+  registry.register('readings.range', async (input) => {
+    const r = reader();
+    const range = { deviceId: input.deviceId, variable: input.variable, from: input.from, to: input.to, limit: input.limit };
+    return (r ? await r.query('readings.range', range) : readingsInRange(ctx.db, range.deviceId, range.variable, range.from, range.to, range.limit)).map(toEvent);
+  });
 }

@@ -1,9 +1,11 @@
 import type { HubModule } from '../hub-context';
 import { Pipeline } from './pipeline/pipeline';
 import { WriterClient } from './pipeline/writer-client';
+import { ReaderClient } from '../store/reader-client';
 import { DbWatcher } from '../store/db-watcher';
 import { databasePath } from '../lifecycle/data-dir';
 import { AuthThrottle } from '../access/auth-throttle';
+import { forgetCredentials } from '../access/device-credentials';
 
 /**
  * The reading pipeline and what every listener shares; listeners start after
@@ -13,15 +15,20 @@ import { AuthThrottle } from '../access/auth-throttle';
  */
 export const ingestModule: HubModule = async (ctx) => {
   const watcher = new DbWatcher();
-  const writer = await WriterClient.start({
-    file: databasePath(ctx.config.dataDir),
-    key: ctx.key('database'),
-    logger: ctx.logger,
-    onChange: () => watcher.notify(),
-  });
+  const file = databasePath(ctx.config.dataDir);
+  const key = ctx.key('database');
+  const writer = await WriterClient.start({ file, key, logger: ctx.logger, onChange: () => watcher.notify() }).finally(() => key.fill(0));
   ctx.onStop('db-writer', () => writer.stop());
+  const readerKey = ctx.key('database');
+  const reader = await ReaderClient.start({ file, key: readerKey }).finally(() => readerKey.fill(0));
+  ctx.onStop('db-reader', () => reader.stop());
+  ctx.services.reader = reader;
   const pipeline = new Pipeline(ctx.db, writer, ctx.logger);
-  watcher.on('change', () => pipeline.invalidateCaches());
+  // Registered first: every later listener (session recheck, ...) sees fresh credentials.
+  watcher.on('change', () => {
+    forgetCredentials(ctx.db);
+    pipeline.invalidateCaches();
+  });
   ctx.services.watcher = watcher;
   ctx.services.pipeline = pipeline;
   ctx.services.deviceAuthThrottle = new AuthThrottle();

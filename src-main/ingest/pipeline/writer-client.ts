@@ -51,6 +51,7 @@ export class WriterClient {
     const { port1, port2 } = new MessageChannel();
     const init: WriterInit = { file: o.file, key: o.key ? new Uint8Array(o.key) : null, port: port2, watchIntervalMs: o.watchIntervalMs ?? 250 };
     const worker = spawnWorker({ bundle: 'writer', source: 'src-main/ingest/pipeline/writer-worker.ts' }, { workerData: init, transferList: [port2] });
+    init.key?.fill(0); // the worker got its own copy
     return new Promise((resolve, reject) => {
       const failed = (err: Error) => {
         port1.close();
