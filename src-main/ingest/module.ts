@@ -19,8 +19,8 @@ export const ingestModule: HubModule = async (ctx) => {
   const key = ctx.key('database');
   const writer = await WriterClient.start({ file, key, logger: ctx.logger, onChange: () => watcher.notify() }).finally(() => key.fill(0));
   ctx.onStop('db-writer', () => writer.stop());
-  const readerKey = ctx.key('database');
-  const reader = await ReaderClient.start({ file, key: readerKey }).finally(() => readerKey.fill(0));
+  // Started on first use: most hubs serve no console query for a while, and a thread costs start-up time.
+  const reader = new ReaderClient({ file, key: () => ctx.key('database') });
   ctx.onStop('db-reader', () => reader.stop());
   ctx.services.reader = reader;
   const pipeline = new Pipeline(ctx.db, writer, ctx.logger);

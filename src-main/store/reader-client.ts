@@ -13,47 +13,71 @@ type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: 
 export class ReaderClient {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  private gone: Error | undefined;
+  private worker: Promise<Worker> | undefined;
+  private stopped = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: Reply) => {
-      if ('ready' in m) return;
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.ok) w?.resolve(m.value);
-      else w?.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-    });
-    const fail = (err: Error) => {
-      this.gone ??= err;
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', () => fail(new Error('the database reader thread has stopped')));
-  }
-
-  static start(o: { file: string; key: Buffer | null }): Promise<ReaderClient> {
-    const key = o.key ? new Uint8Array(o.key) : null;
-    const worker = spawnWorker({ bundle: 'reader', source: 'src-main/store/reader-worker.ts' }, { workerData: { file: o.file, key } });
-    key?.fill(0);
-    return new Promise((resolve, reject) => {
-      worker.once('error', (err) => reject(new HubError('DB_CORRUPT', `The database reader could not start: ${err.message}.`, 'Run `outpost doctor` for details.', { cause: err })));
-      worker.once('message', () => resolve(new ReaderClient(worker)));
-    });
-  }
+  constructor(private readonly o: { file: string; key: () => Buffer | null }) {}
 
   query<N extends ReadQueryName>(name: N, params: ReadParams<N>): Promise<ReadResult<N>> {
-    if (this.gone) return Promise.reject(this.gone);
+    if (this.stopped) return Promise.reject(new Error('the hub is stopping'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, name, params });
+      this.started().then(
+        (worker) => worker.postMessage({ id, name, params }),
+        (err: Error) => {
+          this.waiting.delete(id);
+          reject(err);
+        },
+      );
     });
   }
 
   async stop(): Promise<void> {
-    const exited = new Promise((r) => this.worker.once('exit', r));
-    this.worker.postMessage({ stop: true });
+    this.stopped = true;
+    const worker = await this.worker?.catch(() => undefined);
+    if (!worker) return;
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.postMessage({ stop: true });
     await exited;
+  }
+
+  /** The thread, started on first use; after it failed or stopped, the next query starts a new one. */
+  private started(): Promise<Worker> {
+    this.worker ??= this.spawn().catch((err: unknown) => {
+      this.worker = undefined;
+      throw err;
+    });
+    return this.worker;
+  }
+
+  private spawn(): Promise<Worker> {
+    const secret = this.o.key();
+    const key = secret ? new Uint8Array(secret) : null;
+    secret?.fill(0);
+    const worker = spawnWorker({ bundle: 'reader', source: 'src-main/store/reader-worker.ts' }, { workerData: { file: this.o.file, key } });
+    key?.fill(0);
+    const fail = (err: Error) => {
+      this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    return new Promise((resolve, reject) => {
+      worker.once('error', (err) => {
+        fail(err);
+        reject(new HubError('DB_CORRUPT', `The database reader could not start: ${err.message}.`, 'Run `outpost doctor` for details.', { cause: err }));
+      });
+      worker.once('message', () => {
+        worker.on('message', (m: Reply) => {
+          if ('ready' in m) return;
+          const w = this.waiting.get(m.id);
+          this.waiting.delete(m.id);
+          if (m.ok) w?.resolve(m.value);
+          else w?.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        });
+        worker.on('exit', () => fail(new Error('the database reader thread has stopped')));
+        resolve(worker);
+      });
+    });
   }
 }
