@@ -35,7 +35,7 @@ test('the event loop keeps running while a batch commits, and the ack still wait
   const { token, device } = addDevice(hub.db, { label: 'slow' });
   const principal = principalFor(hub.db, token);
   const other = openSecondConnection(hub);
-  const commitMs = 1500;
+  const commitMs = 3000;
   await pipeline.writerTest({ commitDelayMs: commitMs });
 
   let ticks = 0;
@@ -54,12 +54,15 @@ test('the event loop keeps running while a batch commits, and the ack still wait
       firstDone = performance.now();
       return r;
     });
-    await sleep(commitMs / 3);
+    await sleep(200);
     // The next message fills the next batch while the first one commits (pipelining).
     const second = pipeline.ingest({ principal, protocol: 'mqtt', deviceLabel: 'slow', dots: [{ variable: 'seq', value: 2 }], bytes: 1 });
-    await sleep(commitMs / 3);
-    assert.equal(firstDone, 0, 'not acknowledged while its transaction is open');
-    assert.equal(countReadings(other, device.id), 0, 'nothing visible before the commit');
+    await sleep(200);
+    if (performance.now() - started < commitMs * 0.8) {
+      // Only judged while the transaction is surely still open (a loaded machine may delay these timers).
+      assert.equal(firstDone, 0, 'not acknowledged while its transaction is open');
+      assert.equal(countReadings(other, device.id), 0, 'nothing visible before the commit');
+    }
     const [a, b] = await Promise.all([first, second]);
     assert.ok(firstDone - started >= commitMs * 0.9, `acknowledged after ${Math.round(firstDone - started)} ms, before the ${commitMs} ms commit ended`);
     assert.equal(countReadings(other, device.id), 2, 'both committed once acknowledged');
