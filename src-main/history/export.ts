@@ -15,14 +15,26 @@ const pageRows = 20_000;
  * from the reader thread: the event loop only receives finished pages, and
  * the next page is read while the caller handles this one.
  */
-export async function* streamReadings(reader: ReaderClient, range: ExportRange): AsyncGenerator<[ts: number, value: number][]> {
-  let page = reader.query('readings.page', { ...range, after: null, limit: pageRows });
+export function streamReadings(reader: ReaderClient, range: ExportRange): AsyncGenerator<[ts: number, value: number][]> {
+  return paged((after) => reader.query('readings.page', { ...range, after, limit: pageRows }), (p) => p.rows);
+}
+
+/** The same stream as CSV text (`ISO time,value` lines), formatted on the reader thread. */
+export function streamReadingsCsv(reader: ReaderClient, range: ExportRange): AsyncGenerator<string> {
+  return paged((after) => reader.query('readings.csv-page', { ...range, after, limit: pageRows }), (p) => p.text);
+}
+
+type Cursor = { ts: number; id: number } | null;
+
+async function* paged<P extends { next: Cursor }, T extends { length: number }>(read: (after: Cursor) => Promise<P>, part: (page: P) => T): AsyncGenerator<T> {
+  let page = read(null);
   try {
     for (;;) {
-      const { rows, next } = await page;
-      if (next) page = reader.query('readings.page', { ...range, after: next, limit: pageRows });
-      if (rows.length > 0) yield rows;
-      if (!next) return;
+      const current = await page;
+      if (current.next) page = read(current.next);
+      const out = part(current);
+      if (out.length > 0) yield out;
+      if (!current.next) return;
     }
   } finally {
     // A caller that stops early leaves the prefetched page unread.

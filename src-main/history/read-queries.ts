@@ -7,6 +7,13 @@ export interface ReadingPage {
   next: { ts: number; id: number } | null;
 }
 
+/** The same page as CSV lines (`ISO time,value`), formatted on the reader thread, not on the event loop. */
+export interface CsvPage {
+  text: string;
+  rows: number;
+  next: { ts: number; id: number } | null;
+}
+
 /**
  * Keyset paging over one variable's readings in [from, to): each page is its
  * own short statement, so an export of millions of rows holds no read
@@ -42,6 +49,15 @@ export const readQueries = {
   'readings.range': (db: Db) => (p: { deviceId: number; variable: string; from: number; to: number; limit: number }) =>
     readingsInRange(db, p.deviceId, p.variable, p.from, p.to, p.limit),
   'readings.page': readingPage,
+  'readings.csv-page': (db: Db) => {
+    const page = readingPage(db);
+    return (p: Parameters<ReturnType<typeof readingPage>>[0]): CsvPage => {
+      const { rows, next } = page(p);
+      let text = '';
+      for (const [ts, value] of rows) text += `${new Date(ts).toISOString()},${value}\n`;
+      return { text, rows: rows.length, next };
+    };
+  },
 } as const;
 
 export type ReadQueryName = keyof typeof readQueries;

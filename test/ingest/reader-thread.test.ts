@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { need } from '../../src-main/hub-context';
-import { streamReadings } from '../../src-main/history/export';
+import { streamReadings, streamReadingsCsv } from '../../src-main/history/export';
 import { databasePath } from '../../src-main/lifecycle/data-dir';
 import { deriveKey } from '../../src-main/security/derive';
 import { openDatabase } from '../../src-main/store/database';
@@ -37,4 +37,10 @@ test('the reader thread answers range queries and streams an export page by page
   assert.ok(pages >= 3, `${pages} pages`);
   assert.equal(seen.length, rows - 2);
   assert.ok(seen.every((v, i) => v === i + 2), 'every reading once, oldest first');
+
+  let csv = '';
+  for await (const text of streamReadingsCsv(reader, { deviceId: device.id, variable: 't', from: base + 1000, to: base + 1_000_000_000 })) csv += text;
+  const lines = csv.trimEnd().split('\n');
+  assert.equal(lines.length, rows - 2);
+  assert.equal(lines[0], `${new Date(base + 1000).toISOString()},2`);
 });
