@@ -6,7 +6,7 @@
  *                   back) and records each PUBACK's latency.
  *   --mode window:  closed loop, `window` unacknowledged PUBLISHes per
  *                   connection, as fast as acknowledgements allow.
- * Prints one JSON line: {acked, ms, p50, p99, max, relayed}.
+ * Prints one JSON line: {acked, ms, p50, p99, max, failed, unanswered, relayed}.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -42,7 +42,7 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 /** Open loop at `rate` messages/s spread over all connections, a tick every 5 ms; latencies after the warm-up only. */
-function runRate(clients: mqtt.MqttClient[], rate: number, warmupMs: number): Promise<{ acked: number; ms: number; latencies: number[] }> {
+function runRate(clients: mqtt.MqttClient[], rate: number, warmupMs: number): Promise<{ acked: number; ms: number; latencies: number[]; failed: number; unanswered: number }> {
   return new Promise((resolve) => {
     const latencies: number[] = [];
     const started = performance.now();
@@ -53,12 +53,16 @@ function runRate(clients: mqtt.MqttClient[], rate: number, warmupMs: number): Pr
     let acked = 0;
     let n = 0;
     let stopped = false;
+    let failed = 0;
+    const finish = () => resolve({ acked, ms, latencies, failed, unanswered: outstanding });
     const tick = () => {
       const now = performance.now();
       if (now >= until) {
         stopped = true;
         clearInterval(timer);
-        if (outstanding === 0) resolve({ acked, ms, latencies });
+        if (outstanding === 0) finish();
+        // A connection the server closed may never answer its last PUBLISHes.
+        else setTimeout(finish, 10_000).unref();
         return;
       }
       // Messages due by now on the fixed schedule, round-robin over connections.
@@ -72,11 +76,12 @@ function runRate(clients: mqtt.MqttClient[], rate: number, warmupMs: number): Pr
         client.publish(topic, payloadOf(variables, n++), { qos: 1 }, (err) => {
           outstanding--;
           const done = performance.now();
-          if (!err && at >= measureFrom && at < until) {
+          if (err) failed++;
+          else if (at >= measureFrom && at < until) {
             acked++;
             latencies.push(done - at);
           }
-          if (stopped && outstanding === 0) resolve({ acked, ms, latencies });
+          if (stopped && outstanding === 0) finish();
         });
       }
     };
@@ -97,10 +102,10 @@ async function main(): Promise<void> {
   if (a.mode === 'rate') {
     const r = await runRate(clients, Number(a.rate), Number(a.warmup) * 1000);
     const sorted = Float64Array.from(r.latencies).sort();
-    out = { acked: r.acked, ms: r.ms, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
+    out = { acked: r.acked, ms: r.ms, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1), failed: r.failed, unanswered: r.unanswered };
   } else {
     relayed = 0;
-    const r = await runQos1(clients, target, variables, Number(a.window), ms);
+    const r = await Promise.race([runQos1(clients, target, variables, Number(a.window), ms), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no end to the run: a connection was closed')), ms + 30_000).unref())]);
     out = { acked: r.messages, ms: r.ms, relayed: Math.min(relayed, r.messages) };
   }
   for (const c of clients) c.end(true);
