@@ -72,5 +72,6 @@ export const brokerModule: HubModule = async (ctx) => {
     await broker.close();
     for (const s of [...sessions.all()]) sessions.end(s.client);
     await sessions.flush();
+    await sessions.settled();
   });
 };

@@ -16,6 +16,8 @@ import type { Session } from './session';
 export class SessionRegistry {
   private readonly byClient = new Map<Client, Session>();
   private readonly outByDevice = new Map<number, { messages: number; bytes: number }>();
+  /** Final rows on their way to the writer thread: the broker waits for them before the writer stops. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -99,13 +101,22 @@ export class SessionRegistry {
     }
   }
 
+  /** Resolves when every ended session's final row is written. */
+  async settled(): Promise<void> {
+    while (this.closing.size > 0) await Promise.all([...this.closing]);
+  }
+
   /** Final counters and the disconnect time, once the row exists. */
   private closeRow(s: Session): void {
     const at = Date.now();
-    void s.opened.then(() => {
-      if (s.rowId === 0) return;
-      return this.writer.write('mqtt-accounting', { sessions: [this.row(s, at)], out: [] }).catch((err: unknown) => this.logger.warn({ err }, 'MQTT session end not written'));
-    });
+    const done: Promise<void> = s.opened
+      .then(() => {
+        if (s.rowId === 0) return;
+        return this.writer.write('mqtt-accounting', { sessions: [this.row(s, at)], out: [] });
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'MQTT session end not written'))
+      .finally(() => this.closing.delete(done));
+    this.closing.add(done);
   }
 
   private row(s: Session, disconnectedAt: number | null): MqttAccounting['sessions'][number] {
