@@ -62,7 +62,7 @@ function runRate(clients: mqtt.MqttClient[], rate: number, warmupMs: number): Pr
         clearInterval(timer);
         if (outstanding === 0) finish();
         // A connection the server closed may never answer its last PUBLISHes.
-        else setTimeout(finish, 10_000).unref();
+        else setTimeout(finish, 10_000);
         return;
       }
       // Messages due by now on the fixed schedule, round-robin over connections.
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     out = { acked: r.acked, ms: r.ms, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1), failed: r.failed, unanswered: r.unanswered };
   } else {
     relayed = 0;
-    const r = await Promise.race([runQos1(clients, target, variables, Number(a.window), ms), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no end to the run: a connection was closed')), ms + 30_000).unref())]);
+    const r = await Promise.race([runQos1(clients, target, variables, Number(a.window), ms), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no end to the run: a connection was closed')), ms + 30_000))]);
     out = { acked: r.messages, ms: r.ms, relayed: Math.min(relayed, r.messages) };
   }
   for (const c of clients) c.end(true);
