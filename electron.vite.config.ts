@@ -9,6 +9,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          // Worker threads are started from their own files (src-main/store/spawn-worker.ts): out/main/writer.js, out/main/reader.js.
+          writer: resolve(__dirname, 'src-main/ingest/pipeline/writer-worker.ts'),
+          reader: resolve(__dirname, 'src-main/history/reader-worker.ts'),
         },
       },
     },

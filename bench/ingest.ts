@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 let failed = false;
-for (const part of ['mqtt.ts', 'https.ts']) {
+for (const part of ['mqtt.ts', 'https.ts', 'latency.ts']) {
   console.log(`\n=== bench/ingest/${part} ===`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest', part), ...process.argv.slice(2)], { stdio: 'inherit' });
   if (run.status !== 0) failed = true;

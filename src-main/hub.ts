@@ -22,7 +22,8 @@ import { startSyncOrg } from './sync/org-module';
 import { startSync } from './sync/module';
 import type { SyncService } from './sync/service';
 import type { OrgListener } from './sync/org-listener';
-import { DbWatcher } from './store/db-watcher';
+import type { DbWatcher } from './store/db-watcher';
+import type { ReaderClient } from './history/reader-client';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { listenerLimits } from './security/tls/listener';
@@ -45,6 +46,8 @@ export interface HubServices {
   gate: ConsoleGate;
   watcher: DbWatcher;
   pipeline: Pipeline;
+  /** The reader thread: console readings queries, charts and exports. */
+  reader: ReaderClient;
   commands: CommandService;
   sync: SyncService;
   /** Present in organisation mode (--sync-org-port). */
@@ -180,19 +183,16 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
 
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
-    const watcher = new DbWatcher(db);
-    watcher.start();
-    running.push({ name: 'db-watcher', stop: () => watcher.stop() });
     const access = startAccess(ctx);
-    const pipeline = startIngest(ctx, watcher);
+    const { pipeline, watcher, reader } = await startIngest(ctx);
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, commands, sync, syncOrg };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg };
 
-    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger });
+    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');

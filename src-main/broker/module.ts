@@ -33,7 +33,7 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
   const closed = closeDanglingSessions(ctx.db, Date.now());
   if (closed > 0) ctx.logger.info({ sessions: closed }, 'MQTT sessions left open by the last run marked closed');
 
-  const sessions = new SessionRegistry(ctx.db, ctx.logger);
+  const sessions = new SessionRegistry(ctx.db, pipeline, ctx.logger);
   const persistence = new HubPersistence();
   const stored = new StoredSessions(persistence, storedSessionLimits(ctx.config), ctx.logger, 'mqtt');
   const commands = new CommandService(ctx.db, pipeline, ctx.logger);
@@ -68,7 +68,7 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
     void commands.pickUp();
   };
   watcher.on('change', onChange);
-  const accounting = setInterval(() => sessions.flush(), accountingIntervalMs);
+  const accounting = setInterval(() => void sessions.flush(), accountingIntervalMs);
   const expiry = setInterval(() => commands.expire(), expiryIntervalMs);
   accounting.unref();
   expiry.unref();
@@ -83,7 +83,8 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
     stored.stop();
     await broker.close();
     for (const s of [...sessions.all()]) sessions.end(s.client);
-    sessions.flush();
+    await sessions.flush();
+    await sessions.settled();
   });
   return commands;
 }

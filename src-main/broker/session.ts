@@ -13,7 +13,9 @@ export type OutCounter = (deviceId: number, bytes: number) => void;
 export class Session {
   readonly subscriptions = new Map<string, 0 | 1>();
   readonly counters: MqttSessionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  /** The mqtt_sessions row, once the writer thread created it (0 until then). */
   rowId = 0;
+  opened: Promise<void> = Promise.resolve();
   readonly connectedAt = Date.now();
 
   constructor(

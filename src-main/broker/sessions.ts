@@ -4,28 +4,28 @@ import type { Logger } from '../logging/logger';
 import type { Db } from '../store/database';
 import { mayUseDevice } from '../access/device-access';
 import type { Principal } from '../access/principal';
-import { mqttSessionStatements } from './queries/mqtt-sessions';
-import { hourOf, usageStatements } from '../ingest/queries/usage';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import { untrusted } from '../logging/untrusted';
+import type { MqttAccounting } from './writer-ops';
 import type { Session } from './session';
 
 /**
  * Live sessions by client and by device, their accounting rows, and the
  * revocation check that closes sessions whose token is no longer valid.
+ * Accounting rows are written by the writer thread (broker/writer-ops.ts):
+ * this thread must not wait on the write lock while readings commit.
  */
 export class SessionRegistry {
   private readonly byClient = new Map<Client, Session>();
   private readonly outByDevice = new Map<number, { messages: number; bytes: number }>();
-  private readonly sessionStmts;
-  private readonly usageStmts;
+  /** Final rows on their way to the writer thread: the broker waits for them before the writer stops. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
+    private readonly writer: Pick<Pipeline, 'write'>,
     private readonly logger: Logger,
-  ) {
-    this.sessionStmts = mqttSessionStatements(db);
-    this.usageStmts = usageStatements(db);
-  }
+  ) {}
 
   get size(): number {
     return this.byClient.size;
@@ -60,38 +60,38 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.byClient.set(session.client, session);
-    session.rowId = this.sessionStmts.open({
-      clientId: session.clientId,
-      deviceId: session.deviceId,
-      remoteAddress: session.remoteAddress,
-      connectedAt: session.connectedAt,
-    });
+    session.opened = this.writer
+      .write('mqtt-session-open', { clientId: session.clientId, deviceId: session.deviceId, remoteAddress: session.remoteAddress, connectedAt: session.connectedAt })
+      .then(
+        (rowId) => void (session.rowId = rowId),
+        (err: unknown) => this.logger.warn({ err, clientId: untrusted(session.clientId) }, 'MQTT session row not written'),
+      );
   }
 
   end(client: Client): void {
     const session = this.byClient.get(client);
     if (!session) return;
     this.byClient.delete(client);
-    this.record(session, Date.now());
+    this.closeRow(session);
   }
 
-  /** Writes counters of every live session and the hour's outgoing usage. */
-  flush(): void {
+  /** Writes counters of every live session and the hour's outgoing usage; resolves once committed. */
+  flush(): Promise<void> {
     const now = Date.now();
     const out = [...this.outByDevice];
     this.outByDevice.clear();
-    try {
-      this.db.transaction(() => {
-        for (const s of this.byClient.values()) this.record(s, null);
-        for (const [deviceId, c] of out) this.usageStmts.addDevice(deviceId, hourOf(now), { messagesOut: c.messages, bytesOut: c.bytes });
-      }).immediate();
-    } catch (err) {
+    const payload: MqttAccounting = {
+      sessions: [...this.byClient.values()].filter((s) => s.rowId > 0).map((s) => this.row(s, null)),
+      out: out.map(([deviceId, c]) => ({ deviceId, at: now, messages: c.messages, bytes: c.bytes })),
+    };
+    if (payload.sessions.length === 0 && payload.out.length === 0) return Promise.resolve();
+    return this.writer.write('mqtt-accounting', payload).catch((err: unknown) => {
       this.logger.warn({ err }, 'MQTT accounting not written; retrying at the next flush');
       for (const [deviceId, c] of out) {
         const again = this.outByDevice.get(deviceId) ?? { messages: 0, bytes: 0 };
         this.outByDevice.set(deviceId, { messages: again.messages + c.messages, bytes: again.bytes + c.bytes });
       }
-    }
+    });
   }
 
   /** Closes every session whose token was revoked or whose device was disabled or removed (by any process). */
@@ -100,16 +100,34 @@ export class SessionRegistry {
       if (stillValid(s.principal)) continue;
       this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.byClient.delete(s.client);
-      this.record(s, Date.now());
+      this.closeRow(s);
       s.client.close();
     }
   }
 
-  private record(s: Session, disconnectedAt: number | null): void {
+  /** Resolves when every ended session's final row is written. */
+  async settled(): Promise<void> {
+    while (this.closing.size > 0) await Promise.all([...this.closing]);
+  }
+
+  /** Final counters and the disconnect time, once the row exists. */
+  private closeRow(s: Session): void {
+    const at = Date.now();
+    const done: Promise<void> = s.opened
+      .then(() => {
+        if (s.rowId === 0) return;
+        return this.writer.write('mqtt-accounting', { sessions: [this.row(s, at)], out: [] });
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'MQTT session end not written'))
+      .finally(() => this.closing.delete(done));
+    this.closing.add(done);
+  }
+
+  private row(s: Session, disconnectedAt: number | null): MqttAccounting['sessions'][number] {
     const conn = s.client.conn as Partial<TLSSocket>;
     s.counters.bytesIn = conn.bytesRead ?? s.counters.bytesIn;
     s.counters.bytesOut = conn.bytesWritten ?? s.counters.bytesOut;
-    this.sessionStmts.update(s.rowId, s.counters, disconnectedAt);
+    return { id: s.rowId, counters: { ...s.counters }, disconnectedAt };
   }
 }
 

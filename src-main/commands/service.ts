@@ -4,7 +4,7 @@ import type { Principal } from '../access/principal';
 import type { Db } from '../store/database';
 import { setAttributes } from '../devices/queries/device-attributes';
 import { deviceByTrustedId } from '../devices/queries/devices';
-import { expireCommands, markAnswered, markApplied, markDelivered, openCommands, type Command } from './queries/commands';
+import { anyCommandExpired, expireCommands, markAnswered, markApplied, markDelivered, openCommands, type Command } from './queries/commands';
 import { defaultCommandExpiryMs, recordCommand, type CommandRequest } from './request';
 import type { CommandTransport } from './transport';
 import { waitForCommand } from './wait';
@@ -60,7 +60,9 @@ export class CommandService {
   }
 
   expire(): void {
-    const n = expireCommands(this.db, Date.now());
+    const now = Date.now();
+    if (!anyCommandExpired(this.db, now)) return;
+    const n = expireCommands(this.db, now);
     if (n > 0) this.logger.info({ expired: n }, 'commands expired before reaching their device');
   }
 

@@ -10,6 +10,7 @@ import { registerAuditHandlers } from '../audit/handlers';
 import { registerCommandHandlers, type CommandSender } from '../commands/handlers';
 import { registerDeviceHandlers } from '../devices/handlers';
 import type { Logger } from '../logging/logger';
+import type { ReaderClient } from '../history/reader-client';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
 import { registerHubHandlers } from './hub-handlers';
@@ -24,6 +25,8 @@ export interface ApiServices {
   /** A write succeeded in this process (revocations close live sessions at once). */
   changed: () => void;
   logger: Logger | null;
+  /** The hub's reader thread for readings queries; the CLI reads on its own connection. */
+  reader?: ReaderClient;
 }
 
 /**
@@ -43,7 +46,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerOrgHandlers(registry, ctx);
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
-  registerDeviceHandlers(registry, ctx);
+  registerDeviceHandlers(registry, ctx, services.reader);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
   const missing = registry.missing();

@@ -11,6 +11,7 @@ import { findDeviceById, listDevices, type Device } from './queries/devices';
 import { listDeviceTokens } from './queries/device-tokens';
 import { listIngestTokens, revokeIngestToken, type IngestToken } from './queries/ingest-tokens';
 import { listVariables } from './queries/variables';
+import type { ReaderClient } from '../history/reader-client';
 
 const toEvent = (r: Reading) => ({ variable: r.variable, ts: r.ts, value: r.value, context: r.context });
 const deviceRef = (d: { id: number; label: string; name: string }) => ({ id: d.id, label: d.label, name: d.name });
@@ -38,16 +39,24 @@ function deviceOf(ctx: AccessContext, caller: Caller, deviceId: number): Device 
 /**
  * Devices from the console, the API and the CLI. The registry has checked the
  * permission and, for one device, that the caller may use it; lists show only
- * what the caller may see.
+ * what the caller may see. Readings are read on the reader thread
+ * (history/reader-client.ts) when the hub runs one, so a long chart query never
+ * holds up acknowledgements; the CLI reads on its own connection.
  */
-export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
+export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext, reader?: ReaderClient): void {
   registry.register('devices.list', (_input, caller) => visibleDevices(ctx.db, caller.principal).map(deviceView));
   registry.register('devices.get', (input, caller) => ({
     ...deviceView(deviceOf(ctx, caller, input.deviceId)),
     variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label })),
   }));
-  registry.register('devices.events', (input) => lastReadings(ctx.db, input.deviceId, input.count, input.variable).map(toEvent));
-  registry.register('readings.range', (input) => readingsInRange(ctx.db, input.deviceId, input.variable, input.from, input.to, input.limit).map(toEvent));
+  registry.register('devices.events', async (input) => {
+    const last = { deviceId: input.deviceId, count: input.count, ...(input.variable ? { variable: input.variable } : {}) };
+    return (reader ? await reader.query('readings.last', last) : lastReadings(ctx.db, last.deviceId, last.count, last.variable)).map(toEvent);
+  });
+  registry.register('readings.range', async (input) => {
+    const range = { deviceId: input.deviceId, variable: input.variable, from: input.from, to: input.to, limit: input.limit };
+    return (reader ? await reader.query('readings.range', range) : readingsInRange(ctx.db, range.deviceId, range.variable, range.from, range.to, range.limit)).map(toEvent);
+  });
   registry.register('devices.latest', (_input, caller) =>
     visibleDeviceIds(ctx.db, caller.principal).map((deviceId) => ({
       deviceId,

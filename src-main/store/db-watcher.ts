@@ -3,11 +3,20 @@ import type { Db } from './database';
 
 /**
  * The one "something may have changed" event: credentials revoked, devices
- * disabled or removed, people demoted, settings changed. Commits by other
- * processes (the CLI while the hub runs) are noticed by polling: SQLite bumps
- * `PRAGMA data_version` for a connection when another connection commits.
- * Writes made by this process call `notify()`, so listeners (live sessions,
- * caches, sync settings) re-check at once instead of at the next poll.
+ * disabled or removed, people demoted, settings changed.
+ *
+ * Commits made by other connections on the same database (the CLI adding a
+ * device or revoking a token while the hub runs) are noticed by polling:
+ * SQLite bumps `PRAGMA data_version` for a connection when another connection
+ * commits, never for its own commits. In the hub the polling instance runs in
+ * the writer thread, on the connection that commits every reading
+ * (ingest/pipeline/writer-worker.ts): readings commits are its own and never
+ * count, so heavy ingest causes no `change` events. Commits by the main
+ * thread's connection (console actions) and by other processes do count.
+ *
+ * On the main thread the watcher is fed by the writer and by this process's
+ * own writes (`notify()`), so listeners (live sessions, caches, sync
+ * settings) re-check at once instead of at the next poll.
  */
 export class DbWatcher extends EventEmitter<{ change: [] }> {
   private timer: NodeJS.Timeout | undefined;
@@ -15,7 +24,7 @@ export class DbWatcher extends EventEmitter<{ change: [] }> {
   private notifyScheduled = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Db | null = null,
     private readonly intervalMs = 250,
   ) {
     super();
@@ -24,6 +33,7 @@ export class DbWatcher extends EventEmitter<{ change: [] }> {
   }
 
   start(): void {
+    if (!this.db) return;
     this.timer ??= setInterval(() => this.check(), this.intervalMs);
     this.timer.unref();
   }
@@ -33,7 +43,7 @@ export class DbWatcher extends EventEmitter<{ change: [] }> {
     this.timer = undefined;
   }
 
-  /** A change made by this process: one event for every notify in the same turn. */
+  /** A change made by this process or seen by the writer thread: one event for every notify in the same turn. */
   notify(): void {
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
@@ -53,6 +63,6 @@ export class DbWatcher extends EventEmitter<{ change: [] }> {
   }
 
   private version(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.db ? (this.db.pragma('data_version', { simple: true }) as number) : 0;
   }
 }

@@ -17,12 +17,12 @@ export interface SyncServices {
 export async function startSync(ctx: HubContext, { pipeline, watcher, access, commands }: SyncServices): Promise<SyncService> {
   const sync = new SyncService({
     db: ctx.db,
+    pipeline,
     logger: ctx.logger,
     audit: access.audit,
     deliverCommands: (deviceId: number) => void commands.pickUp(deviceId),
     credentials: { dataDir: ctx.config.dataDir, identity: ctx.identity, secretStore: new OsKeychain(), sealKey: () => ctx.key('sync-credentials') },
   });
-  pipeline.addCommitHook(sync.outboxHook);
   pipeline.live.on('readings', () => sync.kick());
   // `outpost sync set` writes from another process.
   const onChange = () => void sync.reload();

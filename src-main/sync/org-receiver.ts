@@ -2,11 +2,11 @@ import { parseReadingUid, parseSyncBatch, type SyncReading, type SyncReceipt } f
 import type { Dot } from '../../src-shared/reading';
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
-import type { StoredReading } from '../ingest/pipeline/types';
 import type { Db } from '../store/database';
 import { receivedStatements } from './queries/sync-received';
 import type { SyncSite } from './queries/sync-sites';
 import { siteDeviceLabel } from './site-devices';
+import { storedFlags } from './stored-flags';
 
 /** A batch this hub will not look into (its frame is broken); the sender keeps it (no PUBACK) and the reason is logged. */
 export class SyncBatchRefused extends Error {}
@@ -25,22 +25,6 @@ export interface AcceptResult {
 interface Group {
   readings: SyncReading[];
   seqs: number[];
-}
-
-/**
- * Which dots of a request the pipeline stored: it keeps their order and only
- * leaves some out (a timestamp too far ahead), so one pass pairs them up.
- */
-function storedFlags(readings: readonly SyncReading[], stored: readonly StoredReading[]): boolean[] {
-  let j = 0;
-  return readings.map((r) => {
-    const s = stored[j];
-    if (s && s.variable === r.variable && s.ts === r.ts && s.value === r.value) {
-      j += 1;
-      return true;
-    }
-    return false;
-  });
 }
 
 function refusal(r: SyncReading, reason: string): RefusedReading {
@@ -96,7 +80,8 @@ export class OrgReceiver {
       throw new SyncBatchRefused((err as Error).message);
     }
     if (batch.site !== site.siteId) throw new SyncBatchRefused(`the batch names site "${batch.site}" but the token belongs to site "${site.siteId}"`);
-    const originRef = this.received.originRef(site.id, batch.origin);
+    // Created by the writer thread on first use; a pair never seen has received nothing yet.
+    const originRef = this.received.findOriginRef(site.id, batch.origin) ?? (await this.pipeline.write('sync-origin-ref', { siteRef: site.id, origin: batch.origin }));
     const now = this.clock();
 
     const refused: RefusedReading[] = [];
@@ -135,8 +120,9 @@ export class OrgReceiver {
           deviceLabel,
           dots: g.readings.map(toDot),
           bytes: share,
-          onCommit: (_db, stored) => {
-            storedFlags(g.readings, stored).forEach((ok, i) => ok && this.received.record(originRef, g.seqs[i]!));
+          commitHook: {
+            name: 'sync-received',
+            payload: { originRef, readings: g.readings.map((r, i) => ({ seq: g.seqs[i]!, variable: r.variable, ts: r.ts, value: r.value })) },
           },
         });
         return { deviceLabel, g, result };

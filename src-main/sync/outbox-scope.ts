@@ -1,5 +1,4 @@
 import type { StoredReading } from '../ingest/pipeline/types';
-import type { Logger } from '../logging/logger';
 import { readSettingText } from '../settings/queries/settings';
 import type { Db } from '../store/database';
 import { parseSyncSettings, syncSettingsKey } from './settings';
@@ -21,10 +20,7 @@ export class OutboxScope {
   private text: string | undefined | null = null;
   private scope: Scope | null = null;
 
-  constructor(
-    private readonly db: Db,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   covers(r: StoredReading): boolean {
     const scope = this.current();
@@ -43,9 +39,9 @@ export class OutboxScope {
     try {
       const s = parseSyncSettings(JSON.parse(text));
       if (s.enabled) this.scope = { devices: s.devices ? new Set(s.devices) : null, forwardSynced: s.forwardSynced };
-    } catch (err) {
-      // The hub's reload reports it in the sync status; readings are not queued until the settings are set again.
-      this.logger.error({ err }, 'sync settings unreadable; readings are not queued for sync');
+    } catch {
+      // Runs on the writer thread: the hub's reload reports damaged settings in the sync status and the log.
+      // Readings are not queued until the settings are set again.
     }
     return this.scope;
   }

@@ -1,14 +1,13 @@
 import type { SyncConfigureInput, SyncStatus } from '../../src-shared/api/areas/sync';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
-import type { CommitHook } from '../ingest/pipeline/pipeline';
+import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { Db } from '../store/database';
 import { configureSync } from './configure';
 import { deadLetterStatements } from './queries/sync-dead-letters';
 import { outboxStatements } from './queries/sync-outbox';
-import { readSyncStatus, writeSyncStatus, type SyncStatusRecord } from './queries/sync-status';
+import { readSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncPassword, type CredentialPlace } from './credentials';
-import { OutboxScope } from './outbox-scope';
 import { handleReceipt } from './receipts';
 import { loadSyncSettings, publicSettings, type StoredSyncSettings } from './settings';
 import { handleSiteCommand, type SyncAudit } from './site-commands';
@@ -18,6 +17,8 @@ import { SyncWorker, type MqttVersion, type WorkerOptions, type WorkerState } fr
 
 export interface SyncServiceOptions {
   db: Db;
+  /** Turns the outbox commit hook on and off; writes outbox progress and status on the writer thread. */
+  pipeline: Pick<Pipeline, 'setCommitHook' | 'write'>;
   logger: Logger;
   credentials: CredentialPlace;
   tuning?: Pick<WorkerOptions, 'batchSize' | 'window' | 'backoff'>;
@@ -41,7 +42,6 @@ const connectErrors = new Set(['UPSTREAM_AUTH', 'UPSTREAM_TLS', 'UPSTREAM_UNREAC
 export class SyncService {
   private readonly outbox;
   private readonly deadLetters;
-  private readonly scope: OutboxScope;
   private readonly clock: () => number;
   private settings: StoredSyncSettings | null = null;
   private settingsJson = '';
@@ -53,16 +53,13 @@ export class SyncService {
   constructor(private readonly o: SyncServiceOptions) {
     this.outbox = outboxStatements(o.db);
     this.deadLetters = deadLetterStatements(o.db);
-    this.scope = new OutboxScope(o.db, o.logger);
+    // Which readings enter the outbox is decided on the writer thread, inside each readings commit, from the sync settings
+    // as committed (sync/outbox-hook.ts): on from the start, whatever this process has noticed so far.
+    o.pipeline.setCommitHook('sync-outbox', {});
     this.clock = o.clock ?? Date.now;
     const saved = readSyncStatus(o.db);
     this.status = { state: 'offline', mqttVersion: null, lastSuccessAt: saved?.lastSuccessAt ?? null, sentTotal: saved?.sentTotal ?? 0, lastError: saved?.lastError ?? null, updatedAt: this.clock() };
   }
-
-  /** Runs inside the pipeline's commit: the outbox row is committed with its reading or not at all. */
-  readonly outboxHook: CommitHook = (_db, stored) => {
-    for (const r of stored) if (this.scope.covers(r)) this.outbox.enqueue(r.id);
-  };
 
   kick(): void {
     this.worker?.kick();
@@ -131,6 +128,7 @@ export class SyncService {
     this.o.logger.info({ url: next.url, site: next.siteId }, 'sync to the upstream starts');
     this.worker = new SyncWorker({
       outbox: this.outbox,
+      markSent: (first, last) => this.o.pipeline.write('sync-mark-sent', { first, last }),
       logger: this.o.logger,
       origin: this.o.credentials.identity.hubId,
       settings: next,
@@ -173,11 +171,7 @@ export class SyncService {
     this.statusTimer = undefined;
     // A hub without sync settings writes nothing: a start that fails later must leave the database as it was.
     if (!this.settings) return;
-    try {
-      writeSyncStatus(this.o.db, this.status);
-    } catch (err) {
-      this.o.logger.warn({ err }, 'sync status not written');
-    }
+    this.o.pipeline.write('sync-status', this.status).catch((err: unknown) => this.o.logger.warn({ err }, 'sync status not written'));
   }
 
   private scheduleStatusWrite(): void {

@@ -22,7 +22,10 @@ export interface WorkerEvents {
 }
 
 export interface WorkerOptions {
-  outbox: OutboxStatements;
+  /** Reads the outbox (on the main thread's connection). */
+  outbox: Pick<OutboxStatements, 'next'>;
+  /** Deletes an acknowledged range (on the writer thread); resolves with how many rows went. */
+  markSent: (first: number, last: number) => Promise<number>;
   logger: Logger;
   /** This hub's id: the origin half of every reading id. */
   origin: string;
@@ -238,8 +241,13 @@ export class SyncWorker {
       skipped += done.skipped;
     }
     if (first < 0) return;
-    const removed = this.o.outbox.markSent(first, last);
-    if (removed - skipped > 0) this.o.events.sent(removed - skipped);
+    // The cursor already moved past these rows (on the writer thread); a failed delete only means they are sent again after a restart (same ids).
+    this.o.markSent(first, last).then(
+      (removed) => {
+        if (removed - skipped > 0) this.o.events.sent(removed - skipped);
+      },
+      (err: unknown) => this.o.logger.warn({ err }, 'sent readings not removed from the outbox; they will be sent again'),
+    );
   }
 
   private reading(r: OutboxReading): SyncReading {

@@ -144,7 +144,7 @@ test('wrong content type is 415, wrong method 405 with Allow, unknown path 404, 
 test('unknown device is 404; another device with a device token is 403; unknown variable for lv is 404', async () => {
   const fleet = addIngestToken(h.hub.db, { name: 'fleet', deviceLabels: null, canCreateDevices: false }).token;
   await expectRefusal('/api/v1.6/devices/ghost', { body: '{"t": 1}', headers: { 'x-auth-token': fleet } }, { status: 404, code: 'UNKNOWN_DEVICE', reason: 'unknown_device', message: /outpost device add ghost/ });
-  await expectRefusal('/api/v1.6/devices/neighbour', { body: '{"t": 1}' }, { status: 403, code: 'NOT_ALLOWED', reason: 'not_authorized', message: /only write to device "sensor"/ });
+  await expectRefusal('/api/v1.6/devices/neighbour', { body: '{"t": 1}' }, { status: 403, code: 'NOT_ALLOWED', reason: 'not_authorized', message: /writes only to its own device, "sensor"/ });
   await expectRefusal('/api/v1.6/devices/neighbour/t/lv', { method: 'GET' }, { status: 403, reason: 'not_authorized' });
   await expectRefusal('/api/v1.6/devices/sensor/nothing/lv', { method: 'GET' }, { status: 404, code: 'NOT_FOUND', reason: 'unknown_device' });
 });
@@ -165,19 +165,21 @@ test('token in the URL is refused by default (401 with the setting to change), e
 });
 
 test('storage failures answer 503 / 507 and acknowledge nothing', async () => {
-  const db = h.hub.db;
-  db.pragma('query_only = ON');
+  // The write connection lives in the writer thread: the failures are set up on it.
+  const pipeline = h.hub.services.pipeline;
+  const writerPragma = async (p: string) => Object.values(((await pipeline.writerTest({ pragma: p })) as Record<string, number>[])[0] ?? {})[0];
+  await writerPragma('query_only = ON');
   try {
     const answer = await send('/api/v1.6/devices/sensor', { body: '{"good": 110}' });
     assert.equal(answer.status, 503, answer.body);
     assert.equal((JSON.parse(answer.body) as { code: string }).code, 'STORAGE_FAILED');
   } finally {
-    db.pragma('query_only = OFF');
+    await writerPragma('query_only = OFF');
   }
   assert.ok(!stored('sensor', 110));
-  const pages = db.pragma('page_count', { simple: true }) as number;
-  const limit = db.pragma('max_page_count', { simple: true }) as number;
-  db.pragma(`max_page_count = ${pages}`);
+  const pages = await writerPragma('page_count');
+  const limit = await writerPragma('max_page_count');
+  await writerPragma(`max_page_count = ${pages}`);
   try {
     const filler = JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`v${i}`, { value: i, context: { pad: 'z'.repeat(30) } }])));
     let answer: Answer | undefined;
@@ -186,7 +188,7 @@ test('storage failures answer 503 / 507 and acknowledge nothing', async () => {
     assert.equal(answer?.status, 507, answer?.body);
     assert.match((JSON.parse(answer!.body) as { message: string }).message, /disk is full/);
   } finally {
-    db.pragma(`max_page_count = ${limit}`);
+    await writerPragma(`max_page_count = ${limit}`);
   }
   assert.equal((await send('/api/v1.6/devices/sensor', { body: '{"good": 111}' })).status, 200, 'the hub recovers once storage does');
 });

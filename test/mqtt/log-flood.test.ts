@@ -13,7 +13,7 @@ const clientIdBytes = 8 * 1024;
 
 /**
  * One CONNECT with a bad token and a long client id on its own connection;
- * resolves when the hub closes it. Plain MQTT (the same broker and refusal
+ * resolves when the hub closes it or after 300 ms. Plain MQTT (the same broker and refusal
  * path as MQTT/TLS) keeps 2,000 handshakes from dominating the test's time.
  */
 async function badConnect(port: number, i: number): Promise<void> {
@@ -23,7 +23,8 @@ async function badConnect(port: number, i: number): Promise<void> {
   await once(socket, 'connect');
   const clientId = `${String(i).padStart(6, '0')}${'x'.repeat(clientIdBytes)}`;
   socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean: true, keepalive: 30, username: `opd_${String(i).padStart(43, 'B')}` }));
-  const timer = setTimeout(() => socket.destroy(), 10_000);
+  // A flooder does not wait out the hub's slow-down of repeated refusals (access/abuse-control.ts): it hangs up. The refusal is still logged and counted.
+  const timer = setTimeout(() => socket.destroy(), 300);
   await once(socket, 'close');
   clearTimeout(timer);
 }
@@ -64,6 +65,14 @@ test(`a flood of ${attempts} bad CONNECTs with ${clientIdBytes / 1024} KiB clien
   const summary = /"address":"127\.0\.0\.1","refusals":(\d+),"reasons":(\{[^}]*\})/.exec(log);
   assert.ok(summary, 'a summary line');
   const reasons = JSON.parse(summary[2]!) as Record<string, number>;
-  assert.equal(Number(summary[1]) + 2, attempts, 'the summary counts every refusal not logged in full');
-  assert.ok((reasons['connect/rate_limited'] ?? 0) > attempts / 2, 'most were refused while the address was locked out');
+  // The first refusal of each kind is logged in full; the summary counts every other one, by kind.
+  const full = log.split('\n').filter((l) => /MQTT CONNECT refused/.test(l)).length;
+  assert.ok(full >= 1 && full <= 2, `${full} refusals logged in full`);
+  assert.equal(Number(summary[1]) + full, attempts, 'the summary counts every refusal not logged in full');
+  assert.equal(
+    Object.values(reasons).reduce((a, n) => a + n, 0),
+    Number(summary[1]),
+    'the summary says why each was refused',
+  );
+  assert.ok((reasons['connect/bad_token'] ?? 0) > attempts / 2, 'most were refused for their bad token (the address is slowed down, never banned)');
 });

@@ -126,11 +126,13 @@ test('wrong, missing and misused tokens get an error reply, never silence; the t
 });
 
 test('storage failure: ERROR|503 and nothing acknowledged', async () => {
-  h.hub.db.pragma('query_only = ON');
+  // The write connection lives in the writer thread: the failure is set up on it.
+  const pipeline = h.hub.services.pipeline;
+  await pipeline.writerTest({ pragma: 'query_only = ON' });
   try {
     assert.equal(await client.ask(`ua|POST|${token}|sensor=>good:212|end`), 'ERROR|503');
   } finally {
-    h.hub.db.pragma('query_only = OFF');
+    await pipeline.writerTest({ pragma: 'query_only = OFF' });
   }
   assert.ok(!stored(212));
   assert.equal(await client.ask(`ua|POST|${token}|sensor=>good:213|end`), 'OK');

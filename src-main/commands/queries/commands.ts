@@ -122,9 +122,20 @@ export function markAnswered(db: Db, id: string, deviceId: number, response: unk
   );
 }
 
+const expirable = `(status = 'pending' OR (status = 'delivered' AND kind = 'rpc')) AND expires_at <= ?`;
+
+/**
+ * Is any command due to expire? A read: the hub checks every second, and an
+ * UPDATE, even one that changes nothing, would wait for the writer thread's
+ * lock on the event loop.
+ */
+export function anyCommandExpired(db: Db, now: number): boolean {
+  return db.prepare(`SELECT 1 FROM commands WHERE ${expirable} LIMIT 1`).get(now) !== undefined;
+}
+
 /** Pending commands past their expiry. (Delivered control values are final; delivered RPCs wait for an answer until expiry.) */
 export function expireCommands(db: Db, now: number, id?: string): number {
-  const where = `(status = 'pending' OR (status = 'delivered' AND kind = 'rpc')) AND expires_at <= ?`;
+  const where = expirable;
   return id === undefined
     ? db.prepare(`UPDATE commands SET status = 'expired' WHERE ${where}`).run(now).changes
     : db.prepare(`UPDATE commands SET status = 'expired' WHERE ${where} AND id = ?`).run(now, id).changes;

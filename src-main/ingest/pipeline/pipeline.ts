@@ -3,22 +3,18 @@ import { ingestLimits, normalizeLabel, type DotRejection, type RejectionReason }
 import { mayUseDevice } from '../../access/device-access';
 import { deviceSetHas } from '../../access/device-set';
 import { rightsOf } from '../../access/rights';
-import { errorCode } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import type { Db } from '../../store/database';
-import { findDeviceByLabel, insertDevice, touchDevices } from '../../devices/queries/devices';
-import { readingStatements } from '../../history/queries/readings';
-import { hourOf, usageStatements, type DeviceUsageDelta } from '../queries/usage';
-import { variableStatements } from '../../devices/queries/variables';
-import { PersistError, toPersistError } from './persist-error';
+import { findDeviceByLabel } from '../../devices/queries/devices';
+import { PersistError } from './persist-error';
 import type { IngestRequest, IngestResult, Principal, StoredReading } from './types';
-
-/** Runs inside the commit transaction with what it stored (the sync outbox uses this). */
-export type CommitHook = (db: Db, stored: readonly StoredReading[]) => void;
+import type { WriterClient } from './writer-client';
+import type { BatchCommitted, WireBatch, WireDevice } from './writer-protocol';
+import type { BatchHookName, BatchHookOptions, WriteOpName, WriteOpPayload, WriteOpResult } from './writer-registry';
 
 export interface PipelineOptions {
   clock?: () => number;
-  /** Readings waiting for a commit beyond which new messages are refused (memory bound). */
+  /** Readings handed over but not yet committed beyond which new messages are refused (memory bound). */
   maxQueuedReadings?: number;
 }
 
@@ -31,14 +27,14 @@ interface Accepted {
 }
 
 interface Pending {
-  device: { id: number; label: string };
-  orgId: number;
+  /** With its organisation: fan-out and sync keep organisations apart by it. */
+  device: WireDevice;
   protocol: IngestRequest['protocol'];
-  onCommit: IngestRequest['onCommit'];
+  hook: IngestRequest['commitHook'];
   accepted: Accepted[];
   receivedAt: number;
   bytes: number;
-  resolve: (stored: StoredReading[]) => void;
+  resolve: (done: { stored: StoredReading[]; deviceId: number }) => void;
   reject: (err: PersistError) => void;
 }
 
@@ -47,38 +43,67 @@ interface PipelineEvents {
   rejected: [protocol: string, reason: RejectionReason, deviceLabel: string];
 }
 
+interface CachedDevice {
+  id: number;
+  label: string;
+  disabled: boolean;
+}
+
 /**
  * The one reading pipeline: authorize -> validate -> account -> persist
- * (group commit) -> fan out -> commit hooks (sync). Every listener calls
+ * (group commit on the writer thread) -> fan out. Every listener calls
  * `ingest` and acknowledges only after the promise resolves, which is after
- * the transaction holding its readings has committed.
+ * the writer thread reported the transaction holding its readings committed.
+ *
+ * This thread never writes: each event-loop turn's messages become one batch
+ * handed to the writer thread (writer-worker.ts), which commits it (with the
+ * batches that queued up meanwhile) while this thread goes on parsing; devices
+ * created on first write, variable ids, last values, accounting and commit
+ * hooks (writer-registry.ts) are all written there, in the readings'
+ * transaction. Reads (device lookups) use this thread's own connection.
  */
 export class Pipeline {
   readonly live = new EventEmitter<PipelineEvents>();
+  /** Batches committed so far (tests check that messages share commits). */
+  committedBatches = 0;
   private readonly clock: () => number;
   private readonly maxQueued: number;
   private queue: Pending[] = [];
   private queuedReadings = 0;
   private flushScheduled = false;
-  private readonly hooks: CommitHook[] = [];
-  private readonly variableIds = new Map<string, number>();
-  private readonly devicesByLabel = new Map<string, { id: number; label: string; disabled: boolean }>();
+  private nextBatchId = 1;
+  private lastBatch: Promise<unknown> = Promise.resolve();
+  private readonly devicesByLabel = new Map<string, CachedDevice>();
   private readonly pendingRejections = new Map<string, number>();
-  private readonly stmts;
 
   constructor(
     private readonly db: Db,
+    private readonly writer: WriterClient,
     private readonly logger: Logger,
     options: PipelineOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxQueued = options.maxQueuedReadings ?? 200_000;
     this.live.setMaxListeners(0);
-    this.stmts = { readings: readingStatements(db), variables: variableStatements(db), usage: usageStatements(db) };
   }
 
-  addCommitHook(hook: CommitHook): void {
-    this.hooks.push(hook);
+  /**
+   * Turns a named commit hook (writer-registry.ts) on with these options, or
+   * off with null. It runs inside every readings transaction from the next
+   * batch on.
+   */
+  setCommitHook<N extends BatchHookName>(name: N, options: BatchHookOptions<N> | null): void {
+    this.writer.setHook(name, options);
+  }
+
+  /** A write the main thread needs (writer-registry.ts `writeOps`), made by the writer thread after the batches before it. */
+  write<N extends WriteOpName>(name: N, payload: WriteOpPayload<N>): Promise<WriteOpResult<N>> {
+    return this.writer.write(name, payload);
+  }
+
+  /** Test hooks on the writer thread (writer-client.ts). */
+  writerTest(what: { commitDelayMs?: number; pragma?: string }): Promise<unknown> {
+    return this.writer.test(what);
   }
 
   /** Counts a refusal that happened before a message reached the pipeline (bad token at CONNECT, bad JSON, ...). */
@@ -91,14 +116,14 @@ export class Pipeline {
 
   /** Forget cached device and variable ids (another process changed devices). */
   invalidateCaches(): void {
-    this.variableIds.clear();
     this.devicesByLabel.clear();
+    this.writer.forget();
   }
 
   async ingest(req: IngestRequest): Promise<IngestResult> {
     const now = this.clock();
     const rejected: DotRejection[] = [...(req.rejected ?? [])];
-    const device = this.authorize(req.principal, req.deviceLabel, req.deviceType, now);
+    const device = this.authorize(req.principal, req.deviceLabel, req.deviceType);
     if ('refused' in device) {
       this.countRejection(req.protocol, device.refused.reason, normalizeLabel(req.deviceLabel) ?? '', Math.max(1, req.dots.length + rejected.length));
       return { device: null, stored: [], rejected, refused: device.refused };
@@ -106,13 +131,13 @@ export class Pipeline {
 
     const accepted: Accepted[] = [];
     for (const dot of req.dots) {
-      const ts = dot.ts ?? now;
       // The one label rule for every protocol: whatever a parser let through, nothing else is stored.
       const variable = normalizeLabel(dot.variable);
       if (variable === null) {
         rejected.push({ variable: dot.variable.slice(0, 64), reason: 'bad_label', message: `"${dot.variable.slice(0, 64)}" is not a valid variable label: use 1-64 letters, digits, "-", "_", "." or ":"` });
         continue;
       }
+      const ts = dot.ts ?? now;
       if (ts > now + ingestLimits.maxFutureMs) {
         rejected.push({ variable, reason: 'future_timestamp', message: `${variable}: timestamp ${ts} is more than a day ahead of the hub's clock` });
         continue;
@@ -124,21 +149,18 @@ export class Pipeline {
     if (this.queuedReadings + accepted.length > this.maxQueued) {
       throw new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
     }
-    const stored = await new Promise<StoredReading[]>((resolve, reject) => {
-      this.queue.push({ device, orgId: req.principal.orgId, protocol: req.protocol, onCommit: req.onCommit, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
+    const { stored, deviceId } = await new Promise<{ stored: StoredReading[]; deviceId: number }>((resolve, reject) => {
+      this.queue.push({ device, protocol: req.protocol, hook: req.commitHook, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
       this.queuedReadings += accepted.length;
       this.scheduleFlush();
     });
-    return { device, stored, rejected };
+    return { device: { id: deviceId, label: device.label }, stored, rejected };
   }
 
-  /** Waits until everything queued so far is committed. */
-  drain(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.queue.push({ device: { id: 0, label: '' }, orgId: 0, protocol: 'command', onCommit: undefined, accepted: [], receivedAt: 0, bytes: -1, resolve: () => resolve(), reject: () => resolve() });
-      this.scheduleFlush();
-    });
+  /** Waits until everything handed over so far is committed (or failed). */
+  async drain(): Promise<void> {
+    this.flush();
+    await this.lastBatch;
   }
 
   /**
@@ -149,8 +171,7 @@ export class Pipeline {
     principal: Principal,
     rawLabel: string,
     deviceType: string | undefined,
-    now: number,
-  ): { id: number; label: string } | { refused: { reason: RejectionReason; message: string } } {
+  ): WireDevice | { refused: { reason: RejectionReason; message: string } } {
     const label = normalizeLabel(rawLabel);
     if (label === null) {
       const shown = rawLabel.slice(0, 64);
@@ -166,139 +187,94 @@ export class Pipeline {
     let device = this.devicesByLabel.get(cacheKey);
     if (!device) {
       const found = findDeviceByLabel(this.db, principal.orgId, label);
-      if (found) device = { id: found.id, label: found.label, disabled: found.disabledAt !== null };
-      else {
+      if (!found) {
         const rights = rightsOf(this.db, principal);
         if (!rights.permissions.has('readings:write') || !deviceSetHas(rights.devices, { label })) return notAllowed;
         if (!rights.canCreateDevices) {
           return { refused: { reason: 'unknown_device', message: `there is no device "${label}"; create it first (outpost device add ${label}) or use a token allowed to create devices` } };
         }
-        const created = insertDevice(this.db, { orgId: principal.orgId, label, name: label, type: deviceType ?? null, now });
-        this.logger.info({ device: label, orgId: principal.orgId }, 'device created on first write');
-        device = { id: created.id, label, disabled: false };
+        // Created by the writer thread inside the readings' transaction (this thread never writes).
+        return { id: null, label, orgId: principal.orgId, type: deviceType ?? null };
       }
+      device = { id: found.id, label: found.label, disabled: found.disabledAt !== null };
       this.devicesByLabel.set(cacheKey, device);
     }
     if (!mayUseDevice(this.db, principal, { orgId: principal.orgId, id: device.id, label: device.label }, 'readings:write')) return notAllowed;
     if (device.disabled) return { refused: { reason: 'not_authorized', message: `device "${label}" is disabled` } };
-    return { id: device.id, label: device.label };
+    return { id: device.id, label: device.label, orgId: principal.orgId };
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // setImmediate lets every message that arrived in this turn join one commit.
+    // setImmediate lets every message that arrived in this turn join one batch.
     setImmediate(() => {
       this.flushScheduled = false;
       this.flush();
     });
   }
 
+  /** Hands the queue to the writer thread as one batch; the next batch fills while it commits. */
   private flush(): void {
-    const batch = this.queue;
+    const pending = this.queue;
     this.queue = [];
-    this.queuedReadings = 0;
-    const rejections = new Map(this.pendingRejections);
+    const rejections = [...this.pendingRejections];
     this.pendingRejections.clear();
-    if (batch.length === 0 && rejections.size === 0) return;
-    let results: StoredReading[][];
-    try {
-      results = this.commit(batch, rejections);
-    } catch (err) {
-      if (errorCode(err)?.startsWith('SQLITE_CONSTRAINT')) {
-        // A device was deleted by another process since we cached its id: look everything up again.
-        this.invalidateCaches();
-        try {
-          results = this.commit(batch, rejections);
-        } catch (again) {
-          this.fail(batch, again);
-          return;
-        }
-      } else {
-        this.fail(batch, err);
-        return;
+    if (pending.length === 0 && rejections.length === 0) return;
+    const batch: WireBatch = { id: this.nextBatchId++, messages: [], variables: [], values: [], ts: [], contexts: [], rejections };
+    let readings = 0;
+    for (const p of pending) {
+      batch.messages.push({ device: p.device, protocol: p.protocol, receivedAt: p.receivedAt, bytes: p.bytes, count: p.accepted.length, hook: p.hook });
+      for (const a of p.accepted) {
+        batch.variables.push(a.variable);
+        batch.values.push(a.value);
+        batch.ts.push(a.ts);
+        batch.contexts.push(a.context);
       }
+      readings += p.accepted.length;
     }
+    const done = this.writer.commit(batch).then(
+      (result) => this.committed(pending, result),
+      (err: PersistError) => this.failed(pending, err),
+    );
+    this.lastBatch = done.finally(() => {
+      this.queuedReadings -= readings;
+    });
+  }
+
+  private committed(pending: Pending[], result: BatchCommitted): void {
+    this.committedBatches += 1;
+    for (const label of result.created) this.logger.info({ device: label }, 'device created on first write');
     const all: StoredReading[] = [];
-    batch.forEach((p, i) => {
-      const stored = results[i] ?? [];
-      p.resolve(stored);
+    let col = 0;
+    pending.forEach((p, i) => {
+      const deviceId = result.deviceIds[i] ?? 0;
+      if (p.device.id === null) this.devicesByLabel.set(`${p.device.orgId}\u0000${p.device.label}`, { id: deviceId, label: p.device.label, disabled: false });
+      const stored: StoredReading[] = p.accepted.map((a) => {
+        const s: StoredReading = {
+          id: result.ids[col]!,
+          protocol: p.protocol,
+          orgId: p.device.orgId,
+          deviceId,
+          device: p.device.label,
+          variable: a.variable,
+          variableId: result.variableIds[col]!,
+          ts: a.ts,
+          value: a.value,
+          context: a.contextObject,
+        };
+        col += 1;
+        return s;
+      });
+      p.resolve({ stored, deviceId });
       for (const s of stored) all.push(s);
     });
     if (all.length > 0) this.live.emit('readings', all);
   }
 
-  private fail(batch: Pending[], err: unknown): void {
-    const error = toPersistError(err);
-    this.invalidateCaches();
-    this.logger.error({ err, messages: batch.length, code: error.code }, 'readings batch not committed');
-    for (const p of batch) p.reject(error);
-  }
-
-  private commit(batch: Pending[], rejections: Map<string, number>): StoredReading[][] {
-    return this.db.transaction(() => {
-      const seen = new Map<number, number>();
-      const latest = new Map<number, Accepted>();
-      const usage = new Map<string, DeviceUsageDelta & { deviceId: number; hour: number }>();
-      const out: StoredReading[][] = [];
-      const all: StoredReading[] = [];
-      for (const p of batch) {
-        if (p.bytes < 0) {
-          out.push([]);
-          continue;
-        }
-        const stored: StoredReading[] = [];
-        for (const a of p.accepted) {
-          const variableId = this.variableId(p.device.id, a.variable, p.receivedAt);
-          const id = this.stmts.readings.insert(variableId, a.ts, a.value, a.context, p.receivedAt);
-          // One last-value update per variable per batch: the newest dot wins (later arrivals win ties).
-          const prev = latest.get(variableId);
-          if (!prev || a.ts >= prev.ts) latest.set(variableId, a);
-          stored.push({
-            id,
-            protocol: p.protocol,
-            orgId: p.orgId,
-            deviceId: p.device.id,
-            device: p.device.label,
-            variable: a.variable,
-            variableId,
-            ts: a.ts,
-            value: a.value,
-            context: a.contextObject,
-          });
-        }
-        p.onCommit?.(this.db, stored);
-        seen.set(p.device.id, p.receivedAt);
-        const hour = hourOf(p.receivedAt);
-        const key = `${p.device.id}:${hour}`;
-        const u = usage.get(key) ?? { deviceId: p.device.id, hour, messagesIn: 0, bytesIn: 0, readingsIn: 0 };
-        u.messagesIn! += 1;
-        u.bytesIn! += p.bytes;
-        u.readingsIn! += stored.length;
-        usage.set(key, u);
-        out.push(stored);
-        for (const s of stored) all.push(s);
-      }
-      for (const [variableId, a] of latest) this.stmts.variables.setLast(variableId, a.value, a.ts, a.context);
-      touchDevices(this.db, seen);
-      for (const u of usage.values()) this.stmts.usage.addDevice(u.deviceId, u.hour, u);
-      const hour = hourOf(this.clock());
-      for (const [key, count] of rejections) {
-        const [protocol = '', reason = '', label = ''] = key.split('\u0000');
-        this.stmts.usage.addRejection(hour, protocol, reason, label, count);
-      }
-      if (all.length > 0) for (const hook of this.hooks) hook(this.db, all);
-      return out;
-    }).immediate();
-  }
-
-  private variableId(deviceId: number, label: string, now: number): number {
-    const key = `${deviceId}\u0000${label}`;
-    let id = this.variableIds.get(key);
-    if (id === undefined) {
-      id = this.stmts.variables.idFor(deviceId, label, now);
-      this.variableIds.set(key, id);
-    }
-    return id;
+  private failed(pending: Pending[], error: PersistError): void {
+    this.devicesByLabel.clear();
+    this.logger.error({ err: error.cause ?? error, messages: pending.length, code: error.code }, 'readings batch not committed');
+    for (const p of pending) p.reject(error);
   }
 }

@@ -1,6 +1,6 @@
 import type { Dot, DotRejection, RejectionReason } from '../../../src-shared/reading';
 import type { Principal } from '../../access/principal';
-import type { Db } from '../../store/database';
+import type { RequestHookCall } from './writer-registry';
 
 export type Protocol = 'mqtt' | 'https' | 'tcp' | 'command' | 'sync';
 
@@ -18,10 +18,12 @@ export interface IngestRequest {
   /** Bytes on the wire for this message, for accounting. */
   bytes: number;
   /**
-   * Runs inside the commit transaction with this request's stored readings
-   * (sync de-duplication records its reading ids in the same commit).
+   * A named request hook (writer-registry.ts `requestHooks`) with its
+   * payload, run on the writer thread inside the commit transaction with this
+   * request's stored readings (sync de-duplication records its reading ids in
+   * the same commit). Plain data: it crosses to the writer thread.
    */
-  onCommit?: ((db: Db, stored: readonly StoredReading[]) => void) | undefined;
+  commitHook?: RequestHookCall | undefined;
 }
 
 export interface StoredReading {

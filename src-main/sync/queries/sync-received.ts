@@ -7,6 +7,9 @@ export function receivedStatements(db: Db) {
   const has = db.prepare('SELECT 1 FROM sync_received WHERE origin_ref = ? AND seq = ?').pluck();
   const insert = db.prepare('INSERT INTO sync_received (origin_ref, seq) VALUES (?, ?)');
   return {
+    findOriginRef(siteRef: number, origin: string): number | undefined {
+      return findOrigin.get(siteRef, origin) as number | undefined;
+    },
     originRef(siteRef: number, origin: string): number {
       const id = findOrigin.get(siteRef, origin) as number | undefined;
       return id ?? Number(insertOrigin.run(siteRef, origin).lastInsertRowid);

@@ -1,0 +1,83 @@
+import type { Worker } from 'node:worker_threads';
+import { HubError } from '../errors';
+import { spawnWorker } from '../store/spawn-worker';
+import type { ReadParams, ReadQueryName, ReadResult } from './read-queries';
+
+type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string | undefined; message: string } };
+
+/**
+ * The main thread's handle on the reader thread (reader-worker.ts): a named
+ * read (history/read-queries.ts) with plain-data parameters, answered from
+ * the reader's own connection without blocking this thread.
+ */
+export class ReaderClient {
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private worker: Promise<Worker> | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: { file: string; key: () => Buffer | null }) {}
+
+  query<N extends ReadQueryName>(name: N, params: ReadParams<N>): Promise<ReadResult<N>> {
+    if (this.stopped) return Promise.reject(new Error('the hub is stopping'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.started().then(
+        (worker) => worker.postMessage({ id, name, params }),
+        (err: Error) => {
+          this.waiting.delete(id);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = await this.worker?.catch(() => undefined);
+    if (!worker) return;
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.postMessage({ stop: true });
+    await exited;
+  }
+
+  /** The thread, started on first use; after it failed or stopped, the next query starts a new one. */
+  private started(): Promise<Worker> {
+    this.worker ??= this.spawn().catch((err: unknown) => {
+      this.worker = undefined;
+      throw err;
+    });
+    return this.worker;
+  }
+
+  private spawn(): Promise<Worker> {
+    const secret = this.o.key();
+    const key = secret ? new Uint8Array(secret) : null;
+    secret?.fill(0);
+    const worker = spawnWorker({ bundle: 'reader', source: 'src-main/history/reader-worker.ts' }, { workerData: { file: this.o.file, key } });
+    key?.fill(0);
+    const fail = (err: Error) => {
+      this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    return new Promise((resolve, reject) => {
+      worker.once('error', (err) => {
+        fail(err);
+        reject(new HubError('DB_CORRUPT', `The database reader could not start: ${err.message}.`, 'Run `outpost doctor` for details.', { cause: err }));
+      });
+      worker.once('message', () => {
+        worker.on('message', (m: Reply) => {
+          if ('ready' in m) return;
+          const w = this.waiting.get(m.id);
+          this.waiting.delete(m.id);
+          if (m.ok) w?.resolve(m.value);
+          else w?.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        });
+        worker.on('exit', () => fail(new Error('the database reader thread has stopped')));
+        resolve(worker);
+      });
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorCode, errorMessage } from '../errors';
+import { openDatabase } from '../store/database';
+import { readQueries, type ReadQueryName } from './read-queries';
+
+/**
+ * The reader thread: a read-only connection for console queries, charts and
+ * exports, so a long read never holds up the event loop that acknowledges
+ * readings, nor the writer thread's commits (WAL readers do not block the
+ * writer). Requests are answered in order, one at a time.
+ */
+interface Init {
+  file: string;
+  key: Uint8Array | null;
+}
+
+const init = workerData as Init;
+const db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, readonly: true });
+const prepared = new Map<ReadQueryName, (params: never) => unknown>();
+
+parentPort!.on('message', (m: { id: number; name: ReadQueryName; params: unknown } | { stop: true }) => {
+  if ('stop' in m) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  try {
+    let run = prepared.get(m.name);
+    if (!run) prepared.set(m.name, (run = readQueries[m.name](db) as (params: never) => unknown));
+    parentPort!.postMessage({ id: m.id, ok: true, value: run(m.params as never) });
+  } catch (err) {
+    parentPort!.postMessage({ id: m.id, ok: false, error: { code: errorCode(err), message: errorMessage(err) } });
+  }
+});
+parentPort!.postMessage({ ready: true });
