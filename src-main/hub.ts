@@ -16,6 +16,7 @@ import { httpsIngestModule } from './ingest/https/module';
 import { tcpIngestModule } from './ingest/tcp/module';
 import { syncOrgModule } from './sync/org-module';
 import { syncModule } from './sync/module';
+import { historyModule } from './history/module';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { serverTlsOptions } from './security/tls/server-options';
@@ -34,7 +35,7 @@ import { packageVersion, rendererDir } from './paths';
  */
 const fullCheckLimitBytes = 1024 ** 3;
 
-const modules: HubModule[] = [aaaModule, ingestModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule, syncOrgModule];
+const modules: HubModule[] = [aaaModule, ingestModule, historyModule, brokerModule, httpsIngestModule, tcpIngestModule, syncModule, syncOrgModule];
 
 export interface HubDeps {
   secretStore?: SecretStore;

@@ -19,6 +19,8 @@ export const scopes = [
   'settings:admin',
   'orgs:admin',
   'sync:read',
+  /** Create, arrange and delete the organisation's dashboards (reading them needs devices:read). */
+  'dashboards:write',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
@@ -26,7 +28,7 @@ export type Scope = (typeof scopes)[number];
 export type Permission = 'public' | 'authenticated' | Scope;
 
 const reader: readonly Scope[] = ['devices:read', 'readings:read'];
-const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send'];
+const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send', 'dashboards:write'];
 const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin', 'sync:read'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Scope[]>> = {

@@ -89,7 +89,7 @@ export class HandlerRegistry<C extends Contract> {
     if (!spec || !handler) return fail('UNKNOWN_METHOD', `There is no API method "${method}". The contract in src-shared/api lists them.`, 404);
     const { principal } = ctx;
     const address = addressOf(ctx);
-    const audited = spec.kind === 'write' || spec.kind === 'personal';
+    const audited = spec.kind === 'write' || spec.kind === 'personal' || spec.kind === 'export';
     if (!this.guard.allows(principal, spec.permission, spec.callers ?? 'any')) {
       if (!principal) return fail('UNAUTHENTICATED', `${method} needs a signed-in caller. Send "Authorization: Bearer <token>" with a token from auth.login or an app.`, 401);
       this.guard.audit({ principal, address, method, outcome: 'denied', target: method, detail: { needs: spec.permission } });
@@ -112,8 +112,11 @@ export class HandlerRegistry<C extends Contract> {
       const value = await handler(input.data as never, ctx);
       const output = spec.output.safeParse(value);
       if (!output.success) return fail('INTERNAL', `The hub produced an invalid answer for ${method}.`, 500);
-      // Writes record themselves (with what changed); reads of personal data are recorded here.
+      // Writes record themselves (with what changed) unless the registry records them; reads of personal data and exports are recorded here.
       if (spec.kind === 'personal') this.guard.audit({ principal, address, method, outcome: 'ok', target });
+      else if (spec.kind === 'export' || spec.recordedByRegistry) {
+        this.guard.audit({ principal, address, method, outcome: 'ok', target: targetOf(method, target, input.data, output.data), detail: auditDetail(input.data) });
+      }
       return { ok: true, value: output.data };
     } catch (err) {
       if (audited) this.guard.audit({ principal, address, method, outcome: err instanceof ServiceError && err.status < 500 ? 'denied' : 'failed', target });
@@ -125,4 +128,23 @@ export class HandlerRegistry<C extends Contract> {
 
 function fail(code: string, message: string, status: number): CallResult & { ok: false } {
   return { ok: false, error: { code, message }, status };
+}
+
+/** `dashboards.update` on `{ dashboardId: 4 }` (or answering `{ id: 4 }`) -> `dashboard:4`. */
+function targetOf(method: string, fallback: string, input: unknown, output: unknown): string {
+  if (fallback !== method) return fallback;
+  const noun = method.split('.')[0]!.replace(/s$/, '');
+  const id = (input as Record<string, unknown>)[`${noun}Id`] ?? (output as Record<string, unknown> | null)?.id;
+  return typeof id === 'number' ? `${noun}:${id}` : method;
+}
+
+/** The scalar fields of an input (names, ranges, formats), never nested documents such as a dashboard's widgets. */
+function auditDetail(input: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    else if (typeof value === 'string') out[key] = value.slice(0, 100);
+    else if (Array.isArray(value) && value.length <= 20 && value.every((v) => typeof v === 'string' || typeof v === 'number')) out[key] = value;
+  }
+  return out;
 }

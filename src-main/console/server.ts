@@ -9,6 +9,8 @@ import { serveStatic } from './static-files';
 import type { TlsOptions } from 'node:tls';
 import { anonymousGate, type ConsoleGate } from './gate';
 import { restRoute } from './rest-routes';
+import { isExportStream } from '../../src-shared/api/areas/history';
+import { sendStream } from './send-stream';
 
 export interface ConsoleServerOptions {
   tls: TlsOptions;
@@ -136,6 +138,9 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, op
     return;
   }
   const result = await options.registry.call(call.method, call.input, { origin: { address }, principal: admission.principal });
-  if (result.ok) reply(200, { result: result.value });
+  if (result.ok && isExportStream(result.value)) {
+    const bytesOut = await sendStream(res, result.value, cors, options.logger);
+    if (admission.principal) gate.account(admission.subject, bytesIn, bytesOut);
+  } else if (result.ok) reply(200, { result: result.value });
   else reply(result.status, result.error, result.headers);
 }

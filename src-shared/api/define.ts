@@ -14,10 +14,16 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   callers?: 'any' | 'users';
   /**
    * What the audit log records: `write` (every call: create, update, delete,
-   * command), `personal` (every call: it reads names or emails), `read` (only
-   * refusals). Default `read`.
+   * command), `personal` (every call: it reads names or emails), `export`
+   * (every call, with what was exported), `read` (only refusals). Default `read`.
    */
-  kind?: 'read' | 'write' | 'personal';
+  kind?: 'read' | 'write' | 'personal' | 'export';
+  /**
+   * The registry writes this write's audit row (with its target and input
+   * fields) instead of the handler. Issue 8 makes that the rule for every
+   * write; until then only methods marked here are recorded by the registry.
+   */
+  recordedByRegistry?: true;
   description: string;
 }
 

@@ -81,6 +81,15 @@ const samples = {
   'devices.revokeTokens': (_e, d) => ({ deviceId: d }),
   'sync.status': () => ({}),
   'sync.configure': () => ({ enabled: false }),
+  'readings.series': (_e, d) => ({ deviceId: d, variables: ['temperature'], from: 0, to: Date.now() }),
+  'readings.positions': (_e, d) => ({ deviceId: d, variable: 'position', from: 0, to: Date.now() }),
+  'readings.export': (_e, d) => ({ deviceId: d, variables: ['temperature'], from: 0, to: Date.now(), format: 'csv' }),
+  'dashboards.list': () => ({}),
+  'dashboards.get': () => ({ dashboardId: 1 }),
+  'dashboards.create': (e) => ({ name: e.unique('dash') }),
+  'dashboards.update': () => ({ dashboardId: 1, revision: 1, name: 'Renamed' }),
+  'dashboards.delete': () => ({ dashboardId: 2 }),
+  'devices.activity': (e) => ({ deviceIds: [e.dIn] }),
 } satisfies Record<ApiMethod, (env: Env, deviceId: number) => unknown>;
 
 /** Methods that end the caller's own session: the caller signs in again afterwards. */

@@ -5,12 +5,13 @@ import { m0002Ingest } from './0002-ingest';
 import { m0003Aaa } from './0003-aaa';
 import { m0004Sync } from './0004-sync';
 import { m0005Broker } from './0005-broker';
+import { m0008History } from './0008-history';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Append only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0008History];
 
 export function checkRegistry(list: readonly Migration[]): void {
   list.forEach((m, i) => {
