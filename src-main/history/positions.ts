@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import { cachedStatement } from '../store/statement-cache';
 import { rollupRows } from './queries/rollups';
-import { rawValues } from './queries/readings';
+import { countValuesUpTo, rawValues } from './queries/readings';
 import { planBuckets } from './plan';
 import { requireVariables } from './variables';
 
@@ -37,7 +37,7 @@ export function readPositions(db: Db, deviceId: number, label: string, from: num
   const withContext = cachedStatement(db, 'SELECT ts, value, context FROM readings WHERE variable_id = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?').raw(true);
   const atTime = cachedStatement(db, 'SELECT ts, value, context FROM readings WHERE variable_id = ? AND ts = ? ORDER BY id DESC LIMIT 1').raw(true);
   let rows: [number, number, string | null][];
-  if (rawValues(db, variable!.id, from, to, maxPoints + 1).length <= maxPoints) {
+  if (countValuesUpTo(db, variable!.id, from, to, maxPoints + 1) <= maxPoints) {
     rows = withContext.all(variable!.id, from, to, maxPoints) as typeof rows;
   } else {
     const plan = planBuckets(from, to, maxPoints);

@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import { requireVariables } from './variables';
 import { rollupRows } from './queries/rollups';
-import { rawValues, type RawValue } from './queries/readings';
+import { countValuesUpTo, rawValues, type RawValue } from './queries/readings';
 import { planBuckets, type BucketPlan } from './plan';
 
 export interface SeriesRequest {
@@ -40,9 +40,10 @@ export interface Series {
  */
 export function readSeries(db: Db, req: SeriesRequest): Series[] {
   return requireVariables(db, req.deviceId, req.variables).map((variable) => {
-    const raw = rawValues(db, variable.id, req.from, req.to, req.maxPoints + 1);
     const base = { variable: variable.label, unit: variable.unit };
-    if (raw.length <= req.maxPoints) return { ...base, ...rawSeries(raw) };
+    if (countValuesUpTo(db, variable.id, req.from, req.to, req.maxPoints + 1) <= req.maxPoints) {
+      return { ...base, ...rawSeries(rawValues(db, variable.id, req.from, req.to, req.maxPoints)) };
+    }
     const plan = planBuckets(req.from, req.to, req.maxPoints);
     return { ...base, ...bucketSeries(db, variable.id, plan) };
   });

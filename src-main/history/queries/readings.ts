@@ -80,3 +80,10 @@ export function readingPage(db: Db, variableId: number, afterTs: number, afterId
     .raw(true)
     .all(variableId, afterTs, afterId, to, limit) as ReadingPageRow[];
 }
+
+/** How many readings of a variable lie in [from, to), counting no further than `limit` (an index-only scan). */
+export function countValuesUpTo(db: Db, variableId: number, from: number, to: number, limit: number): number {
+  return cachedStatement(db, 'SELECT count(*) FROM (SELECT 1 FROM readings WHERE variable_id = ? AND ts >= ? AND ts < ? LIMIT ?)')
+    .pluck()
+    .get(variableId, from, to, limit) as number;
+}
