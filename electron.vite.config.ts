@@ -28,6 +28,8 @@ export default defineConfig({
     esbuild: { jsx: 'automatic' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // The console is downloaded by browsers (and parsed before the first chart): ship it minified.
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
     },
   },

@@ -22,7 +22,7 @@ export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, c
   registry.register('devices.list', (_input, call) => visibleDeviceIds(ctx.db, callerOf(call).principal).map(deviceView));
   registry.register('devices.get', (input) => ({
     ...deviceView(input.deviceId),
-    variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label })),
+    variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label, unit: v.unit })),
   }));
   registry.register('devices.events', (input) => lastReadings(ctx.db, input.deviceId, input.count).map(toEvent));
   registry.register('readings.range', (input) => readingsInRange(ctx.db, input.deviceId, input.variable, input.from, input.to, input.limit).map(toEvent));

@@ -5,6 +5,8 @@ import { ServiceError } from '../errors';
 import { callerOf } from '../access/caller';
 import { canSeeDevice } from '../access/authorize';
 import { findDeviceById } from '../devices/queries/devices';
+import { setVariableUnit } from '../devices/queries/variables';
+import { requireVariables } from './variables';
 import { readSeries } from './series';
 import { readPositions } from './positions';
 import { exportReadings } from './export';
@@ -18,6 +20,11 @@ export function registerHistoryHandlers(registry: HandlerRegistry<ApiContract>, 
   registry.register('readings.series', (input) => ({ deviceId: input.deviceId, from: input.from, to: input.to, series: readSeries(db, input) }));
   registry.register('readings.positions', (input) => readPositions(db, input.deviceId, input.variable, input.from, input.to, input.maxPoints));
   registry.register('readings.export', (input) => exportReadings(db, findDeviceById(db, input.deviceId)!, input));
+  registry.register('variables.setUnit', (input) => {
+    const [variable] = requireVariables(db, input.deviceId, [input.variable]);
+    setVariableUnit(db, variable!.id, input.unit === '' ? null : input.unit);
+    return { ok: true as const };
+  });
   registry.register('devices.activity', (input, call) => {
     const { principal } = callerOf(call);
     const at = now();

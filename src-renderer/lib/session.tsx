@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { Permission } from '../../src-shared/permissions';
@@ -28,11 +29,17 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ phase: 'restoring' });
+  const queries = useQueryClient();
 
-  const end = useCallback((notice: string | null) => {
-    saveSession(null);
-    setState({ phase: 'signed-out', notice });
-  }, []);
+  const end = useCallback(
+    (notice: string | null) => {
+      saveSession(null);
+      // What one person was shown must not be shown to whoever signs in next in this window.
+      queries.clear();
+      setState({ phase: 'signed-out', notice });
+    },
+    [queries],
+  );
 
   const start = useCallback(
     async (token: string, expiresAt: number, user: LoginAnswer['user'] | null) => {

@@ -1,7 +1,7 @@
-import { useApi } from '../lib/useApi';
+import { useApiQuery } from '../lib/query';
 
 export function StatusView() {
-  const status = useApi('hub.status', {}, 5000);
+  const status = useApiQuery('hub.status', {}, { refreshMs: 5000 });
   if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;
   if (status.state === 'error') {
     return (

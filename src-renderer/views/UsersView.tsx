@@ -7,14 +7,14 @@ import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 import { TableHead } from '../components/TableHead';
 import { Field, FormActions } from '../components/Form';
 
 type User = ApiOutput<'users.list'>[number];
 
 export function UsersView() {
-  const users = useApi('users.list', {});
+  const users = useApiQuery('users.list', {});
   const session = useSession();
   const ownRole = session.me.role ?? 'reader';
   // The hub refuses roles above the caller's own; the form does not offer them.

@@ -90,6 +90,7 @@ const samples = {
   'dashboards.update': () => ({ dashboardId: 1, revision: 1, name: 'Renamed' }),
   'dashboards.delete': () => ({ dashboardId: 2 }),
   'devices.activity': (e) => ({ deviceIds: [e.dIn] }),
+  'variables.setUnit': (_e, d) => ({ deviceId: d, variable: 'temperature', unit: '°C' }),
 } satisfies Record<ApiMethod, (env: Env, deviceId: number) => unknown>;
 
 /** Methods that end the caller's own session: the caller signs in again afterwards. */
