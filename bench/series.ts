@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase, type Db } from '../src-main/store/database';
 import { migrate } from '../src-main/store/migrations';
 import { readSeries } from '../src-main/history/series';
-import { maintainRollups } from '../src-main/history/rollups';
+import { maintainRollups, settleRollups } from '../src-main/history/rollups';
 import { Pipeline } from '../src-main/ingest/pipeline/pipeline';
 import type { StoredReading } from '../src-main/ingest/pipeline/types';
 import { createLogger } from '../src-main/logging/logger';
@@ -73,7 +73,9 @@ function fill(db: Db): void {
   const t0 = Date.now();
   for (let from = start; from < end; from += chunk * second) {
     commit(from);
-    if ((from - start) % (day) === 0) process.stdout.write(`\r  filling: day ${(from - start) / day + 1} of ${days}`);
+    // As the hub's minute timer does: closed buckets move to the settled tables.
+    if ((from - start) % (10 * 60 * second) === 0) settleRollups(db, from);
+    if ((from - start) % day === 0) process.stdout.write(`\r  filling: day ${(from - start) / day + 1} of ${days}`);
   }
   console.log(`\r  filled ${days} days x ${variableCount} variables at 1 Hz (${(days * 86_400 * variableCount).toLocaleString('en-US')} readings) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -122,13 +124,16 @@ async function ingestRate(dir: string, round: number, rollups: boolean): Promise
     migrate(db);
     const pipeline = new Pipeline(db, createLogger({ level: 'silent' }));
     if (rollups) pipeline.addCommitHook(maintainRollups);
+
     const principal = { kind: 'internal' as const, orgId: 1, actor: 'bench', canCreateDevices: true };
     const total = Number(values['ingest-readings']);
     const t0 = process.hrtime.bigint();
     let ts = Date.now() - total * 100;
     // 100 devices' messages of 10 variables in flight at a time, 1 s apart per device: what a fleet at 1 Hz sends.
-    for (let sent = 0; sent < total; sent += 100 * 10) {
+    for (let sent = 0, second = 0; sent < total; sent += 100 * 10, second++) {
       ts += 1000;
+      // The hub settles closed buckets once a minute (history/module.ts); here once per simulated minute.
+      if (rollups && second % 60 === 59) settleRollups(db, ts);
       await Promise.all(
         Array.from({ length: 100 }, (_, d) =>
           pipeline.ingest({ principal, protocol: 'https', deviceLabel: `d${d}`, dots: Array.from({ length: 10 }, (_, v) => ({ variable: `v${v}`, value: Math.random() * 100, ts })), bytes: 200 }),

@@ -39,7 +39,7 @@ const pages: Page[] = [
       </Suspense>
     ),
   },
-  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} /> : <DevicesView />) },
+  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },

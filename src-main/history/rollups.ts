@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import type { StoredReading } from '../ingest/pipeline/types';
 import { BucketFolder, rollupResolutions } from './rollup-buckets';
-import { mergeBuckets } from './queries/rollups';
+import { mergeBuckets, settleBuckets } from './queries/rollups';
 
 /**
  * Pipeline commit hook: folds the readings of one commit into the rollup
@@ -18,8 +18,20 @@ export function maintainRollups(db: Db, stored: readonly StoredReading[]): void 
   for (const resolution of rollupResolutions) {
     const folder = new BucketFolder(resolution.ms);
     for (const r of stored) folder.add(r.variableId, r.ts, r.value);
-    mergeBuckets(db, resolution, folder.take());
+    mergeBuckets(db, resolution.recent, folder.take());
   }
+}
+
+/** Buckets are settled once they ended this long ago: readings a little late still find theirs recent. */
+export const settleAfterMs = 2 * 60_000;
+
+/**
+ * Moves closed buckets from the recent tables to the settled ones, one
+ * transaction for both resolutions, so a reader never sees a bucket counted
+ * twice or not at all. Run every minute by the history module.
+ */
+export function settleRollups(db: Db, now: number): number {
+  return db.transaction(() => rollupResolutions.reduce((n, r) => n + settleBuckets(db, r, Math.floor((now - settleAfterMs) / r.ms) * r.ms), 0)).immediate();
 }
 
 /** Buckets kept in memory before they are written during a backfill. */
@@ -33,7 +45,7 @@ const backfillFlushBuckets = 50_000;
 export function backfillRollups(db: Db): { readings: number } {
   const folders = rollupResolutions.map((r) => ({ resolution: r, folder: new BucketFolder(r.ms) }));
   const flush = () => {
-    for (const { resolution, folder } of folders) mergeBuckets(db, resolution, folder.take());
+    for (const { resolution, folder } of folders) mergeBuckets(db, resolution.table, folder.take());
   };
   let readings = 0;
   // Collect in pages by keyset: iterate() keeps the connection busy, and the upserts need it.

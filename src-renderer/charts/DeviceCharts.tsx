@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
+import type { RangePreset } from '../../src-shared/api/areas/dashboards';
 import { ErrorNote } from '../components/ErrorNote';
 import { useAction } from '../lib/query';
 import { rangeTimes, useSeries, type ChartRange } from '../lib/series-query';
@@ -12,15 +13,15 @@ import { pointsFor, useWidth } from './useWidth';
 type Device = ApiOutput<'devices.get'>;
 
 /** A chart per variable, sharing one cursor and one time range; drag across a chart to zoom in. */
-export function DeviceCharts({ device }: { device: Device }) {
-  const [state, setState] = useState<RangeState>({ range: presetRange('24h'), preset: '24h' });
+export function DeviceCharts({ device, initial }: { device: Device; initial: RangePreset }) {
+  const [state, setState] = useState<RangeState>({ range: presetRange(initial), preset: initial });
   const box = useRef<HTMLDivElement>(null);
   const maxPoints = pointsFor(useWidth(box));
   if (device.variables.length === 0) return null;
   return (
     <section aria-labelledby="history-title" className="device-charts" ref={box}>
       <h2 id="history-title">History</h2>
-      <RangeBar state={state} onChange={setState} resetTo="24h" />
+      <RangeBar state={state} onChange={setState} resetTo={initial} />
       <div className="chart-list">
         {device.variables.map((v) => (
           <VariableChart
@@ -42,10 +43,19 @@ function VariableChart({ deviceId, variable, range, maxPoints, onZoom }: { devic
   const action = useAction();
   const { from, to } = rangeTimes(range);
   const series = data.state === 'ready' ? data.value.series[0] : undefined;
+  // Exactly what the chart got: the times the hub answered for, at the same number of points.
   const download = (format: 'csv' | 'ndjson') =>
-    void action.run(() => downloadExport({ deviceId, variables: [variable], from, to, format, shape: series?.bucketMs ? 'buckets' : 'raw', maxPoints }));
+    data.state === 'ready' &&
+    void action.run(() => downloadExport({ deviceId, variables: [variable], from: data.value.from, to: data.value.to, format, shape: series?.bucketMs ? 'buckets' : 'raw', maxPoints }));
   return (
-    <article className="card chart-card" data-variable={variable} aria-label={`Chart of ${variable}`}>
+    <article
+      className="card chart-card"
+      data-variable={variable}
+      data-range={range.kind}
+      data-query-from={data.state === 'ready' ? data.value.from : undefined}
+      data-query-to={data.state === 'ready' ? data.value.to : undefined}
+      aria-label={`Chart of ${variable}`}
+    >
       <header className="chart-head">
         <h3>
           {variable}

@@ -38,7 +38,7 @@ function DashboardList() {
         <h1 id="dashboards-title">Dashboards</h1>
       </div>
       {session.can('dashboards:write') && (
-        <form className="form-inline" onSubmit={create} aria-label="New dashboard">
+        <form className="form-inline" onSubmit={create}>
           <label>
             New dashboard
             <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="Name, e.g. Boiler room" />

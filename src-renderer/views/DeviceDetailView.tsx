@@ -7,6 +7,8 @@ import { LiveIndicator } from '../components/LiveIndicator';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
 import { DeviceCharts } from '../charts/DeviceCharts';
+import { presets } from '../charts/ranges';
+import type { RangePreset } from '../../src-shared/api/areas/dashboards';
 import { api } from '../lib/api';
 import { dateTime, formatValue } from '../lib/format';
 import { useLiveMode } from '../lib/live-cache';
@@ -21,7 +23,8 @@ type Device = ApiOutput<'devices.get'>;
 const shown = 50;
 const pollMs = 10_000;
 
-export function DeviceDetailView({ deviceId }: { deviceId: number }) {
+/** `#/devices/3/30d` opens the charts on a preset range. */
+export function DeviceDetailView({ deviceId, range }: { deviceId: number; range?: string | undefined }) {
   const device = useApiQuery('devices.get', { deviceId });
   return (
     <section aria-labelledby="device-title">
@@ -30,7 +33,7 @@ export function DeviceDetailView({ deviceId }: { deviceId: number }) {
       </p>
       <Loading data={device} what="the device">
         {/* Keyed by device: nothing of one device's page state survives into another's. */}
-        {(d) => <DeviceDetail key={d.id} device={d} />}
+        {(d) => <DeviceDetail key={d.id} device={d} range={presets.includes(range as RangePreset) ? (range as RangePreset) : '24h'} />}
       </Loading>
     </section>
   );
@@ -41,7 +44,7 @@ export function DeviceDetailView({ deviceId }: { deviceId: number }) {
  * query cache by this device's id. Live readings reach the cache once
  * (lib/live-cache.tsx); without the live channel the page polls.
  */
-function DeviceDetail({ device }: { device: Device }) {
+function DeviceDetail({ device, range }: { device: Device; range: RangePreset }) {
   const session = useSession();
   const now = useNow();
   const mode = useLiveMode();
@@ -96,7 +99,7 @@ function DeviceDetail({ device }: { device: Device }) {
         </table>
       )}
 
-      <DeviceCharts device={device} />
+      <DeviceCharts device={device} initial={range} />
 
       <div className="panels">
         {session.can('commands:send') && <SendCommand device={device} />}

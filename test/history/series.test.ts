@@ -6,6 +6,7 @@ import { createApp } from '../../src-main/access/apps';
 import { need } from '../../src-main/hub-context';
 import type { Db } from '../../src-main/store/database';
 import { readSeries } from '../../src-main/history/series';
+import { settleRollups } from '../../src-main/history/rollups';
 import type { Series } from '../../src-shared/api/areas/history';
 import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
@@ -76,6 +77,10 @@ test('readings.series picks raw readings, buckets from readings, 1-minute or 1-h
   assert.equal(year.resolution, '1h');
   assert.equal(year.bucketMs, 12 * hour);
   assertBucketsMatch(hub.db, variableId, year);
+  // The same answers once the buckets have moved from the recent to the settled rollups.
+  settleRollups(hub.db, start + 2 * day);
+  assert.deepEqual(series(start, start + 3 * day), threeDays);
+  assert.deepEqual(series(start - 300 * day, start + 65 * day), year);
 
   // A raw series marks a gap with a null between readings too far apart.
   const acrossGap = series(start + 29 * hour + 50 * minute, start + 33 * hour + 10 * minute, 500);

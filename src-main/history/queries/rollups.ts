@@ -3,21 +3,25 @@ import { cachedStatement } from '../../store/statement-cache';
 import type { RollupBucket, RollupResolution } from '../rollup-buckets';
 
 /**
- * The rollup tables (rollup_1m, rollup_1h; migration 0008). Both have the same
- * shape, so one module serves both; the table name comes from
- * `rollupResolutions`, never from input.
+ * The rollup tables (migration 0008), two per resolution with the same columns:
+ *
+ * - `rollup_1m_recent` / `rollup_1h_recent`, keyed (bucket, variable_id): what
+ *   the commit hook writes. A commit of a thousand variables' readings touches
+ *   one run of neighbouring rows here, not a page per variable.
+ * - `rollup_1m` / `rollup_1h`, keyed (variable_id, bucket): where settled
+ *   buckets live, so a chart reads one variable's run of rows.
+ *
+ * `settleRollups` moves closed buckets from recent to settled in one
+ * transaction; reads add both (a bucket may be in both while a late reading
+ * waits to be settled). Table names come from `rollupResolutions`, never from input.
  *
  * Merging a bucket into a stored one: counts and sums add, min and max widen,
- * the earlier first and the later last win. A late or out-of-order reading
- * therefore lands in its own bucket however long after the fact it arrives.
- * On equal timestamps the stored first stays first and the new reading becomes
- * last (it committed later), as in BucketFolder.
+ * the earlier first and the later last win. On equal timestamps the stored
+ * first stays first and the incoming last wins: incoming rows were always
+ * committed later (recent after settled, a new commit after the stored one).
  */
-function upsertSql(table: string): string {
-  return `
-    INSERT INTO ${table} (variable_id, bucket, count, sum, min, max, first_ts, first_value, last_ts, last_value)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (variable_id, bucket) DO UPDATE SET
+const columns = 'variable_id, bucket, count, sum, min, max, first_ts, first_value, last_ts, last_value';
+const mergeExcluded = `
       count = count + excluded.count,
       sum = sum + excluded.sum,
       min = min(min, excluded.min),
@@ -26,30 +30,84 @@ function upsertSql(table: string): string {
       first_ts = min(first_ts, excluded.first_ts),
       last_value = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_value ELSE last_value END,
       last_ts = max(last_ts, excluded.last_ts)`;
+
+function mergeSql(table: string): string {
+  return `
+    UPDATE ${table} SET
+      count = count + @count,
+      sum = sum + @sum,
+      min = min(min, @min),
+      max = max(max, @max),
+      first_value = CASE WHEN @firstTs < first_ts THEN @firstValue ELSE first_value END,
+      first_ts = min(first_ts, @firstTs),
+      last_value = CASE WHEN @lastTs >= last_ts THEN @lastValue ELSE last_value END,
+      last_ts = max(last_ts, @lastTs)
+    WHERE bucket = @bucket AND variable_id = @variableId`;
 }
 
-export function mergeBuckets(db: Db, resolution: RollupResolution, buckets: readonly RollupBucket[]): void {
-  const stmt = cachedStatement(db, upsertSql(resolution.table));
-  for (const b of buckets) stmt.run(b.variableId, b.bucket, b.count, b.sum, b.min, b.max, b.firstTs, b.firstValue, b.lastTs, b.lastValue);
+/**
+ * Adds buckets into one table. Most buckets a commit touches exist already
+ * (a 1 Hz variable adds to the same minute 60 times), so an UPDATE is tried
+ * first and a row is inserted only for a new bucket: one seek, not an upsert's two.
+ */
+export function mergeBuckets(db: Db, table: string, buckets: readonly RollupBucket[]): void {
+  const update = cachedStatement(db, mergeSql(table));
+  let insert: ReturnType<typeof cachedStatement> | undefined;
+  for (const b of buckets) {
+    if (update.run(b).changes === 0) {
+      insert ??= cachedStatement(db, `INSERT INTO ${table} (${columns}) VALUES (@variableId, @bucket, @count, @sum, @min, @max, @firstTs, @firstValue, @lastTs, @lastValue)`);
+      insert.run(b);
+    }
+  }
 }
 
-/** [bucket, count, sum, min, max, last_ts, last_value] of one variable in [from, to), oldest first. */
+/** Moves every recent bucket that starts before `before` into the settled table, in the caller's transaction. Returns how many moved. */
+export function settleBuckets(db: Db, resolution: RollupResolution, before: number): number {
+  cachedStatement(db, `INSERT INTO ${resolution.table} (${columns}) SELECT ${columns} FROM ${resolution.recent} WHERE bucket < ? ON CONFLICT (variable_id, bucket) DO UPDATE SET ${mergeExcluded}`).run(before);
+  return cachedStatement(db, `DELETE FROM ${resolution.recent} WHERE bucket < ?`).run(before).changes;
+}
+
+/** [bucket, count, sum, min, max, last_ts, last_value] of one variable in [from, to): settled rows in time order, then recent ones. */
 export type RollupRow = [bucket: number, count: number, sum: number, min: number, max: number, lastTs: number, lastValue: number];
 
 export function rollupRows(db: Db, resolution: RollupResolution, variableId: number, from: number, to: number): RollupRow[] {
-  return cachedStatement(db, `SELECT bucket, count, sum, min, max, last_ts, last_value FROM ${resolution.table} WHERE variable_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`)
-    .raw(true)
-    .all(variableId, from, to) as RollupRow[];
+  const pick = 'SELECT bucket, count, sum, min, max, last_ts, last_value';
+  const settled = cachedStatement(db, `${pick} FROM ${resolution.table} WHERE variable_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`).raw(true).all(variableId, from, to) as RollupRow[];
+  const recent = cachedStatement(db, `${pick} FROM ${resolution.recent} WHERE bucket >= ? AND bucket < ? AND variable_id = ? ORDER BY bucket`).raw(true).all(from, to, variableId) as RollupRow[];
+  return recent.length === 0 ? settled : settled.concat(recent);
 }
 
-/** Every stored bucket of one variable, for tests and checks. */
+/** Readings counted for a device from `from` on (both tables), for rates. */
+export function deviceCountSince(db: Db, deviceId: number, from: number, to: number): number {
+  return cachedStatement(
+    db,
+    `SELECT coalesce(sum(n), 0) FROM (
+       SELECT r.count AS n FROM rollup_1m r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?1 AND r.bucket >= ?2 AND r.bucket <= ?3
+       UNION ALL
+       SELECT r.count FROM rollup_1m_recent r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?1 AND r.bucket >= ?2 AND r.bucket <= ?3)`,
+  )
+    .pluck()
+    .get(deviceId, from, to) as number;
+}
+
+/** Every bucket of one variable as a reader sees it (settled and recent added), for tests and checks. */
 export function allBuckets(db: Db, resolution: RollupResolution, variableId: number): RollupBucket[] {
-  return (
+  const read = (table: string) =>
     db
-      .prepare(
-        `SELECT variable_id AS variableId, bucket, count, sum, min, max, first_ts AS firstTs, first_value AS firstValue, last_ts AS lastTs, last_value AS lastValue
-         FROM ${resolution.table} WHERE variable_id = ? ORDER BY bucket`,
-      )
-      .all(variableId) as RollupBucket[]
-  );
+      .prepare(`SELECT variable_id AS variableId, bucket, count, sum, min, max, first_ts AS firstTs, first_value AS firstValue, last_ts AS lastTs, last_value AS lastValue FROM ${table} WHERE variable_id = ? ORDER BY bucket`)
+      .all(variableId) as RollupBucket[];
+  const out = new Map<number, RollupBucket>();
+  for (const b of [...read(resolution.table), ...read(resolution.recent)]) {
+    const a = out.get(b.bucket);
+    if (!a) out.set(b.bucket, { ...b });
+    else {
+      a.count += b.count;
+      a.sum += b.sum;
+      a.min = Math.min(a.min, b.min);
+      a.max = Math.max(a.max, b.max);
+      if (b.firstTs < a.firstTs) [a.firstTs, a.firstValue] = [b.firstTs, b.firstValue];
+      if (b.lastTs >= a.lastTs) [a.lastTs, a.lastValue] = [b.lastTs, b.lastValue];
+    }
+  }
+  return [...out.values()].sort((x, y) => x.bucket - y.bucket);
 }

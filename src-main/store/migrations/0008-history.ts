@@ -9,7 +9,9 @@ export const m0008History: Migration = {
   version: 8,
   name: 'history',
   up(db) {
-    const rollup = (table: string) => `
+    // Settled rollups are kept by variable (a chart reads one variable's run of rows); recent ones,
+    // which every commit updates, by time (history/queries/rollups.ts says why).
+    const rollup = (table: string, key: string) => `
       CREATE TABLE ${table} (
         variable_id INTEGER NOT NULL REFERENCES variables(id) ON DELETE CASCADE,
         bucket INTEGER NOT NULL,       -- ms since the epoch, start of the interval
@@ -21,11 +23,13 @@ export const m0008History: Migration = {
         first_value REAL NOT NULL,
         last_ts INTEGER NOT NULL,
         last_value REAL NOT NULL,
-        PRIMARY KEY (variable_id, bucket)
+        PRIMARY KEY (${key})
       ) STRICT, WITHOUT ROWID;`;
     db.exec(`
-      ${rollup('rollup_1m')}
-      ${rollup('rollup_1h')}
+      ${rollup('rollup_1m', 'variable_id, bucket')}
+      ${rollup('rollup_1h', 'variable_id, bucket')}
+      ${rollup('rollup_1m_recent', 'bucket, variable_id')}
+      ${rollup('rollup_1h_recent', 'bucket, variable_id')}
 
       ALTER TABLE variables ADD COLUMN unit TEXT;
 
