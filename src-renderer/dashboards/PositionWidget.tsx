@@ -61,6 +61,9 @@ export function PositionWidget({ deviceId, variable, tileUrl, range, width, heig
     }
   }
   const grid = gridLines(points, 4);
+  // A longitude label needs about 56 px: on a narrow widget only every second or third is written.
+  const lngStep = grid.lngs.length > 1 ? Math.abs(px(mercator({ lat: 0, lng: grid.lngs[1]! }, z))[0] - px(mercator({ lat: 0, lng: grid.lngs[0]! }, z))[0]) : 100;
+  const every = Math.max(1, Math.ceil(56 / Math.max(1, lngStep)));
   return (
     <div className="position-widget" data-testid="position" data-points={points.length}>
       <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Track of ${points.length} positions; last at ${last.lat.toFixed(5)}, ${last.lng.toFixed(5)}`}>
@@ -80,14 +83,16 @@ export function PositionWidget({ deviceId, variable, tileUrl, range, width, heig
             );
           })}
         {!tileUrl &&
-          grid.lngs.map((lng) => {
+          grid.lngs.map((lng, i) => {
             const [x] = px(mercator({ lat: 0, lng }, z));
             return (
               <g key={`lng${lng}`} className="geo-grid">
                 <line y1={0} y2={h} x1={x} x2={x} />
-                <text x={x + 3} y={h - 4}>
-                  {lng.toFixed(grid.digits)}°
-                </text>
+                {i % every === 0 && (
+                  <text x={x + 3} y={h - 4}>
+                    {lng.toFixed(grid.digits)}°
+                  </text>
+                )}
               </g>
             );
           })}

@@ -28,7 +28,7 @@ function VariablePicker({ onPick, label }: { onPick: (ref: Ref) => void; label: 
     <div className="form-inline picker">
       <label>
         Device
-        <select value={deviceId ?? ''} onChange={(e) => setDeviceId(e.target.value ? Number(e.target.value) : null)}>
+        <select aria-label="Device" value={deviceId ?? ''} onChange={(e) => setDeviceId(e.target.value ? Number(e.target.value) : null)}>
           <option value="">Choose…</option>
           {list.map((d) => (
             <option key={d.id} value={d.id}>
@@ -100,7 +100,7 @@ export function WidgetForm({ onAdd, onCancel, nextY }: { onAdd: (w: Widget) => v
       <h2 id="widget-form-title">Add a widget</h2>
       <label>
         Kind
-        <select value={kind} onChange={(e) => (setKind(e.target.value as Kind), setRefs([]))}>
+        <select aria-label="Kind" value={kind} onChange={(e) => (setKind(e.target.value as Kind), setRefs([]))}>
           {kinds.map((k) => (
             <option key={k.kind} value={k.kind}>
               {k.text}

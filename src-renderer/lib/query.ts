@@ -33,7 +33,7 @@ export function useApiQuery<M extends ApiMethod>(
   method: M,
   input: ApiInput<M>,
   options: { refreshMs?: number | false; enabled?: boolean; keepPrevious?: boolean } = {},
-): Loadable<ApiOutput<M>> & { reload: () => void; fetching: boolean } {
+): Loadable<ApiOutput<M>> & { reload: () => void; fetching: boolean; lastError: { code: string; message: string } | null } {
   const query = useQuery<ApiOutput<M>>({
     queryKey: apiKey(method, input),
     queryFn: () => api.call(method, input) as Promise<ApiOutput<M>>,
@@ -43,7 +43,8 @@ export function useApiQuery<M extends ApiMethod>(
   });
   const { refetch } = query;
   const reload = useCallback(() => void refetch(), [refetch]);
-  const base = { reload, fetching: query.isFetching };
+  // The newest refetch's failure, also while older data is still shown.
+  const base = { reload, fetching: query.isFetching, lastError: query.error ? errorText(query.error) : null };
   if (query.data !== undefined) return { state: 'ready', value: query.data, ...base };
   if (query.error) return { state: 'error', ...errorText(query.error), ...base };
   return { state: 'loading', ...base };

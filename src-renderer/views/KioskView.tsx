@@ -81,7 +81,7 @@ function KioskBoard({ dashboardId, onRefused }: { dashboardId: number; onRefused
   useEffect(() => {
     if (refused) onRefused(refused);
   }, [refused, onRefused]);
-  const away = health.state === 'error' || (dashboard.state === 'error' && dashboard.code === 'HUB_UNREACHABLE');
+  const away = health.lastError !== null || dashboard.lastError?.code === 'HUB_UNREACHABLE';
   return (
     <main className="kiosk" data-testid="kiosk">
       <header className="kiosk-head">

@@ -82,12 +82,12 @@ export function deviceCountSince(db: Db, deviceId: number, from: number, to: num
   return cachedStatement(
     db,
     `SELECT coalesce(sum(n), 0) FROM (
-       SELECT r.count AS n FROM rollup_1m r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?1 AND r.bucket >= ?2 AND r.bucket <= ?3
+       SELECT r.count AS n FROM rollup_1m r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = @deviceId AND r.bucket >= @from AND r.bucket <= @to
        UNION ALL
-       SELECT r.count FROM rollup_1m_recent r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?1 AND r.bucket >= ?2 AND r.bucket <= ?3)`,
+       SELECT r.count FROM rollup_1m_recent r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = @deviceId AND r.bucket >= @from AND r.bucket <= @to)`,
   )
     .pluck()
-    .get(deviceId, from, to) as number;
+    .get({ deviceId, from, to }) as number;
 }
 
 /** Every bucket of one variable as a reader sees it (settled and recent added), for tests and checks. */
