@@ -3,6 +3,7 @@ import { requireVariables } from './variables';
 import { rollupRows } from './queries/rollups';
 import { countValuesUpTo, rawValues, type RawValue } from './queries/readings';
 import { planBuckets, type BucketPlan } from './plan';
+import { pushEntry as push, type SeriesColumns } from '../../src-shared/series-columns';
 
 export interface SeriesRequest {
   deviceId: number;
@@ -18,18 +19,12 @@ export interface SeriesRequest {
  * `1m`/`1h`/`raw-buckets` each entry is one bucket starting at `t`, and an
  * entry whose count is 0 has nulls: a gap in the data.
  */
-export interface Series {
+export interface Series extends SeriesColumns {
   variable: string;
   unit: string | null;
   resolution: 'raw' | 'raw-buckets' | '1m' | '1h';
   /** Bucket width (ms); null for raw readings. */
   bucketMs: number | null;
-  t: number[];
-  min: (number | null)[];
-  max: (number | null)[];
-  mean: (number | null)[];
-  last: (number | null)[];
-  count: number[];
 }
 
 /**
@@ -111,13 +106,4 @@ function bucketSeries(db: Db, variableId: number, plan: BucketPlan): Columns {
     else push(out, origin + k * step, lo[k]!, hi[k]!, sum[k]! / c, last[k]!, c);
   }
   return out;
-}
-
-function push(out: Columns, t: number, min: number | null, max: number | null, mean: number | null, last: number | null, count: number): void {
-  out.t.push(t);
-  out.min.push(min);
-  out.max.push(max);
-  out.mean.push(mean);
-  out.last.push(last);
-  out.count.push(count);
 }

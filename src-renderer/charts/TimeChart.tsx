@@ -2,18 +2,13 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatValue } from '../lib/format';
+import type { SeriesColumns } from '../../src-shared/series-columns';
 import { useChartTheme, withAlpha, type ChartTheme } from './theme';
 
 /** One line on a chart: the mean (or the reading) per entry, with min and max for the band. */
-export interface ChartLine {
+export interface ChartLine extends SeriesColumns {
   label: string;
   unit: string | null;
-  t: number[];
-  mean: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-  last: (number | null)[];
-  count: number[];
   bucketMs: number | null;
 }
 

@@ -1,5 +1,6 @@
 import type { Widget } from '../../src-shared/api/areas/dashboards';
 import { ErrorNote } from '../components/ErrorNote';
+import { TableHead } from '../components/TableHead';
 import { FreshnessBadge } from '../components/FreshnessBadge';
 import { TimeChart, type ChartLine } from '../charts/TimeChart';
 import { ago, formatValue } from '../lib/format';
@@ -103,16 +104,7 @@ function TableWidget({ refs }: { refs: { deviceId: number; variable: string }[] 
   const values = latest.state === 'ready' ? latest.value : [];
   return (
     <table className="grid compact">
-      <thead>
-        <tr>
-          <th scope="col">Device</th>
-          <th scope="col">Variable</th>
-          <th scope="col" className="num">
-            Value
-          </th>
-          <th scope="col">When</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Device', 'Variable', 'Value', 'When']} numeric={['Value']} />
       <tbody>
         {refs.map((r) => {
           const v = values.find((l) => l.deviceId === r.deviceId)?.variables.find((x) => x.label === r.variable);
@@ -137,16 +129,7 @@ function StatusWidget({ deviceIds }: { deviceIds: number[] }) {
   if (activity.state === 'loading') return <p className="muted">Loading…</p>;
   return (
     <table className="grid compact">
-      <thead>
-        <tr>
-          <th scope="col">Device</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last seen</th>
-          <th scope="col" className="num">
-            Readings/min
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={['Device', 'Status', 'Last seen', 'Readings/min']} numeric={['Readings/min']} />
       <tbody>
         {activity.value.map((d) => (
           <tr key={d.deviceId}>

@@ -1,5 +1,6 @@
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { LiveReading } from '../../src-shared/api/live';
+import { pushEntry as push } from '../../src-shared/series-columns';
 
 export type SeriesAnswer = ApiOutput<'readings.series'>;
 type Series = SeriesAnswer['series'][number];
@@ -44,13 +45,4 @@ function add(s: Series, r: LiveReading): void {
     for (let t = newest + s.bucketMs; n > 0 && t < bucket; t += s.bucketMs) push(s, t, null, null, null, null, 0);
     push(s, bucket, r.value, r.value, r.value, r.value, 1);
   }
-}
-
-function push(s: Series, t: number, min: number | null, max: number | null, mean: number | null, last: number | null, count: number): void {
-  s.t.push(t);
-  s.min.push(min);
-  s.max.push(max);
-  s.mean.push(mean);
-  s.last.push(last);
-  s.count.push(count);
 }
