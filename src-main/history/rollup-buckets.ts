@@ -4,9 +4,13 @@
  * resolutions so a chart of a year reads hours, not 31 million rows.
  */
 export const rollupResolutions = [
-  { name: '1m', table: 'rollup_1m', recent: 'rollup_1m_recent', ms: 60_000 },
-  { name: '1h', table: 'rollup_1h', recent: 'rollup_1h_recent', ms: 3_600_000 },
+  { name: '1m', table: 'rollup_1m', ms: 60_000 },
+  { name: '1h', table: 'rollup_1h', ms: 3_600_000 },
 ] as const;
+
+/** Minute buckets written by commits and not yet settled (history/queries/rollups.ts). */
+export const recentTable = 'rollup_1m_recent';
+export const minuteMs = 60_000;
 
 export type RollupResolution = (typeof rollupResolutions)[number];
 

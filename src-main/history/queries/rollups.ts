@@ -1,19 +1,20 @@
 import type { Db } from '../../store/database';
 import { cachedStatement } from '../../store/statement-cache';
-import type { RollupBucket, RollupResolution } from '../rollup-buckets';
+import { recentTable, rollupResolutions, type RollupBucket, type RollupResolution } from '../rollup-buckets';
 
 /**
- * The rollup tables (migration 0008), two per resolution with the same columns:
+ * The rollup tables (migration 0008), all with the same columns:
  *
- * - `rollup_1m_recent` / `rollup_1h_recent`, keyed (bucket, variable_id): what
- *   the commit hook writes. A commit of a thousand variables' readings touches
- *   one run of neighbouring rows here, not a page per variable.
- * - `rollup_1m` / `rollup_1h`, keyed (variable_id, bucket): where settled
- *   buckets live, so a chart reads one variable's run of rows.
+ * - `rollup_1m_recent`, keyed (bucket, variable_id): the only one the commit
+ *   hook writes. A commit of a thousand variables' readings touches one run
+ *   of neighbouring rows here, not a page per variable, and one table, not two.
+ * - `rollup_1m` and `rollup_1h`, keyed (variable_id, bucket): settled
+ *   buckets, so a chart reads one variable's run of rows.
  *
- * `settleRollups` moves closed buckets from recent to settled in one
- * transaction; reads add both (a bucket may be in both while a late reading
- * waits to be settled). Table names come from `rollupResolutions`, never from input.
+ * `settleBuckets` moves closed minutes from recent to `rollup_1m` and adds
+ * them into `rollup_1h`, in one transaction; reads add the recent minutes to
+ * either (a bucket may be in both while a late reading waits to be settled).
+ * Table names are constants, never input.
  *
  * Merging a bucket into a stored one: counts and sums add, min and max widen,
  * the earlier first and the later last win. On equal timestamps the stored
@@ -61,19 +62,52 @@ export function mergeBuckets(db: Db, table: string, buckets: readonly RollupBuck
   }
 }
 
-/** Moves every recent bucket that starts before `before` into the settled table, in the caller's transaction. Returns how many moved. */
-export function settleBuckets(db: Db, resolution: RollupResolution, before: number): number {
-  cachedStatement(db, `INSERT INTO ${resolution.table} (${columns}) SELECT ${columns} FROM ${resolution.recent} WHERE bucket < ? ON CONFLICT (variable_id, bucket) DO UPDATE SET ${mergeExcluded}`).run(before);
-  return cachedStatement(db, `DELETE FROM ${resolution.recent} WHERE bucket < ?`).run(before).changes;
+/** Settled tables take incoming rows as later commits: they win ties for `last`, lose them for `first`. */
+function upsertSql(table: string): string {
+  return `INSERT INTO ${table} (${columns}) VALUES (@variableId, @bucket, @count, @sum, @min, @max, @firstTs, @firstValue, @lastTs, @lastValue) ON CONFLICT (variable_id, bucket) DO UPDATE SET ${mergeExcluded}`;
 }
 
-/** [bucket, count, sum, min, max, last_ts, last_value] of one variable in [from, to): settled rows in time order, then recent ones. */
+/** Moves every recent minute that starts before `before` into the settled tables, in the caller's transaction. Returns how many moved. */
+export function settleBuckets(db: Db, before: number): number {
+  const rows = cachedStatement(db, `SELECT variable_id AS variableId, bucket, count, sum, min, max, first_ts AS firstTs, first_value AS firstValue, last_ts AS lastTs, last_value AS lastValue FROM ${recentTable} WHERE bucket < ?`).all(before) as RollupBucket[];
+  if (rows.length === 0) return 0;
+  const [minute, hour] = rollupResolutions;
+  const toMinutes = cachedStatement(db, upsertSql(minute.table));
+  for (const b of rows) toMinutes.run(b);
+  // Minutes of one variable and hour cover disjoint times: no ties between them.
+  const toHours = cachedStatement(db, upsertSql(hour.table));
+  for (const b of foldInto(rows, hour.ms).values()) toHours.run(b);
+  return cachedStatement(db, `DELETE FROM ${recentTable} WHERE bucket < ?`).run(before).changes;
+}
+
+/** Buckets merged into wider ones (`ms`), by variable. */
+function foldInto(rows: readonly RollupBucket[], ms: number): Map<number, RollupBucket> {
+  const out = new Map<number, RollupBucket>();
+  for (const b of rows) {
+    const bucket = Math.floor(b.bucket / ms) * ms;
+    const key = b.variableId * 1e8 + bucket / ms;
+    const a = out.get(key);
+    if (!a) out.set(key, { ...b, bucket });
+    else {
+      a.count += b.count;
+      a.sum += b.sum;
+      a.min = Math.min(a.min, b.min);
+      a.max = Math.max(a.max, b.max);
+      if (b.firstTs < a.firstTs) [a.firstTs, a.firstValue] = [b.firstTs, b.firstValue];
+      if (b.lastTs >= a.lastTs) [a.lastTs, a.lastValue] = [b.lastTs, b.lastValue];
+    }
+  }
+  return out;
+}
+
+/** [bucket, count, sum, min, max, last_ts, last_value] of one variable in [from, to): settled rows in time order, then recent minutes. */
 export type RollupRow = [bucket: number, count: number, sum: number, min: number, max: number, lastTs: number, lastValue: number];
 
+/** `from` and `to` are multiples of the resolution, so the recent minutes read fall inside its buckets. */
 export function rollupRows(db: Db, resolution: RollupResolution, variableId: number, from: number, to: number): RollupRow[] {
   const pick = 'SELECT bucket, count, sum, min, max, last_ts, last_value';
   const settled = cachedStatement(db, `${pick} FROM ${resolution.table} WHERE variable_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`).raw(true).all(variableId, from, to) as RollupRow[];
-  const recent = cachedStatement(db, `${pick} FROM ${resolution.recent} WHERE bucket >= ? AND bucket < ? AND variable_id = ? ORDER BY bucket`).raw(true).all(from, to, variableId) as RollupRow[];
+  const recent = cachedStatement(db, `${pick} FROM ${recentTable} WHERE bucket >= ? AND bucket < ? AND variable_id = ? ORDER BY bucket`).raw(true).all(from, to, variableId) as RollupRow[];
   return recent.length === 0 ? settled : settled.concat(recent);
 }
 
@@ -90,24 +124,12 @@ export function deviceCountSince(db: Db, deviceId: number, from: number, to: num
     .get({ deviceId, from, to }) as number;
 }
 
-/** Every bucket of one variable as a reader sees it (settled and recent added), for tests and checks. */
+/** Every bucket of one variable as a reader sees it (settled and recent minutes added), for tests and checks. */
 export function allBuckets(db: Db, resolution: RollupResolution, variableId: number): RollupBucket[] {
   const read = (table: string) =>
     db
       .prepare(`SELECT variable_id AS variableId, bucket, count, sum, min, max, first_ts AS firstTs, first_value AS firstValue, last_ts AS lastTs, last_value AS lastValue FROM ${table} WHERE variable_id = ? ORDER BY bucket`)
       .all(variableId) as RollupBucket[];
-  const out = new Map<number, RollupBucket>();
-  for (const b of [...read(resolution.table), ...read(resolution.recent)]) {
-    const a = out.get(b.bucket);
-    if (!a) out.set(b.bucket, { ...b });
-    else {
-      a.count += b.count;
-      a.sum += b.sum;
-      a.min = Math.min(a.min, b.min);
-      a.max = Math.max(a.max, b.max);
-      if (b.firstTs < a.firstTs) [a.firstTs, a.firstValue] = [b.firstTs, b.firstValue];
-      if (b.lastTs >= a.lastTs) [a.lastTs, a.lastValue] = [b.lastTs, b.lastValue];
-    }
-  }
-  return [...out.values()].sort((x, y) => x.bucket - y.bucket);
+  // Settled first, then recent: recent rows are the later commits (foldInto lets the later win a tie for last).
+  return [...foldInto([...read(resolution.table), ...read(recentTable)], resolution.ms).values()].sort((x, y) => x.bucket - y.bucket);
 }

@@ -9,7 +9,7 @@ export const m0008History: Migration = {
   version: 8,
   name: 'history',
   up(db) {
-    // Settled rollups are kept by variable (a chart reads one variable's run of rows); recent ones,
+    // Settled rollups are kept by variable (a chart reads one variable's run of rows); recent minutes,
     // which every commit updates, by time (history/queries/rollups.ts says why).
     const rollup = (table: string, key: string) => `
       CREATE TABLE ${table} (
@@ -29,7 +29,6 @@ export const m0008History: Migration = {
       ${rollup('rollup_1m', 'variable_id, bucket')}
       ${rollup('rollup_1h', 'variable_id, bucket')}
       ${rollup('rollup_1m_recent', 'bucket, variable_id')}
-      ${rollup('rollup_1h_recent', 'bucket, variable_id')}
 
       ALTER TABLE variables ADD COLUMN unit TEXT;
 
