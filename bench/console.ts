@@ -101,6 +101,16 @@ try {
       const points = await page.locator('[data-testid=time-chart]').first().getAttribute('data-points');
       if (i > 0) times.push(ms);
       console.log(`  run ${i === 0 ? 'warm-up' : i}: ${ms.toFixed(0)} ms to the drawn series (${points} points)`);
+      if (i === runs) {
+        // Where the time went on the last run: the page, its script and each API call (start -> end, ms after navigation).
+        const steps = await page.evaluate(() =>
+          [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => {
+            const t = e as PerformanceResourceTiming;
+            return `${t.name.replace(/^https:\/\/[^/]+/, '')} ${t.startTime.toFixed(0)} -> ${t.responseEnd.toFixed(0)}`;
+          }),
+        );
+        for (const step of steps) console.log(`    ${step}`);
+      }
       await context.close();
     }
     console.log(`navigation -> 30-day series drawn: p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, best ${Math.min(...times).toFixed(0)} ms`);

@@ -33,17 +33,18 @@ const mergeExcluded = `
       last_ts = max(last_ts, excluded.last_ts)`;
 
 function mergeSql(table: string): string {
+  // Positional parameters (faster to bind than named ones); first_ts and last_ts appear twice.
   return `
     UPDATE ${table} SET
-      count = count + @count,
-      sum = sum + @sum,
-      min = min(min, @min),
-      max = max(max, @max),
-      first_value = CASE WHEN @firstTs < first_ts THEN @firstValue ELSE first_value END,
-      first_ts = min(first_ts, @firstTs),
-      last_value = CASE WHEN @lastTs >= last_ts THEN @lastValue ELSE last_value END,
-      last_ts = max(last_ts, @lastTs)
-    WHERE bucket = @bucket AND variable_id = @variableId`;
+      count = count + ?,
+      sum = sum + ?,
+      min = min(min, ?),
+      max = max(max, ?),
+      first_value = CASE WHEN ? < first_ts THEN ? ELSE first_value END,
+      first_ts = min(first_ts, ?),
+      last_value = CASE WHEN ? >= last_ts THEN ? ELSE last_value END,
+      last_ts = max(last_ts, ?)
+    WHERE bucket = ? AND variable_id = ?`;
 }
 
 /**
@@ -55,9 +56,9 @@ export function mergeBuckets(db: Db, table: string, buckets: readonly RollupBuck
   const update = cachedStatement(db, mergeSql(table));
   let insert: ReturnType<typeof cachedStatement> | undefined;
   for (const b of buckets) {
-    if (update.run(b).changes === 0) {
-      insert ??= cachedStatement(db, `INSERT INTO ${table} (${columns}) VALUES (@variableId, @bucket, @count, @sum, @min, @max, @firstTs, @firstValue, @lastTs, @lastValue)`);
-      insert.run(b);
+    if (update.run(b.count, b.sum, b.min, b.max, b.firstTs, b.firstValue, b.firstTs, b.lastTs, b.lastValue, b.lastTs, b.bucket, b.variableId).changes === 0) {
+      insert ??= cachedStatement(db, `INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      insert.run(b.variableId, b.bucket, b.count, b.sum, b.min, b.max, b.firstTs, b.firstValue, b.lastTs, b.lastValue);
     }
   }
 }
