@@ -1,10 +1,9 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, type ReactNode } from 'react';
 import type { Permission } from '../src-shared/permissions';
 import { Forbidden } from './components/Forbidden';
 import { href, useRoute } from './lib/route';
 import { SessionProvider, useSession, useSessionState } from './lib/session';
-import { createQueryClient } from './lib/query';
 import { LiveProvider } from './lib/live-cache';
 
 // Dashboards bring the grid library: loaded when first opened, not with every page.
@@ -49,8 +48,7 @@ const pages: Page[] = [
   { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView /> },
 ];
 
-export function App() {
-  const [queries] = useState(createQueryClient);
+export function App({ queries }: { queries: QueryClient }) {
   const [first = '', second] = useRoute();
   // A wall display signs in with its own app token and has no menu (views/KioskView.tsx).
   if (first === 'kiosk' && second && /^\d+$/.test(second)) {

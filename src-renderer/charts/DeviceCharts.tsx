@@ -8,7 +8,7 @@ import { downloadExport } from '../lib/download';
 import { presetRange } from './ranges';
 import { RangeBar, type RangeState } from './RangeBar';
 import { duration, TimeChart } from './TimeChart';
-import { pointsFor, useWidth } from './useWidth';
+import { initialChartWidth, pointsFor, useWidth } from './useWidth';
 
 type Device = ApiOutput<'devices.get'>;
 
@@ -16,7 +16,7 @@ type Device = ApiOutput<'devices.get'>;
 export function DeviceCharts({ device, initial }: { device: Device; initial: RangePreset }) {
   const [state, setState] = useState<RangeState>({ range: presetRange(initial), preset: initial });
   const box = useRef<HTMLDivElement>(null);
-  const maxPoints = pointsFor(useWidth(box));
+  const maxPoints = pointsFor(useWidth(box, initialChartWidth()));
   if (device.variables.length === 0) return null;
   return (
     <section aria-labelledby="history-title" className="device-charts" ref={box}>

@@ -33,7 +33,7 @@ export function useSeriesMany(keys: SeriesKey[]): (Loadable<SeriesAnswer> & { fe
   return useQueries({ queries: keys.map(seriesQuery) }).map(loadable);
 }
 
-function seriesQuery(key: SeriesKey) {
+export function seriesQuery(key: SeriesKey) {
   return {
     queryKey: [seriesKeyPrefix, key],
     queryFn: () => api.call('readings.series', { deviceId: key.deviceId, variables: key.variables, ...rangeTimes(key.range), maxPoints: key.maxPoints }),

@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { Permission } from '../../src-shared/permissions';
 import { api, errorText, loadSession, onUnauthenticated, saveSession } from './api';
+import { takeBootMe } from './boot';
 
 type Me = ApiOutput<'auth.me'>;
 export type LoginAnswer = ApiOutput<'auth.login'>;
@@ -44,7 +45,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const start = useCallback(
     async (token: string, expiresAt: number, user: LoginAnswer['user'] | null) => {
       saveSession({ token, expiresAt });
-      const me = await api.call('auth.me', {});
+      const me = await (takeBootMe(token) ?? api.call('auth.me', {}));
       const granted = new Set(me.permissions);
       setState({
         phase: 'signed-in',
