@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 import { requireVariables } from './variables';
-import { rollupRows } from './queries/rollups';
+import { recentRows, settledInBuckets } from './queries/rollups';
 import { countValuesUpTo, rawValues, type RawValue } from './queries/readings';
 import { planBuckets, type BucketPlan } from './plan';
 import { pushEntry as push, type SeriesColumns } from '../../src-shared/series-columns';
@@ -87,16 +87,26 @@ function bucketSeries(db: Db, variableId: number, plan: BucketPlan): Columns {
       last[k] = value;
     }
   } else {
-    for (const [bucket, c, s, min, max, lt, lv] of rollupRows(db, source, variableId, origin, end)) {
-      const k = Math.floor((bucket - origin) / step);
+    const add = (k: number, c: number, s: number, min: number, max: number) => {
       n[k]! += c;
       sum[k]! += s;
       if (min < lo[k]!) lo[k] = min;
       if (max > hi[k]!) hi[k] = max;
+    };
+    const later = (k: number, lt: number, lv: number) => {
       if (lt >= lastTs[k]!) {
         lastTs[k] = lt;
         last[k] = lv;
       }
+    };
+    const settled = settledInBuckets(db, source, variableId, origin, step, end);
+    for (const [k, c, s, min, max] of settled.sums) add(k, c, s, min, max);
+    for (const [k, lt, lv] of settled.lasts) later(k, lt, lv);
+    // Recent minutes after settled ones: they are the later commits, and win a tie for last.
+    for (const [bucket, c, s, min, max, lt, lv] of recentRows(db, variableId, origin, end)) {
+      const k = Math.floor((bucket - origin) / step);
+      add(k, c, s, min, max);
+      later(k, lt, lv);
     }
   }
   const out: Columns = { resolution: source === 'raw' ? 'raw-buckets' : source.name, bucketMs: step, t: [], min: [], max: [], mean: [], last: [], count: [] };

@@ -104,7 +104,7 @@ test('readings.series picks raw readings, buckets from readings, 1-minute or 1-h
   const answer = await get(device.id, query, reader);
   assert.equal(answer.status, 200, answer.body);
   const body = JSON.parse(answer.body) as { result: { series: Series[] } };
-  assert.deepEqual(body.result.series[0], JSON.parse(JSON.stringify(threeDays)));
+  assert.deepEqual(body.result.series[0], JSON.parse(JSON.stringify(series(start, start + 3 * day))));
   assert.equal((await get(device.id, query, lister)).status, 403);
   assert.equal((await get(other, query, reader)).status, 404);
   const bad = await get(device.id, 'variables=level&from=yesterday&to=1', reader);
