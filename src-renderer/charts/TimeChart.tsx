@@ -62,11 +62,15 @@ export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = 
     // Rebuilt only when the series set, theme or size changes: data alone goes through setData.
   }, [shape, theme, height, syncKey, compact]);
 
+  const shown = useRef<number[][]>([]);
   useEffect(() => {
     const u = plot.current;
     if (!u) return;
     u.setData(data, false);
     u.setScale('x', { min: from, max: to });
+    // New data (not a re-render of the same) under a resting cursor: the old tooltip no longer describes what is drawn.
+    if (lines.some((l, i) => l.t !== shown.current[i]) && tip.current) tip.current.hidden = true;
+    shown.current = lines.map((l) => l.t);
   });
 
   const summary = summarise(lines);
