@@ -10,6 +10,7 @@ import { OsKeychain, type SecretStore } from './security/secret-store';
 import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext } from './hub-context';
 import { startIngest } from './ingest/module';
+import { startHistory } from './history/module';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
 import type { ConsoleGate } from './console/gate';
@@ -185,6 +186,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
+    startHistory(ctx, pipeline);
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });

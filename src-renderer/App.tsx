@@ -1,8 +1,15 @@
-import type { ReactNode } from 'react';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, type ReactNode } from 'react';
 import type { Permission } from '../src-shared/permissions';
 import { Forbidden } from './components/Forbidden';
 import { href, useRoute } from './lib/route';
 import { SessionProvider, useSession, useSessionState } from './lib/session';
+import { LiveProvider } from './lib/live-cache';
+
+// Dashboards bring the grid library: loaded when first opened, not with every page.
+const DashboardsView = lazy(() => import('./views/DashboardsView').then((m) => ({ default: m.DashboardsView })));
+const KioskView = lazy(() => import('./views/KioskView').then((m) => ({ default: m.KioskView })));
+const loadingView = <p className="muted center">Loading…</p>;
 import { AccountView } from './views/AccountView';
 import { AppsView } from './views/AppsView';
 import { AuditView } from './views/AuditView';
@@ -25,7 +32,13 @@ interface Page {
 /** Each page with the permission it needs: hidden from the menu without it (the hub refuses the calls anyway). */
 const pages: Page[] = [
   { path: '', title: 'Dashboard', needs: 'readings:read', view: () => <DashboardView /> },
-  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} /> : <DevicesView />) },
+  { path: 'dashboards', title: 'Dashboards', needs: 'devices:read', view: ([id]) => (
+      <Suspense fallback={loadingView}>
+        <DashboardsView dashboardId={id && /^\d+$/.test(id) ? Number(id) : null} />
+      </Suspense>
+    ),
+  },
+  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
@@ -35,16 +48,29 @@ const pages: Page[] = [
   { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView /> },
 ];
 
-export function App() {
+export function App({ queries }: { queries: QueryClient }) {
+  const [first = '', second] = useRoute();
+  // A wall display signs in with its own app token and has no menu (views/KioskView.tsx).
+  if (first === 'kiosk' && second && /^\d+$/.test(second)) {
+    return (
+      <QueryClientProvider client={queries}>
+        <Suspense fallback={loadingView}>
+          <KioskView dashboardId={Number(second)} />
+        </Suspense>
+      </QueryClientProvider>
+    );
+  }
   return (
-    <SessionProvider>
-      <Gate />
-    </SessionProvider>
+    <QueryClientProvider client={queries}>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </QueryClientProvider>
   );
 }
 
 function Gate() {
-  const { state } = useSessionState();
+  const { state, expire } = useSessionState();
   const [first = ''] = useRoute();
   // The hub page is public: a technician checks the certificate fingerprint before signing in.
   if (state.phase !== 'signed-in' && first === 'status') {
@@ -62,7 +88,11 @@ function Gate() {
       </Shell>
     );
   }
-  return <SignedIn />;
+  return (
+    <LiveProvider onEnded={expire}>
+      <SignedIn />
+    </LiveProvider>
+  );
 }
 
 function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; children: ReactNode }) {

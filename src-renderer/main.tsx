@@ -1,12 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { createQueryClient } from './lib/query';
+import { bootPrefetch } from './lib/boot';
 
+const queries = createQueryClient();
+bootPrefetch(queries);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <App queries={queries} />
     </StrictMode>,
   );
 }

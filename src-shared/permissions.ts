@@ -18,6 +18,8 @@ export const scopes = [
   'audit:read',
   'accounting:read',
   'settings:admin',
+  /** Create, arrange and delete the organisation's dashboards (reading them needs devices:read). */
+  'dashboards:write',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
@@ -32,7 +34,7 @@ export const hubAdmin = 'hub:admin' as const;
 export type Permission = 'public' | 'authenticated' | Scope | typeof hubAdmin;
 
 const reader: readonly Scope[] = ['devices:read', 'readings:read'];
-const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send'];
+const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send', 'dashboards:write'];
 const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Scope[]>> = {

@@ -24,7 +24,8 @@ import { insertDevice } from '../../src-main/devices/queries/devices';
 import { databasePath } from '../../src-main/lifecycle/data-dir';
 import { deriveKey } from '../../src-main/security/derive';
 import { openDatabase } from '../../src-main/store/database';
-import { streamReadingsCsv } from '../../src-main/history/export';
+import { exportReadings } from '../../src-main/history/export';
+import { historyReads } from '../../src-main/history/reads';
 import { startMosquitto } from './baselines';
 
 const { values } = parseArgs({
@@ -93,7 +94,9 @@ async function exportWhile(hub: Hub, range: { deviceId: number; from: number; to
   let passes = 0;
   let bytes = 0;
   while (running()) {
-    for await (const text of streamReadingsCsv(hub.services.reader, { ...range, variable: 't' })) {
+    // The export handler's own stream: pages read on the reader thread, joined into CSV on the event loop.
+    const stream = exportReadings(hub.db, historyReads(hub.db, hub.services.reader), { id: range.deviceId, label: 'archive' }, { deviceId: range.deviceId, variables: ['t'], from: range.from, to: range.to, format: 'csv', shape: 'raw', maxPoints: 1000 });
+    for await (const text of stream.chunks) {
       // An export response writes each page to its socket; counting lines stands in for that.
       bytes += text.length;
       rows += text.split('\n').length - 1;

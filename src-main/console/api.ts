@@ -9,6 +9,9 @@ import { registerUserHandlers } from '../access/handlers/users';
 import { registerAuditHandlers } from '../audit/handlers';
 import { registerCommandHandlers, type CommandSender } from '../commands/handlers';
 import { registerDeviceHandlers } from '../devices/handlers';
+import { registerDashboardHandlers } from '../dashboards/handlers';
+import { registerHistoryHandlers } from '../history/handlers';
+import { historyReads } from '../history/reads';
 import type { Logger } from '../logging/logger';
 import type { ReaderClient } from '../history/reader-client';
 import { registerSettingsHandlers } from '../settings/handlers';
@@ -47,6 +50,8 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
   registerDeviceHandlers(registry, ctx, services.reader);
+  registerHistoryHandlers(registry, ctx.db, historyReads(ctx.db, services.reader));
+  registerDashboardHandlers(registry, ctx.db);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
   const missing = registry.missing();

@@ -156,7 +156,7 @@ export class HandlerRegistry<C extends Contract> {
     if (!spec || !handler) return fail('UNKNOWN_METHOD', `There is no API method "${method}". The contract in src-shared/api lists them.`, 404);
     const { principal } = ctx;
     const address = addressOf(ctx);
-    const audited = spec.kind === 'write' || spec.kind === 'personal';
+    const audited = spec.kind === 'write' || spec.kind === 'personal' || spec.kind === 'export';
     // Hub-wide methods belong to no organisation: their rows are the hub owner's to read.
     const orgId = spec.permission === hubAdmin || !principal ? null : principal.orgId;
     const n = notes();
@@ -201,7 +201,7 @@ export class HandlerRegistry<C extends Contract> {
       const value = await handler(input.data, handlerCtx);
       const output = spec.output.safeParse(value);
       if (!output.success) return fail('INTERNAL', `The hub produced an invalid answer for ${method}.`, 500);
-      if (audited) record('ok', target(), n.fields);
+      if (audited) record('ok', target(), spec.kind === 'export' ? { ...scalarFields(input.data), ...n.fields } : n.fields);
       if (spec.kind === 'write') this.guard.changed();
       return { ok: true, value: output.data };
     } catch (err) {
@@ -218,4 +218,15 @@ export class HandlerRegistry<C extends Contract> {
 
 function fail(code: string, message: string, status: number): CallResult & { ok: false } {
   return { ok: false, error: { code, message }, status };
+}
+
+/** What an export took (device, variables, range, format): the scalar fields of its input, never nested documents. */
+function scalarFields(input: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    else if (typeof value === 'string') out[key] = value.slice(0, 100);
+    else if (Array.isArray(value) && value.length <= 20 && value.every((v) => typeof v === 'string' || typeof v === 'number')) out[key] = value;
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ import { guardTlsListener, tlsListenerOptions, type TlsListenerLimits } from '..
 import type { TlsMaterial } from '../security/tls/material';
 import { anonymousGate, type ConsoleGate } from './gate';
 import { restRoute } from './rest-routes';
+import { isExportStream } from '../../src-shared/api/areas/history';
+import { sendStream } from './send-stream';
 
 export interface ConsoleServerOptions {
   tls: TlsMaterial;
@@ -147,6 +149,9 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, op
     return;
   }
   const result = await options.registry.call(call.method, call.input, { origin: { address }, principal: admission.principal });
-  if (result.ok) reply(200, { result: result.value });
+  if (result.ok && isExportStream(result.value)) {
+    const bytesOut = await sendStream(res, result.value, cors, options.logger);
+    if (admission.principal) gate.account(admission.subject, bytesIn, bytesOut);
+  } else if (result.ok) reply(200, { result: result.value });
   else reply(result.status, result.error, result.headers);
 }

@@ -47,7 +47,7 @@ export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, c
   registry.register('devices.list', (_input, caller) => visibleDevices(ctx.db, caller.principal).map(deviceView));
   registry.register('devices.get', (input, caller) => ({
     ...deviceView(deviceOf(ctx, caller, input.deviceId)),
-    variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label })),
+    variables: listVariables(ctx.db, input.deviceId).map((v) => ({ id: v.id, label: v.label, unit: v.unit })),
   }));
   registry.register('devices.events', async (input) => {
     const last = { deviceId: input.deviceId, count: input.count, ...(input.variable ? { variable: input.variable } : {}) };

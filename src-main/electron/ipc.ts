@@ -4,6 +4,7 @@ import type { ConsolePrincipal } from '../access/principal';
 import type { ConsoleGate } from '../console/gate';
 import type { HandlerRegistry } from '../console/registry';
 import { apiChannel } from './channel';
+import { isExportStream, type ExportStream } from '../../src-shared/api/areas/history';
 
 /**
  * Serves the same contract handlers as the HTTPS console, over IPC. The window
@@ -21,7 +22,22 @@ export function serveApiOverIpc(registry: HandlerRegistry<ApiContract>, gate?: C
       principal = admission.principal;
     }
     const result = await registry.call(method, input, { origin: 'ipc', principal });
+    if (result.ok && isExportStream(result.value)) return gather(result.value);
     return result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error };
   });
   return () => ipcMain.removeHandler(apiChannel);
+}
+
+/** The window downloads what a chart shows; a larger export belongs to the HTTPS API or `outpost readings`. */
+const ipcExportLimit = 64 * 1024 * 1024;
+
+async function gather(stream: ExportStream) {
+  let content = '';
+  for await (const chunk of stream.chunks) {
+    content += chunk;
+    if (content.length > ipcExportLimit) {
+      return { ok: false, error: { code: 'EXPORT_TOO_LARGE', message: 'This export is over 64 MB: use `outpost readings LABEL --from --to --format` or the HTTPS API, which stream it.' } };
+    }
+  }
+  return { ok: true, value: { filename: stream.filename, contentType: stream.contentType, content } };
 }

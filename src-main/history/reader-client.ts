@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
-import { HubError } from '../errors';
+import { HubError, ServiceError } from '../errors';
 import { spawnWorker } from '../store/spawn-worker';
 import type { ReadParams, ReadQueryName, ReadResult } from './read-queries';
 
-type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string | undefined; message: string } };
+type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string | undefined; message: string; status: number | undefined } };
 
 /**
  * The main thread's handle on the reader thread (reader-worker.ts): a named
@@ -73,6 +73,7 @@ export class ReaderClient {
           const w = this.waiting.get(m.id);
           this.waiting.delete(m.id);
           if (m.ok) w?.resolve(m.value);
+          else if (m.error.status !== undefined) w?.reject(new ServiceError(m.error.code ?? 'INTERNAL', m.error.message, m.error.status));
           else w?.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
         });
         worker.on('exit', () => fail(new Error('the database reader thread has stopped')));

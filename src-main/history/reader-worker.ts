@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorCode, errorMessage } from '../errors';
+import { errorCode, errorMessage, ServiceError } from '../errors';
 import { openDatabase } from '../store/database';
 import { readQueries, type ReadQueryName } from './read-queries';
 
@@ -29,7 +29,9 @@ parentPort!.on('message', (m: { id: number; name: ReadQueryName; params: unknown
     if (!run) prepared.set(m.name, (run = readQueries[m.name](db) as (params: never) => unknown));
     parentPort!.postMessage({ id: m.id, ok: true, value: run(m.params as never) });
   } catch (err) {
-    parentPort!.postMessage({ id: m.id, ok: false, error: { code: errorCode(err), message: errorMessage(err) } });
+    // A refusal (no such variable) crosses with its status, so the caller answers 404 rather than 500.
+    const status = err instanceof ServiceError ? err.status : undefined;
+    parentPort!.postMessage({ id: m.id, ok: false, error: { code: errorCode(err), message: errorMessage(err), status } });
   }
 });
 parentPort!.postMessage({ ready: true });

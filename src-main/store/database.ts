@@ -61,6 +61,9 @@ export function openDatabase(options: OpenOptions): Db {
       if (problems.length > 0) throw Object.assign(new Error(problems.join('; ')), { code: 'SQLITE_CORRUPT' });
     }
     db.pragma('busy_timeout = 5000');
+    // Every page read from disk is decrypted; the default 2 MB cache made a chart redo that for the
+    // same recent pages on every refresh (bench/series). 64 MB holds weeks of rollups and recent readings.
+    db.pragma('cache_size = -65536');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // FULL: a commit that was acknowledged survives power loss, not only a crash.

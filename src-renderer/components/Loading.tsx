@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Loadable } from '../lib/useApi';
+import type { Loadable } from '../lib/query';
 import { ErrorNote } from './ErrorNote';
 
 /** Renders a loaded value, or the loading line, or the API's error in place. */

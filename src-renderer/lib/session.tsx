@@ -1,7 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { Permission } from '../../src-shared/permissions';
 import { api, errorText, loadSession, onUnauthenticated, saveSession } from './api';
+import { takeBootMe } from './boot';
 
 type Me = ApiOutput<'auth.me'>;
 export type LoginAnswer = ApiOutput<'auth.login'>;
@@ -28,16 +30,22 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ phase: 'restoring' });
+  const queries = useQueryClient();
 
-  const end = useCallback((notice: string | null) => {
-    saveSession(null);
-    setState({ phase: 'signed-out', notice });
-  }, []);
+  const end = useCallback(
+    (notice: string | null) => {
+      saveSession(null);
+      // What one person was shown must not be shown to whoever signs in next in this window.
+      queries.clear();
+      setState({ phase: 'signed-out', notice });
+    },
+    [queries],
+  );
 
   const start = useCallback(
     async (token: string, expiresAt: number, user: LoginAnswer['user'] | null) => {
       saveSession({ token, expiresAt });
-      const me = await api.call('auth.me', {});
+      const me = await (takeBootMe(token) ?? api.call('auth.me', {}));
       const granted = new Set(me.permissions);
       setState({
         phase: 'signed-in',

@@ -4,7 +4,7 @@ import { FormActions } from '../components/Form';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
-import { useAction } from '../lib/useApi';
+import { useAction } from '../lib/query';
 
 export function AccountView() {
   const session = useSession();

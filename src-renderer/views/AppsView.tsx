@@ -10,7 +10,7 @@ import { api } from '../lib/api';
 import { dateTime, splitList } from '../lib/format';
 import { TableHead } from '../components/TableHead';
 import { Field, FormActions } from '../components/Form';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 
 type App = ApiOutput<'apps.list'>[number];
 type ApiKey = ApiOutput<'apiKeys.list'>[number];
@@ -18,8 +18,8 @@ type ApiKey = ApiOutput<'apiKeys.list'>[number];
 const dayMs = 86_400_000;
 
 export function AppsView() {
-  const apps = useApi('apps.list', {});
-  const keys = useApi('apiKeys.list', {});
+  const apps = useApiQuery('apps.list', {});
+  const keys = useApiQuery('apiKeys.list', {});
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   return (
     <section aria-labelledby="apps-title">

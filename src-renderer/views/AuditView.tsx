@@ -5,13 +5,13 @@ import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { TableHead } from '../components/TableHead';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 
 type Query = ApiInput<'audit.query'>;
 
 export function AuditView() {
   const [query, setQuery] = useState<Query>({ limit: 100 });
-  const entries = useApi('audit.query', query);
+  const entries = useApiQuery('audit.query', query);
   return (
     <section aria-labelledby="audit-title">
       <div className="page-head">

@@ -1,67 +1,67 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
-import type { LiveReading } from '../../src-shared/api/live';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNote } from '../components/ErrorNote';
 import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
+import { DeviceCharts } from '../charts/DeviceCharts';
+import { presets } from '../charts/ranges';
+import type { RangePreset } from '../../src-shared/api/areas/dashboards';
 import { api } from '../lib/api';
 import { dateTime, formatValue } from '../lib/format';
-import { useLiveReadings } from '../lib/live';
+import { useLiveMode } from '../lib/live-cache';
 import { href } from '../lib/route';
-import { useSession, useSessionState } from '../lib/session';
-import { useAction, useApi } from '../lib/useApi';
+import { useSession } from '../lib/session';
+import { useAction, useApiQuery } from '../lib/query';
 import { useNow } from '../lib/useNow';
 import { TableHead } from '../components/TableHead';
 
 type Device = ApiOutput<'devices.get'>;
-type Event = ApiOutput<'devices.events'>[number];
 
 const shown = 50;
+const pollMs = 10_000;
 
-export function DeviceDetailView({ deviceId }: { deviceId: number }) {
-  const device = useApi('devices.get', { deviceId });
+/** `#/devices/3/30d` opens the charts on a preset range. */
+export function DeviceDetailView({ deviceId, range }: { deviceId: number; range?: string | undefined }) {
+  const device = useApiQuery('devices.get', { deviceId });
   return (
     <section aria-labelledby="device-title">
       <p>
         <a href={href('devices')}>← All devices</a>
       </p>
       <Loading data={device} what="the device">
-        {(d) => <DeviceDetail device={d} reload={device.reload} />}
+        {/* Keyed by device: nothing of one device's page state survives into another's. */}
+        {(d) => <DeviceDetail key={d.id} device={d} range={presets.includes(range as RangePreset) ? (range as RangePreset) : '24h'} />}
       </Loading>
     </section>
   );
 }
 
-function DeviceDetail({ device, reload }: { device: Device; reload: () => void }) {
+/**
+ * One device: its last values, charts and recent readings, all read from the
+ * query cache by this device's id. Live readings reach the cache once
+ * (lib/live-cache.tsx); without the live channel the page polls.
+ */
+function DeviceDetail({ device, range }: { device: Device; range: RangePreset }) {
   const session = useSession();
-  const { expire } = useSessionState();
   const now = useNow();
-  const events = useApi('devices.events', { deviceId: device.id, count: shown });
-  const [liveEvents, setLiveEvents] = useState<Event[]>([]);
-  const [lastSeen, setLastSeen] = useState(device.lastSeenAt);
-  const onReadings = useCallback(
-    (readings: LiveReading[]) => {
-      const mine = readings.filter((r) => r.deviceId === device.id);
-      if (mine.length === 0) return;
-      setLastSeen(Date.now());
-      setLiveEvents((prev) => [...mine.map((r) => ({ variable: r.variable, ts: r.ts, value: r.value, context: null })).reverse(), ...prev].slice(0, shown));
-    },
-    [device.id],
-  );
-  const mode = useLiveReadings(onReadings, expire);
-  const loaded = events.state === 'ready' ? events.value : [];
-  const all = [...liveEvents, ...loaded].slice(0, shown);
-  const latest = new Map<string, Event>();
-  for (const e of all) if (!latest.has(e.variable) || latest.get(e.variable)!.ts < e.ts) latest.set(e.variable, e);
+  const mode = useLiveMode();
+  const refreshMs = mode === 'live' ? false : pollMs;
+  const events = useApiQuery('devices.events', { deviceId: device.id, count: shown }, { refreshMs });
+  const latest = useApiQuery('devices.latest', {}, { refreshMs });
+  const mine = latest.state === 'ready' ? (latest.value.find((l) => l.deviceId === device.id)?.variables ?? []) : [];
+  const values = new Map(mine.map((v) => [v.label, v]));
+  const units = new Map(device.variables.map((v) => [v.label, v.unit]));
+  const all = events.state === 'ready' ? events.value : [];
+  const labels = [...new Set([...device.variables.map((v) => v.label), ...values.keys()])].sort();
 
   return (
     <>
       <div className="page-head">
         <h1 id="device-title">{device.name}</h1>
-        <FreshnessBadge lastSeenAt={lastSeen} now={now} />
+        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} />
         <LiveIndicator mode={mode} />
       </div>
       <dl className="facts">
@@ -72,22 +72,25 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         <dt>Created</dt>
         <dd>{dateTime(device.createdAt)}</dd>
         <dt>Last seen</dt>
-        <dd>{dateTime(lastSeen)}</dd>
+        <dd>{dateTime(device.lastSeenAt)}</dd>
       </dl>
 
       <h2>Variables</h2>
-      {device.variables.length === 0 && latest.size === 0 ? (
+      {labels.length === 0 ? (
         <p className="muted">This device has not sent any variable yet.</p>
       ) : (
-        <table className="grid">
-          <TableHead columns={['Variable', 'Last value', 'At']} numeric={['Last value']} />
+        <table className="grid" data-testid="variables-table">
+          <TableHead columns={['Variable', 'Last value', 'Unit', 'At']} numeric={['Last value']} />
           <tbody>
-            {[...new Set([...device.variables.map((v) => v.label), ...latest.keys()])].sort().map((label) => {
-              const last = latest.get(label);
+            {labels.map((label) => {
+              const last = values.get(label);
               return (
-                <tr key={label}>
+                <tr key={label} data-variable={label}>
                   <td>{label}</td>
-                  <td className="num">{last ? formatValue(last.value) : <span className="muted">older than the last {shown}</span>}</td>
+                  <td className="num" data-testid="last-value">
+                    {last ? formatValue(last.value) : <span className="muted">—</span>}
+                  </td>
+                  <td>{session.can('devices:admin') ? <UnitField deviceId={device.id} variable={label} unit={units.get(label) ?? null} /> : (units.get(label) ?? '')}</td>
                   <td>{last ? dateTime(last.ts) : ''}</td>
                 </tr>
               );
@@ -96,9 +99,11 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         </table>
       )}
 
+      <DeviceCharts device={device} initial={range} />
+
       <div className="panels">
         {session.can('commands:send') && <SendCommand device={device} />}
-        {session.can('devices:admin') && <TokenActions device={device} onChanged={reload} />}
+        {session.can('devices:admin') && <TokenActions device={device} />}
       </div>
 
       <h2>Last {shown} readings</h2>
@@ -121,6 +126,22 @@ function DeviceDetail({ device, reload }: { device: Device; reload: () => void }
         </table>
       )}
     </>
+  );
+}
+
+function UnitField({ deviceId, variable, unit }: { deviceId: number; variable: string; unit: string | null }) {
+  const [text, setText] = useState(unit ?? '');
+  const action = useAction();
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (text.trim() === (unit ?? '')) return;
+    void action.run(() => api.call('variables.setUnit', { deviceId, variable, unit: text.trim() || null }));
+  };
+  return (
+    <form onSubmit={save} className="unit-form">
+      <input className="narrow" value={text} maxLength={20} onChange={(e) => setText(e.target.value)} onBlur={save} aria-label={`Unit of ${variable}`} placeholder="unit" />
+      {action.error && <ErrorNote error={action.error} />}
+    </form>
   );
 }
 
@@ -170,7 +191,7 @@ function SendCommand({ device }: { device: Device }) {
   );
 }
 
-function TokenActions({ device, onChanged }: { device: Device; onChanged: () => void }) {
+function TokenActions({ device }: { device: Device }) {
   const action = useAction();
   const [token, setToken] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<number | null>(null);
@@ -184,7 +205,7 @@ function TokenActions({ device, onChanged }: { device: Device; onChanged: () => 
           label="Rotate token"
           question="Issue a new token? The device stops sending until it has it."
           disabled={action.busy}
-          onConfirm={() => void action.run(async () => setToken((await api.call('devices.rotateToken', { deviceId: device.id })).token)).then(onChanged)}
+          onConfirm={() => void action.run(async () => setToken((await api.call('devices.rotateToken', { deviceId: device.id })).token))}
         />
         <ConfirmButton
           label="Revoke tokens"

@@ -7,7 +7,7 @@ import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { href } from '../lib/route';
 import { useSession } from '../lib/session';
-import { useAction } from '../lib/useApi';
+import { useAction } from '../lib/query';
 import { useFleet } from '../lib/useFleet';
 import { TableHead } from '../components/TableHead';
 import { Field, FormActions } from '../components/Form';

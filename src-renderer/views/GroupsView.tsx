@@ -7,7 +7,7 @@ import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { TableHead } from '../components/TableHead';
 import { FormActions } from '../components/Form';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 
 type Group = ApiOutput<'groups.list'>[number];
 interface Choices {
@@ -16,9 +16,9 @@ interface Choices {
 }
 
 export function GroupsView() {
-  const groups = useApi('groups.list', {});
-  const devices = useApi('devices.list', {});
-  const users = useApi('users.list', {});
+  const groups = useApiQuery('groups.list', {});
+  const devices = useApiQuery('devices.list', {});
+  const users = useApiQuery('users.list', {});
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const choices: Choices = {
     devices: devices.state === 'ready' ? devices.value.map((d) => ({ value: d.id, label: d.name })) : [],

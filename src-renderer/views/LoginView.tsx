@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { useSessionState } from '../lib/session';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 import { ErrorNote } from '../components/ErrorNote';
 import { href } from '../lib/route';
 
@@ -12,7 +12,7 @@ export function LoginView({ notice }: { notice: string | null }) {
   const [totp, setTotp] = useState('');
   const [needsTotp, setNeedsTotp] = useState(false);
   const action = useAction();
-  const hub = useApi('hub.info', {});
+  const hub = useApiQuery('hub.info', {});
   const [accepting, setAccepting] = useState(false);
 
   const submit = (e: FormEvent) => {

@@ -3,13 +3,13 @@ import type { ApiOutput } from '../../src-shared/api/contract';
 import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { splitList } from '../lib/format';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 import { Field, FormActions } from '../components/Form';
 
 type Policy = ApiOutput<'settings.get'>;
 
 export function SettingsView() {
-  const policy = useApi('settings.get', {});
+  const policy = useApiQuery('settings.get', {});
   return (
     <section aria-labelledby="settings-title">
       <div className="page-head">

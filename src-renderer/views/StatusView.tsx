@@ -1,8 +1,8 @@
-import { useApi } from '../lib/useApi';
+import { useApiQuery } from '../lib/query';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
-  const info = useApi('hub.info', {});
+  const info = useApiQuery('hub.info', {});
   return (
     <section aria-labelledby="hub-title">
       <h1 id="hub-title">Hub</h1>
@@ -22,7 +22,7 @@ export function PublicStatusView() {
 }
 
 export function StatusView() {
-  const status = useApi('hub.status', {}, 5000);
+  const status = useApiQuery('hub.status', {}, { refreshMs: 5000 });
   if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;
   if (status.state === 'error') {
     return (

@@ -7,7 +7,7 @@ import { Loading } from '../components/Loading';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { useSession } from '../lib/session';
-import { useAction, useApi } from '../lib/useApi';
+import { useAction, useApiQuery } from '../lib/query';
 import { TableHead } from '../components/TableHead';
 import { FormActions } from '../components/Form';
 import { SecretOnce } from '../components/SecretOnce';
@@ -15,8 +15,8 @@ import { SecretOnce } from '../components/SecretOnce';
 type User = ApiOutput<'users.list'>[number];
 
 export function UsersView() {
-  const users = useApi('users.list', {});
-  const invitations = useApi('invitations.list', {});
+  const users = useApiQuery('users.list', {});
+  const invitations = useApiQuery('invitations.list', {});
   const session = useSession();
   const ownRole = session.me.role ?? 'reader';
   // The hub refuses roles above the caller's own; the form does not offer them.
@@ -97,7 +97,7 @@ function UserRow({ user, roles: assignable, self, owner, onChanged }: { user: Us
   );
 }
 
-type InvitationsData = ReturnType<typeof useApi<'invitations.list'>>;
+type InvitationsData = ReturnType<typeof useApiQuery<'invitations.list'>>;
 
 function Invitations({ invitations }: { invitations: InvitationsData }) {
   const action = useAction();

@@ -10,6 +10,8 @@ import { orgsMethods } from './areas/orgs';
 import { devicesMethods } from './areas/devices';
 import { deviceAdminMethods } from './areas/device-admin';
 import { syncMethods } from './areas/sync';
+import { historyMethods } from './areas/history';
+import { dashboardsMethods } from './areas/dashboards';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -29,6 +31,8 @@ export const apiContract = defineContract({
   ...devicesMethods,
   ...deviceAdminMethods,
   ...syncMethods,
+  ...historyMethods,
+  ...dashboardsMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -14,10 +14,10 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   callers?: 'any' | 'users';
   /**
    * What the audit log records: `write` (every call: create, update, delete,
-   * command), `personal` (every call: it reads names or emails), `read` (only
-   * refusals). Default `read`.
+   * command), `personal` (every call: it reads names or emails), `export`
+   * (every call, with what was exported), `read` (only refusals). Default `read`.
    */
-  kind?: 'read' | 'write' | 'personal';
+  kind?: 'read' | 'write' | 'personal' | 'export';
   description: string;
 }
 

@@ -42,7 +42,9 @@ export async function rpc(base: { url: string; ca: string }, method: string, inp
     body: JSON.stringify(input ?? {}),
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
   });
-  return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.body || '{}') as Rpc['body'] };
+  // An export answers with the file itself (CSV, NDJSON), not a JSON envelope.
+  const json = String(answer.headers['content-type'] ?? 'application/json').includes('json');
+  return { status: answer.status, headers: answer.headers, body: (json ? JSON.parse(answer.body || '{}') : { result: answer.body }) as Rpc['body'] };
 }
 
 /** Every text and blob cell of every table, for "no secret in clear" checks. */

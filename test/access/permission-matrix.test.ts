@@ -10,6 +10,7 @@ import { createUser } from '../../src-main/access/users';
 import { addDevice, addIngestToken } from '../../src-main/devices/lifecycle';
 import { listDevices } from '../../src-main/devices/queries/devices';
 import { addSite } from '../../src-main/sync/sites';
+import { insertDashboard } from '../../src-main/dashboards/queries/dashboards';
 import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
 import { cliCaller, rpc } from './helpers';
@@ -59,6 +60,7 @@ interface OrgEnv {
     invitationCode(): { email: string; code: string };
     ingestTokenName(): string;
     siteId(): string;
+    dashboardId(): number;
   };
 }
 
@@ -132,6 +134,16 @@ const samples = {
   'sites.list': { input: () => ({}) },
   'sites.create': { input: () => ({ siteId: unique('site') }) },
   'sites.revoke': { input: (e) => ({ siteId: e.fresh.siteId() }), objects: true },
+  'readings.series': { input: (_e, d) => ({ deviceId: d, variables: ['temperature'], from: 0, to: Date.now() }), objects: true },
+  'readings.positions': { input: (_e, d) => ({ deviceId: d, variable: 'temperature', from: 0, to: Date.now() }), objects: true },
+  'readings.export': { input: (_e, d) => ({ deviceId: d, variables: ['temperature'], from: 0, to: Date.now(), format: 'csv' }), objects: true },
+  'variables.setUnit': { input: (_e, d) => ({ deviceId: d, variable: 'temperature', unit: '°C' }), objects: true },
+  'dashboards.list': { input: () => ({}) },
+  'dashboards.get': { input: (e) => ({ dashboardId: e.fresh.dashboardId() }), objects: true },
+  'dashboards.create': { input: () => ({ name: unique('dash') }) },
+  'dashboards.update': { input: (e) => ({ dashboardId: e.fresh.dashboardId(), revision: 1, name: unique('renamed') }), objects: true },
+  'dashboards.delete': { input: (e) => ({ dashboardId: e.fresh.dashboardId() }), objects: true },
+  'devices.activity': { input: (e) => ({ deviceIds: [e.dIn] }), objects: true },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */
@@ -192,6 +204,11 @@ test('permission matrix over two organisations: every method x every role, app a
     const cli = cliCaller(orgId);
     const dIn = addDevice(hub.db, { orgId, label: `boiler-in-${slug}` }).device.id;
     const dOut = addDevice(hub.db, { orgId, label: `pump-out-${slug}` }).device.id;
+    // A variable with a reading on each, so history methods answer with data rather than "no such variable".
+    for (const d of [dIn, dOut]) {
+      const v = Number(hub.db.prepare("INSERT INTO variables (device_id, label, created_at) VALUES (?, 'temperature', 0)").run(d).lastInsertRowid);
+      hub.db.prepare('INSERT INTO readings (variable_id, ts, value, context, received_at) VALUES (?, ?, 21.5, NULL, ?)').run(v, Date.now() - 60_000, Date.now());
+    }
     await createUser(ctx, cli, { email: ownerEmail, role: 'owner', password });
     const ids = {} as Record<Role, number>;
     for (const role of roles) if (role !== 'owner') ids[role] = (await createUser(ctx, cli, { email: `${memberPrefix}${role}@example.com`, role, password })).id;
@@ -221,6 +238,7 @@ test('permission matrix over two organisations: every method x every role, app a
           return name;
         },
         siteId: () => addSite(hub.db, unique('site'), orgId).site.siteId,
+        dashboardId: () => insertDashboard(hub.db, { orgId, name: unique('dash'), spec: { range: { preset: '24h' }, widgets: [] }, createdBy: 'cli:test', now: Date.now() }),
       },
     };
   };

@@ -104,6 +104,18 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('devices.remove', 'spare-1');
   await call('commands.send', { deviceId: device.id, variable: 'setpoint', value: 21.5, waitMs: 0 });
   as('commands.send', 'boiler-7');
+  hub.db.prepare("INSERT INTO variables (device_id, label, created_at) VALUES (?, 'temperature', 0)").run(device.id);
+  await call('variables.setUnit', { deviceId: device.id, variable: 'temperature', unit: '°C' });
+  as('variables.setUnit', 'boiler-7');
+  const board = (await call('dashboards.create', { name: 'Boiler room' })) as { id: number; revision: number };
+  as('dashboards.create', 'Boiler room');
+  await call('dashboards.update', { dashboardId: board.id, revision: board.revision, name: 'Boiler house' });
+  as('dashboards.update', 'Boiler house');
+  await call('dashboards.delete', { dashboardId: board.id });
+  as('dashboards.delete', 'Boiler house');
+  // An export is not a write, but who took which readings out is audited too.
+  const exported = await rpc(base, 'readings.export', { deviceId: device.id, variables: ['temperature'], from: 0, to: Date.now(), format: 'csv' }, owner.token);
+  assert.equal(exported.status, 200);
   await call('ingestTokens.create', { name: 'gateway', deviceLabels: ['boiler-7'] });
   as('ingestTokens.create', 'gateway');
   await call('ingestTokens.revoke', { name: 'gateway' });
@@ -135,6 +147,10 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
     assert.ok(row, `no audit row for ${method} by ${want.actor}`);
     if (want.label) assert.equal(row.target_label, want.label, `${method} names its target by label`);
   }
+  const exportRow = rows.find((r) => r.action === 'readings.export');
+  assert.ok(exportRow, 'the export left its audit row');
+  assert.equal(exportRow.target_label, 'boiler-7');
+  assert.equal(exportRow.outcome, 'ok');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.deepEqual({ ...JSON.parse(command.detail) }, { ...JSON.parse(command.detail), variable: 'setpoint', value: 21.5 }, 'command rows include the variable and value');
   const sync = rows.find((r) => r.action === 'sync.configure')!;
@@ -200,6 +216,10 @@ test('every CLI command that changes state goes through the API and leaves its a
     assert.ok(row, `no audit row for ${w.action}${w.label ? ` (${w.label})` : ''}`);
     assert.match(row.actor, /^cli:[\w.-]+$/, 'the CLI acts as cli:<os user>');
   }
+  const exportRow = rows.find((r) => r.action === 'readings.export');
+  assert.ok(exportRow, 'the export left its audit row');
+  assert.equal(exportRow.target_label, 'boiler-7');
+  assert.equal(exportRow.outcome, 'ok');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.equal(command.detail.variable, 'setpoint');
   assert.equal(command.detail.value, 19);

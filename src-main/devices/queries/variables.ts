@@ -8,6 +8,7 @@ interface VariableRow {
   last_value: number | null;
   last_ts: number | null;
   last_context: string | null;
+  unit: string | null;
 }
 
 export interface Variable {
@@ -15,6 +16,8 @@ export interface Variable {
   deviceId: number;
   label: string;
   createdAt: number;
+  /** Unit shown next to values and on chart axes (`°C`, `bar`); null when none was set. */
+  unit: string | null;
   last: { value: number; ts: number; context: Record<string, unknown> | null } | null;
 }
 
@@ -24,6 +27,7 @@ export function toVariable(r: VariableRow): Variable {
     deviceId: r.device_id,
     label: r.label,
     createdAt: r.created_at,
+    unit: r.unit,
     last:
       r.last_value === null || r.last_ts === null
         ? null
@@ -31,7 +35,7 @@ export function toVariable(r: VariableRow): Variable {
   };
 }
 
-const columns = 'id, device_id, label, created_at, last_value, last_ts, last_context';
+const columns = 'id, device_id, label, created_at, last_value, last_ts, last_context, unit';
 
 export function listVariables(db: Db, deviceId: number): Variable[] {
   return (db.prepare(`SELECT ${columns} FROM variables WHERE device_id = ? ORDER BY label`).all(deviceId) as VariableRow[]).map(toVariable);
@@ -62,4 +66,8 @@ export function variableStatements(db: Db) {
       setLast.run(value, ts, context, id, ts);
     },
   };
+}
+
+export function setVariableUnit(db: Db, id: number, unit: string | null): void {
+  db.prepare('UPDATE variables SET unit = ? WHERE id = ?').run(unit, id);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database';
+import { cachedStatement } from '../../store/statement-cache';
 import type { Reading } from '../../../src-shared/reading';
 
 interface ReadingRow {
@@ -58,4 +59,36 @@ export function countReadings(db: Db, deviceId?: number): number {
       ? db.prepare('SELECT count(*) FROM readings').pluck().get()
       : db.prepare('SELECT count(*) FROM readings r JOIN variables v ON v.id = r.variable_id WHERE v.device_id = ?').pluck().get(deviceId)
   ) as number;
+}
+
+/** [ts, value] */
+export type RawValue = [ts: number, value: number];
+
+/** Values of one variable in [from, to), oldest first (ties in commit order), at most `limit`. */
+export function rawValues(db: Db, variableId: number, from: number, to: number, limit: number): RawValue[] {
+  return cachedStatement(db, 'SELECT ts, value FROM readings WHERE variable_id = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?')
+    .raw(true)
+    .all(variableId, from, to, limit) as RawValue[];
+}
+
+/** [id, ts, value, context JSON] */
+export type ReadingPageRow = [id: number, ts: number, value: number, context: string | null];
+
+/**
+ * The next page of one variable's readings in [from, to) after the reading
+ * (afterTs, afterId), oldest first. Keyset paging: each page is its own
+ * short query, so a long export holds no statement open across awaits and
+ * the connection stays free for commits in between.
+ */
+export function readingPage(db: Db, variableId: number, afterTs: number, afterId: number, to: number, limit: number): ReadingPageRow[] {
+  return cachedStatement(db, 'SELECT id, ts, value, context FROM readings WHERE variable_id = ? AND (ts, id) > (?, ?) AND ts < ? ORDER BY ts, id LIMIT ?')
+    .raw(true)
+    .all(variableId, afterTs, afterId, to, limit) as ReadingPageRow[];
+}
+
+/** How many readings of a variable lie in [from, to), counting no further than `limit` (an index-only scan). */
+export function countValuesUpTo(db: Db, variableId: number, from: number, to: number, limit: number): number {
+  return cachedStatement(db, 'SELECT count(*) FROM (SELECT 1 FROM readings WHERE variable_id = ? AND ts >= ? AND ts < ? LIMIT ?)')
+    .pluck()
+    .get(variableId, from, to, limit) as number;
 }

@@ -4,6 +4,7 @@ import { syncOutboxHook } from '../../sync/outbox-hook';
 import { syncReceivedHook, syncOriginRefOp } from '../../sync/received-hook';
 import { syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
 import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
+import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 
 /**
  * What runs on the writer thread's connection, by name.
@@ -15,8 +16,8 @@ import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
  * worker contains it) and called by name with plain-data options:
  *
  * - batch hooks `(db, options) => (stored) => void` run inside every readings
- *   transaction with everything it stored (the sync outbox; rollups and alarm
- *   counters are added the same way). The main thread turns one on, changes
+ *   transaction with everything it stored (the sync outbox, the history
+ *   rollups; alarm counters are added the same way). The main thread turns one on, changes
  *   its options or turns it off with `pipeline.setCommitHook(name, options)`;
  *   the change applies from the next batch on.
  * - request hooks `(db) => (payload, stored) => void` run inside the
@@ -35,6 +36,7 @@ export type WriteOpFactory<P, R> = (db: Db) => (payload: P) => R;
 
 export const batchHooks = {
   'sync-outbox': syncOutboxHook,
+  rollups: rollupsHook,
 } as const;
 
 export const requestHooks = {
@@ -47,6 +49,7 @@ export const writeOps = {
   'sync-status': syncStatusOp,
   'mqtt-session-open': mqttSessionOpenOp,
   'mqtt-accounting': mqttAccountingOp,
+  'rollups-settle': rollupsSettleOp,
 } as const;
 
 export type BatchHookName = keyof typeof batchHooks;

@@ -20,7 +20,7 @@ export const devicesMethods = {
   'devices.list': { input: empty, output: z.array(deviceSchema), permission: 'devices:read', devices: 'list', description: 'Devices the caller may see.' },
   'devices.get': {
     input: z.object({ deviceId: idSchema }).strict(),
-    output: deviceSchema.extend({ variables: z.array(z.object({ id: idSchema, label: z.string() })) }),
+    output: deviceSchema.extend({ variables: z.array(z.object({ id: idSchema, label: z.string(), unit: z.string().nullable() })) }),
     permission: 'devices:read',
     devices: 'one',
     description: 'One device and its variables.',
@@ -41,6 +41,14 @@ export const devicesMethods = {
     permission: 'readings:read',
     devices: 'one',
     description: 'Readings of one variable between two times (ms since the epoch), oldest first.',
+  },
+  'variables.setUnit': {
+    input: z.object({ deviceId: idSchema, variable: variableLabel, unit: z.string().trim().max(20).nullable() }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+    permission: 'devices:admin',
+    devices: 'one',
+    kind: 'write',
+    description: 'Sets the unit shown with a variable’s values and on its charts (`°C`, `bar`); null clears it.',
   },
   'commands.send': {
     input: z.union([

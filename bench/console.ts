@@ -1,0 +1,139 @@
+// First paint of a 30-day chart in Chromium: from navigation to the series
+// drawn (the chart's performance mark), against `outpost serve` with 30 days
+// of 1 Hz readings of one variable. Goal: < 300 ms.
+//   npm run bench -- console [--runs 10] [--days 30]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { openStore } from '../src-main/cli/open-store';
+import { addDevice } from '../src-main/devices/lifecycle';
+import { maintainRollups, settleRollups } from '../src-main/history/rollups';
+import type { StoredReading } from '../src-main/ingest/pipeline/types';
+import { spkiSha256Base64 } from '../src-main/security/tls/certificates';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, days: { type: 'string', default: '30' } } });
+const runs = Number(values.runs);
+const days = Number(values.days);
+const root = join(import.meta.dirname, '..');
+const cliEntry = join(root, 'src-main', 'cli', 'index.ts');
+const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-console-'));
+const dataDir = join(dir, 'data');
+const keyFile = join(dir, 'master.key');
+const password = 'bench console password';
+
+function run(args: string[], input?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args, '--data-dir', dataDir, '--key-file', keyFile], { cwd: root, stdio: ['pipe', 'ignore', 'inherit'] });
+    child.stdin.end(input ?? '');
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`outpost ${args[0]} exited with ${code}`))));
+  });
+}
+
+async function fill(): Promise<number> {
+  await run(['user', 'add', 'owner@example.com', '--role', 'owner', '--password-stdin'], `${password}\n`);
+  const store = await openStore(dataDir, keyFile);
+  try {
+    const db = store.db;
+    const { device } = addDevice(db, { label: 'bench-tank', name: 'Bench tank' });
+    const variableId = Number(db.prepare("INSERT INTO variables (device_id, label, created_at) VALUES (?, 'level', 0)").run(device.id).lastInsertRowid);
+    const insert = db.prepare('INSERT INTO readings (variable_id, ts, value, context, received_at) VALUES (?, ?, ?, NULL, ?)');
+    const end = Date.now();
+    const start = end - days * 86_400_000;
+    const commit = db.transaction((from: number) => {
+      const stored: StoredReading[] = [];
+      for (let ts = from; ts < Math.min(from + 3_600_000, end); ts += 1000) {
+        const value = Math.round((50 + 30 * Math.sin(ts / 3_600_000) + Math.random()) * 100) / 100;
+        stored.push({ id: Number(insert.run(variableId, ts, value, ts).lastInsertRowid), protocol: 'https', orgId: 1, deviceId: device.id, device: 'bench-tank', variable: 'level', variableId, ts, value, context: null });
+      }
+      maintainRollups(db, stored);
+    });
+    for (let from = start; from < end; from += 3_600_000) {
+      commit(from);
+      settleRollups(db, from);
+    }
+    console.log(`  ${days} days of 1 Hz readings of one variable: ${((end - start) / 1000).toLocaleString('en-US')} readings`);
+    return device.id;
+  } finally {
+    store.close();
+  }
+}
+
+async function serve(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'serve', '--json', '--console-port', '0', '--https-port', 'off', '--mqtts-port', 'off', '--log-level', 'warn', '--data-dir', dataDir, '--key-file', keyFile], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const event = JSON.parse(line) as { event: string; consoleUrl?: string; message?: string };
+    if (event.event === 'ready') return { child, url: event.consoleUrl!.replace('127.0.0.1', 'localhost').replace(/\/$/, '') };
+    if (event.event === 'error') throw new Error(event.message);
+  }
+  throw new Error('serve exited before ready');
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+let hub: ChildProcess | undefined;
+try {
+  console.log(`console benchmark: first paint of a ${days}-day chart, Chromium headless, ${runs} runs`);
+  const deviceId = await fill();
+  const started = await serve();
+  hub = started.child;
+  const cert = readFileSync(join(dataDir, 'tls', 'server.crt'), 'utf8');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', `--ignore-certificate-errors-spki-list=${spkiSha256Base64(cert)}`],
+  });
+  try {
+    const login = await fetchJson(started.url, browser);
+    const times: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      // A fresh browser context each time: no HTTP cache, no query cache; the session as a signed-in tab has it.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addInitScript((session) => sessionStorage.setItem('outpost.session', session), JSON.stringify(login));
+      const page = await context.newPage();
+      await page.goto(`${started.url}/#/devices/${deviceId}/30d`);
+      await page.waitForFunction(() => performance.getEntriesByName('outpost:chart-drawn').length > 0, undefined, { timeout: 30_000 });
+      const ms = await page.evaluate(() => performance.getEntriesByName('outpost:chart-drawn')[0]!.startTime);
+      const points = await page.locator('[data-testid=time-chart]').first().getAttribute('data-points');
+      if (i > 0) times.push(ms);
+      console.log(`  run ${i === 0 ? 'warm-up' : i}: ${ms.toFixed(0)} ms to the drawn series (${points} points)`);
+      if (i === runs) {
+        // Where the time went on the last run: the page, its script and each API call (start -> end, ms after navigation).
+        const steps = await page.evaluate(() =>
+          [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => {
+            const t = e as PerformanceResourceTiming;
+            return `${t.name.replace(/^https:\/\/[^/]+/, '')} ${t.startTime.toFixed(0)} -> ${t.responseEnd.toFixed(0)}`;
+          }),
+        );
+        for (const step of steps) console.log(`    ${step}`);
+      }
+      await context.close();
+    }
+    console.log(`navigation -> 30-day series drawn: p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, best ${Math.min(...times).toFixed(0)} ms`);
+    const met = pct(times, 50) < 300;
+    console.log(`goal: < 300 ms (median): ${met ? 'met' : 'NOT met'}`);
+    if (!met) process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+} finally {
+  hub?.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Signs in through the console API from inside the browser (the hub trusts only its own certificate there). */
+async function fetchJson(url: string, browser: Browser): Promise<{ token: string; expiresAt: number }> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/#/status`);
+  const answer = await page.evaluate(async (pw) => {
+    const r = await fetch('/api/rpc/auth.login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.com', password: pw }) });
+    return (await r.json()) as { result: { token: string; expiresAt: number } };
+  }, password);
+  await page.close();
+  return { token: answer.result.token, expiresAt: answer.result.expiresAt };
+}
