@@ -192,7 +192,8 @@ try {
     const fresh = !existsSync(file);
     const key = fresh ? randomBytes(32) : Buffer.from(readFileSync(keyFile, 'utf8'), 'hex');
     if (fresh) writeFileSync(keyFile, key.toString('hex'), { mode: 0o600 });
-    const db = openDatabase({ file, key });
+    // The page cache the hub's reader thread uses (history/reader-worker.ts).
+    const db = openDatabase({ file, key, cacheMiB: 64 });
     if (fresh) fill(db);
     else console.log(`  reusing ${file}`);
     queriesMet = queries(db);

@@ -54,6 +54,8 @@ export function registerDashboardHandlers(registry: HandlerRegistry<ApiContract>
       }
       const name = input.name ?? stored.name;
       nameFree(orgId, name, stored.id);
+      // The row names the dashboard as it was (a refused change names it too); a rename says what it became.
+      if (name !== stored.name) caller.audit.detail({ renamedTo: name });
       const spec = input.spec ? mergeForSave(input.spec, stored.spec, visibleTo(principal)) : stored.spec;
       updateDashboard(db, { orgId, id: stored.id, revision: input.revision, name, spec, now: now() });
       return view(require(orgId, stored.id), principal);

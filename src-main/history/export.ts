@@ -34,13 +34,20 @@ export function exportReadings(db: Db, reads: HistoryReads, device: { id: number
   };
 }
 
-async function* pieces(head: string, lines: AsyncIterable<string>): AsyncGenerator<string> {
+/**
+ * Lines joined into pieces of about 64 KiB. Lines come in synchronous runs
+ * (one page or one series each), so the async hop is per run, not per line:
+ * hundreds of thousands of awaited yields would cost time and garbage.
+ */
+async function* pieces(head: string, runs: AsyncIterable<Iterable<string>>): AsyncGenerator<string> {
   let piece = head;
-  for await (const line of lines) {
-    piece += line;
-    if (piece.length >= pieceChars) {
-      yield piece;
-      piece = '';
+  for await (const run of runs) {
+    for (const line of run) {
+      piece += line;
+      if (piece.length >= pieceChars) {
+        yield piece;
+        piece = '';
+      }
     }
   }
   if (piece) yield piece;
@@ -54,8 +61,8 @@ interface Cursor {
   done: boolean;
 }
 
-/** Every reading in [from, to), merged across variables in time order (then commit order). */
-async function* rawLines(reads: HistoryReads, device: string, variables: readonly { id: number; label: string }[], input: ExportInput): AsyncGenerator<string> {
+/** Every reading in [from, to), merged across variables in time order (then commit order); one run of lines per page fetched. */
+async function* rawLines(reads: HistoryReads, device: string, variables: readonly { id: number; label: string }[], input: ExportInput): AsyncGenerator<string[]> {
   const cursors: Cursor[] = variables.map((v) => ({ label: v.label, variableId: v.id, rows: [], at: 0, done: false }));
   const refill = async (c: Cursor) => {
     const last = c.rows[c.rows.length - 1];
@@ -64,6 +71,7 @@ async function* rawLines(reads: HistoryReads, device: string, variables: readonl
     if (c.rows.length === 0) c.done = true;
   };
   await Promise.all(cursors.map(refill));
+  let run: string[] = [];
   for (;;) {
     let next: Cursor | undefined;
     for (const c of cursors) {
@@ -72,17 +80,22 @@ async function* rawLines(reads: HistoryReads, device: string, variables: readonl
       const best = next?.rows[next.at];
       if (!best || row[1] < best[1] || (row[1] === best[1] && row[0] < best[0])) next = c;
     }
-    if (!next) return;
+    if (!next) break;
     const [, ts, value, context] = next.rows[next.at]!;
-    if (input.format === 'csv') yield `${iso(ts)},${ts},${device},${next.label},${value},${context === null ? '' : csvText(context)}\n`;
-    else yield `{"time":"${iso(ts)}","ts":${ts},"device":${JSON.stringify(device)},"variable":${JSON.stringify(next.label)},"value":${JSON.stringify(value)},"context":${context ?? 'null'}}\n`;
+    if (input.format === 'csv') run.push(`${iso(ts)},${ts},${device},${next.label},${value},${context === null ? '' : csvText(context)}\n`);
+    else run.push(`{"time":"${iso(ts)}","ts":${ts},"device":${JSON.stringify(device)},"variable":${JSON.stringify(next.label)},"value":${JSON.stringify(value)},"context":${context ?? 'null'}}\n`);
     next.at += 1;
-    if (next.at >= next.rows.length) await refill(next);
+    if (next.at >= next.rows.length) {
+      yield run;
+      run = [];
+      await refill(next);
+    }
   }
+  if (run.length) yield run;
 }
 
 /** The entries readings.series returns for the same request (what a chart of it shows), empty buckets left out. */
-async function* bucketLines(reads: HistoryReads, device: { id: number; label: string }, input: ExportInput): AsyncGenerator<string> {
+async function* bucketLines(reads: HistoryReads, device: { id: number; label: string }, input: ExportInput): AsyncGenerator<string[]> {
   const series = await reads.series({ deviceId: device.id, variables: input.variables, from: input.from, to: input.to, maxPoints: input.maxPoints });
   const rows: { ts: number; line: string }[] = [];
   for (const s of series) {
@@ -100,5 +113,5 @@ async function* bucketLines(reads: HistoryReads, device: { id: number; label: st
   }
   // At most maxPoints per variable: small enough to sort in memory.
   rows.sort((a, b) => a.ts - b.ts);
-  for (const r of rows) yield r.line;
+  yield rows.map((r) => r.line);
 }

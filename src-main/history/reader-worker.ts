@@ -15,7 +15,9 @@ interface Init {
 }
 
 const init = workerData as Init;
-const db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, readonly: true });
+// Every page read from disk is decrypted; the default 2 MiB cache made a chart redo that for the same
+// recent pages on every refresh (bench/series). 64 MiB holds weeks of rollups and recent readings.
+const db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, readonly: true, cacheMiB: 64 });
 const prepared = new Map<ReadQueryName, (params: never) => unknown>();
 
 parentPort!.on('message', (m: { id: number; name: ReadQueryName; params: unknown } | { stop: true }) => {

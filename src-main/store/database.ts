@@ -27,6 +27,12 @@ export interface OpenOptions {
    * some later query reaches it, long after the hub said it was ready.
    */
   verifyPages?: boolean;
+  /**
+   * Page cache in MiB (SQLite's default is 2). Every page read from disk is
+   * decrypted, so the connection that serves charts keeps more; the others
+   * stay small, because a cache only grows, up to its size, as pages are read.
+   */
+  cacheMiB?: number;
 }
 
 /**
@@ -61,9 +67,7 @@ export function openDatabase(options: OpenOptions): Db {
       if (problems.length > 0) throw Object.assign(new Error(problems.join('; ')), { code: 'SQLITE_CORRUPT' });
     }
     db.pragma('busy_timeout = 5000');
-    // Every page read from disk is decrypted; the default 2 MB cache made a chart redo that for the
-    // same recent pages on every refresh (bench/series). 64 MB holds weeks of rollups and recent readings.
-    db.pragma('cache_size = -65536');
+    if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // FULL: a commit that was acknowledged survives power loss, not only a crash.

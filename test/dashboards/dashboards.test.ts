@@ -62,11 +62,11 @@ test('dashboards: writers save, readers see only widgets of their devices (other
 
   const audit = hub.db.prepare("SELECT action, target, outcome FROM audit_log WHERE action LIKE 'dashboards.%' ORDER BY id").all();
   assert.deepEqual(audit, [
-    { action: 'dashboards.create', target: 'dashboards.create', outcome: 'denied' },
-    { action: 'dashboards.create', target: 'dashboards.create', outcome: 'denied' },
+    { action: 'dashboards.create', target: 'method:dashboards.create', outcome: 'denied' },
+    { action: 'dashboards.create', target: 'method:dashboards.create', outcome: 'denied' },
     { action: 'dashboards.create', target: `dashboard:${id}`, outcome: 'ok' },
     { action: 'dashboards.update', target: `dashboard:${id}`, outcome: 'ok' },
-    { action: 'dashboards.update', target: 'dashboards.update', outcome: 'denied' },
+    { action: 'dashboards.update', target: `dashboard:${id}`, outcome: 'denied' },
     { action: 'dashboards.delete', target: `dashboard:${id}`, outcome: 'ok' },
   ]);
 });

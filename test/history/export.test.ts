@@ -119,7 +119,7 @@ test('exports stream exactly the stored readings as CSV and NDJSON over HTTPS, t
   const bad = await runCli(['readings', 'rover', '--from', 'yesterday', '--to', to, '--format', 'csv', '--data-dir', hub.config.dataDir, '--key-file', hub.config.keyFile!]);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--from must be an ISO 8601 time/);
-  assert.equal(hub.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'readings.export' AND actor = 'cli'").pluck().get(), 1);
+  assert.equal(hub.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'readings.export' AND actor LIKE 'cli:%'").pluck().get(), 1);
 });
 
 /** Runs the CLI export to /dev/null-like draining and returns its peak RSS in MiB. */
