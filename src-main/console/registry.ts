@@ -96,7 +96,10 @@ const publicOnly: CallGuard = {
 };
 
 export function addressOf(ctx: CallContext): string {
-  return ctx.origin === 'ipc' || ctx.origin === 'cli' ? ctx.origin : ctx.origin.address;
+  // The desktop window runs on this machine: for IP allowlists, abuse control and the audit it is loopback,
+  // as the console gate already treats its calls (desktop/ipc-call.ts).
+  if (ctx.origin === 'ipc') return '127.0.0.1';
+  return ctx.origin === 'cli' ? ctx.origin : ctx.origin.address;
 }
 
 function notes() {

@@ -1,14 +1,19 @@
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHub, type Hub } from '../hub';
 import { isHubError } from '../errors';
 import { defaultDataDir } from '../cli/default-data-dir';
 import { serveApiOverIpc } from './ipc';
+import { registerAppScheme, serveAppFiles } from './app-protocol';
+import { appOrigin, isAppUrl, permissionAllowed } from '../desktop/window-policy';
 import { packageRoot } from '../paths';
 
 let hub: Hub | undefined;
 const here = dirname(fileURLToPath(import.meta.url));
+const devOrigin = process.env.ELECTRON_RENDERER_URL;
+
+registerAppScheme();
 
 async function start(): Promise<void> {
   try {
@@ -19,7 +24,11 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  serveApiOverIpc(hub.registry, hub.services.gate);
+  serveApiOverIpc({ registry: hub.registry, gate: hub.services.gate, devOrigin });
+  serveAppFiles(join(here, '../renderer'));
+  // Every web permission is refused but copying to the clipboard from the app's own page (desktop/window-policy.ts).
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, devOrigin));
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -37,9 +46,11 @@ async function start(): Promise<void> {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await window.loadFile(join(here, '../renderer/index.html'));
+  // The window never navigates away from its own pages (hash routes do not navigate).
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, devOrigin)) event.preventDefault();
+  });
+  await window.loadURL(devOrigin ?? `${appOrigin}/index.html`);
 }
 
 app.whenReady().then(start, (err: unknown) => {

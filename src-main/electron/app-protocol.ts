@@ -1,0 +1,19 @@
+import { net, protocol } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { appFile } from '../desktop/app-files';
+import { appScheme } from '../desktop/window-policy';
+
+/** Before the app is ready: the window's scheme is a standard, secure one (an origin, fetch, no mixed content). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true } }]);
+}
+
+/** Serves the built renderer under outpost://app/ with the window's CSP (desktop/app-files.ts decides what). */
+export function serveAppFiles(root: string): void {
+  protocol.handle(appScheme, async (request) => {
+    const file = appFile(root, request.url);
+    if (!file) return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+    const body = await net.fetch(pathToFileURL(file.path).toString());
+    return new Response(body.body, { status: body.status, headers: file.headers });
+  });
+}
