@@ -62,7 +62,7 @@ export async function startServe(args: string[], options: { env?: NodeJS.Process
   const events: Record<string, unknown>[] = [];
   const lines = createInterface({ input: child.stdout });
   const ready = await new Promise<ReadyEvent>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not become ready:\n${stderr}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not become ready:\n${stderr}`)), options.timeoutMs ?? 60_000);
     lines.on('line', (line) => {
       const event = JSON.parse(line) as Record<string, unknown>;
       events.push(event);
