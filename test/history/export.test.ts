@@ -134,13 +134,15 @@ async function exportPeakRss(hub: Hub, label: string): Promise<{ mib: number; by
   return { mib: Number(/peak-rss-kib=(\d+)/.exec(stderr)![1]) / 1024, bytes };
 }
 
-test('the CLI export streams: ten times the readings cost no more than a few MiB of memory more', async () => {
+test('the CLI export streams: twenty times the readings cost no more memory than a fraction of what they weigh', async () => {
   const hub = await startTestHub();
   await fill(hub, 'small', 30_000);
-  await fill(hub, 'large', 300_000);
+  await fill(hub, 'large', 600_000);
   const small = await exportPeakRss(hub, 'small');
   const large = await exportPeakRss(hub, 'large');
-  assert.ok(large.bytes > 9 * small.bytes, `large export ${large.bytes} bytes, small ${small.bytes}`);
-  // Held in memory, 300,000 readings (about 40 MB of NDJSON) would add well over 40 MiB.
-  assert.ok(large.mib - small.mib < 20, `peak RSS ${small.mib.toFixed(0)} MiB for 30,000 readings, ${large.mib.toFixed(0)} MiB for 300,000`);
+  assert.ok(large.bytes > 19 * small.bytes, `large export ${large.bytes} bytes, small ${small.bytes}`);
+  // Held in memory, the extra 570,000 readings (about 80 MB of NDJSON, twice that as JS strings) would add
+  // well over 80 MiB; streamed, what grows is only how lazily the garbage collector runs (measured: 20-35 MiB).
+  const extraMiB = (large.bytes - small.bytes) / 1024 / 1024;
+  assert.ok(large.mib - small.mib < extraMiB / 2, `peak RSS ${small.mib.toFixed(0)} MiB for 30,000 readings, ${large.mib.toFixed(0)} MiB for 600,000 (${extraMiB.toFixed(0)} MiB more output)`);
 });
