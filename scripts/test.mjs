@@ -63,7 +63,8 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.OUTPOST_TEST_SESSION) 
   }
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...selected],
+    // 10 min per file: the browser stories take two on a busy 2-core machine; a hang still ends the run.
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...flags, ...selected],
     { stdio: 'inherit', cwd: root, env: { ...process.env } },
   );
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
