@@ -32,6 +32,7 @@ import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
+import { stewardshipServices } from './console/stewardship';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
@@ -194,7 +195,9 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
     const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg };
 
-    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
+    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
+    running.push({ name: 'stewardship', stop: () => stewardship.close() });
+    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader, stewardship });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');

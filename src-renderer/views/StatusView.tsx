@@ -1,4 +1,5 @@
 import { useApiQuery } from '../lib/query';
+import { BackupPanel } from './BackupPanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -75,6 +76,7 @@ export function StatusView() {
           Insecure settings are on: {s.insecure.join(', ')}.
         </div>
       )}
+      <BackupPanel />
     </section>
   );
 }

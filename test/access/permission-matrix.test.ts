@@ -144,6 +144,9 @@ const samples = {
   'dashboards.update': { input: (e) => ({ dashboardId: e.fresh.dashboardId(), revision: 1, name: unique('renamed') }), objects: true },
   'dashboards.delete': { input: (e) => ({ dashboardId: e.fresh.dashboardId() }), objects: true },
   'devices.activity': { input: (e) => ({ deviceIds: [e.dIn] }), objects: true },
+  'hub.backup': { input: () => ({}) },
+  // Allowed to the hub owner by permission; the console's hub holds no master key to give (403 KEY_EXPORT_CLI_ONLY, not FORBIDDEN).
+  'hub.exportKey': { input: () => ({ confirm: true }) },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */
