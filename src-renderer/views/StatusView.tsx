@@ -1,5 +1,6 @@
 import { useApiQuery } from '../lib/query';
 import { BackupPanel } from './BackupPanel';
+import { RetentionPanel } from './RetentionPanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -77,6 +78,7 @@ export function StatusView() {
         </div>
       )}
       <BackupPanel />
+      <RetentionPanel />
     </section>
   );
 }

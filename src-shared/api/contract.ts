@@ -13,6 +13,7 @@ import { syncMethods } from './areas/sync';
 import { historyMethods } from './areas/history';
 import { dashboardsMethods } from './areas/dashboards';
 import { stewardshipMethods } from './areas/stewardship';
+import { retentionMethods } from './areas/retention';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -35,6 +36,7 @@ export const apiContract = defineContract({
   ...historyMethods,
   ...dashboardsMethods,
   ...stewardshipMethods,
+  ...retentionMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -147,6 +147,8 @@ const samples = {
   'hub.backup': { input: () => ({}) },
   // Allowed to the hub owner by permission; the console's hub holds no master key to give (403 KEY_EXPORT_CLI_ONLY, not FORBIDDEN).
   'hub.exportKey': { input: () => ({ confirm: true }) },
+  'retention.get': { input: () => ({}) },
+  'retention.update': { input: () => ({ rawDays: 120 }) },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */

@@ -135,6 +135,8 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('auth.totpConfirm', 'second@example.com', `user:${second.user.id}`);
   await call('auth.totpDisable', { password, code: totp(secret, Date.now() / 1000 + 30) }, second.token);
   as('auth.totpDisable', 'second@example.com', `user:${second.user.id}`);
+  await call('retention.update', { rawDays: 30 });
+  as('retention.update', null);
   const backup = (await call('hub.backup', {})) as { file: string };
   as('hub.backup', backup.file.split('/').pop()!);
   // The console's hub holds no master key to hand out: the refusal is audited too (the CLI's export, below, succeeds).

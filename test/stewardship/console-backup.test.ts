@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/tmp';
 
 const password = 'console backup passphrase';
 
-test('the hub owner backs up from the Hub page in Chromium; an organisation admin sees no backup button', async () => {
+test('the hub owner backs up from the Hub page in Chromium and sets the organisation’s retention; an organisation admin sees no backup button but the retention', async () => {
   const dataDir = tempDir();
   forgetKeychainEntryAfter(dataDir);
   await addUserWithCli(dataDir, 'owner@example.com', 'owner', password);
@@ -32,6 +32,10 @@ test('the hub owner backs up from the Hub page in Chromium; an organisation admi
   const { manifest } = readBackupHeader(join(dataDir, 'backups', files[0]!));
   assert.equal(manifest.hubId, serve.ready.hubId);
   assert.equal(manifest.rowCounts.users, 2);
+  // Retention of the organisation, on the same page: raw readings 30 days, hourly rollups still forever.
+  await owner.page.getByLabel('Raw readings').fill('30');
+  await owner.page.getByRole('button', { name: 'Save retention' }).click();
+  await owner.page.getByTestId('retention-saved').waitFor();
   await owner.page.screenshot({ path: screenshotPath(dataDir, 'backup') });
   assert.deepEqual(owner.errors, []);
 
@@ -40,6 +44,8 @@ test('the hub owner backs up from the Hub page in Chromium; an organisation admi
   await admin.page.goto(`${url}/#/status`);
   await admin.page.getByTestId('hub-id').waitFor();
   assert.equal(await admin.page.getByRole('button', { name: 'Back up now' }).count(), 0, 'only the hub owner backs up the hub');
+  assert.equal(await admin.page.getByLabel('Raw readings').inputValue(), '30', 'an organisation admin sees and may change retention');
+  assert.equal(await admin.page.getByLabel('1-hour rollups').inputValue(), '', 'forever');
   assert.ok(existsSync(join(dataDir, 'backups')));
   assert.equal((await serve.stop()).code, 0);
 });

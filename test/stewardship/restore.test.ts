@@ -10,7 +10,8 @@ import { createBackup } from '../../src-main/store/backup/create';
 import { headerBytes, readBackupHeader } from '../../src-main/store/backup/format';
 import { restoreBackup } from '../../src-main/store/backup/restore';
 import { snapshotInto } from '../../src-main/store/backup/snapshot';
-import { openDatabase } from '../../src-main/store/database';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { openDatabase, pageCipher } from '../../src-main/store/database';
 import { latestVersion, migrations, migrate, schemaVersion } from '../../src-main/store/migrations';
 import { tempDir } from '../helpers/tmp';
 
@@ -24,8 +25,16 @@ async function oldBackup() {
   writeFileSync(kit, `${key.toString('hex')}\n`, { mode: 0o600 });
   const identity: HubIdentity = { format: 1, hubId, createdAt: new Date().toISOString(), keySource: 'key-file', keyCheck: keyCheckValue(key, hubId) };
   mkdirSync(source, { mode: 0o700 });
+  // As a hub made before retention: the file was created without incremental vacuum (the restore converts it).
+  const raw = new Database(join(source, 'outpost.db'));
+  raw.pragma(`cipher='${pageCipher}'`);
+  raw.pragma(`hexkey='${deriveKey(key, hubId, 'database').toString('hex')}'`);
+  raw.pragma('auto_vacuum = NONE');
+  raw.pragma('user_version = 0');
+  raw.close();
   const db = openDatabase({ file: join(source, 'outpost.db'), key: deriveKey(key, hubId, 'database') });
   migrate(db, migrations.slice(0, -1));
+  assert.equal(db.pragma('auto_vacuum', { simple: true }), 0);
   db.prepare("INSERT INTO organisations (slug, name, created_at) VALUES ('plant', 'Plant', 0)").run();
   const file = join(work, 'old.backup');
   const result = await createBackup({ dataDir: source, identity, macKey: () => deriveKey(key, hubId, 'backup-manifest'), outpostVersion: 'test', snapshot: async (f) => snapshotInto(db, f) }, file);
@@ -33,15 +42,17 @@ async function oldBackup() {
   return { work, file, kit, result, hubId, key };
 }
 
-test('a backup from the previous schema is restored and migrated to this one; its rows come back', async () => {
+test('a backup from the previous schema is restored, migrated to this one and converted to incremental vacuum; its rows come back', async () => {
   const { work, file, kit, result, hubId, key } = await oldBackup();
-  assert.equal(result.manifest.schemaVersion, latestVersion - 1);
+  const previous = migrations.at(-2)!.version;
+  assert.equal(result.manifest.schemaVersion, previous);
   const target = join(work, 'restored');
   const r = await restoreBackup({ file, dataDir: target, keyFile: kit, secretStore: new OsKeychain() });
-  assert.deepEqual(r.schemaVersion, { backup: latestVersion - 1, restored: latestVersion });
+  assert.deepEqual(r.schemaVersion, { backup: previous, restored: latestVersion });
   assert.equal(r.keySource, 'key-file');
   const db = openDatabase({ file: join(target, 'outpost.db'), key: deriveKey(key, hubId, 'database'), readonly: true });
   assert.equal(schemaVersion(db), latestVersion);
+  assert.equal(db.pragma('auto_vacuum', { simple: true }), 2, 'the restore converted the file to incremental vacuum');
   assert.ok((db.prepare("SELECT count(*) FROM organisations WHERE slug = 'plant'").pluck().get() as number) === 1);
   db.close();
   assert.equal((JSON.parse(readFileSync(join(target, 'hub.json'), 'utf8')) as HubIdentity).hubId, hubId);

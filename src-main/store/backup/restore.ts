@@ -133,6 +133,9 @@ function verifyAndMigrate(dbFile: string, key: Buffer, manifest: BackupManifest,
     const differ = Object.keys({ ...counts, ...manifest.rowCounts }).filter((t) => counts[t] !== manifest.rowCounts[t]);
     if (differ.length) throw backupInvalid(file, `row counts differ from the manifest in ${differ.slice(0, 5).join(', ')}`);
     const { to } = migrate(db);
+    // A file made before auto_vacuum = INCREMENTAL is converted here, where a full VACUUM costs nothing to the hub:
+    // retention can then return freed pages to the file system.
+    if ((db.pragma('auto_vacuum', { simple: true }) as number) !== 2) db.exec('VACUUM');
     db.pragma('wal_checkpoint(TRUNCATE)');
     return { version: to, rowCounts: rowCountsOf(db) };
   } finally {
