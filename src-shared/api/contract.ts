@@ -14,6 +14,7 @@ import { historyMethods } from './areas/history';
 import { dashboardsMethods } from './areas/dashboards';
 import { stewardshipMethods } from './areas/stewardship';
 import { retentionMethods } from './areas/retention';
+import { personalMethods } from './areas/personal';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -37,6 +38,7 @@ export const apiContract = defineContract({
   ...dashboardsMethods,
   ...stewardshipMethods,
   ...retentionMethods,
+  ...personalMethods,
 });
 
 export type ApiContract = typeof apiContract;

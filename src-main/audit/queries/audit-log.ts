@@ -107,3 +107,14 @@ export function oldestAuditRows(db: Db, before: number, limit: number): { id: nu
 export function deleteAuditThrough(db: Db, id: number): number {
   return db.prepare('DELETE FROM audit_log WHERE id <= ?').run(id).changes;
 }
+
+/** Rows by a person (`actor`) or about them (their subject as target, or their email as the target's label), newest first, within `scope`. */
+export function auditRowsOfPerson(db: Db, subject: string, email: string, scope: AuditScope, limit = 10_000): { by: AuditEntry[]; about: AuditEntry[] } {
+  const inScope = scope === null ? '' : ' AND org_id = @scope';
+  const params = { subject, email, scope, limit };
+  const by = db.prepare(`SELECT * FROM audit_log WHERE actor = @subject${inScope} ORDER BY id DESC LIMIT @limit`).all(scope === null ? { subject, limit } : params) as AuditRow[];
+  const about = db
+    .prepare(`SELECT * FROM audit_log WHERE (target = @subject OR target_label = @email COLLATE NOCASE)${inScope} ORDER BY id DESC LIMIT @limit`)
+    .all(scope === null ? { subject, email, limit } : params) as AuditRow[];
+  return { by: by.map(toEntry), about: about.map(toEntry) };
+}
