@@ -114,6 +114,7 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   await call('dashboards.delete', { dashboardId: board.id });
   as('dashboards.delete', 'Boiler house');
   // An export is not a write, but who took which readings out is audited too.
+  assert.equal((await rpc(base, 'users.exportData', { id: target.id }, owner.token)).status, 200);
   const exported = await rpc(base, 'readings.export', { deviceId: device.id, variables: ['temperature'], from: 0, to: Date.now(), format: 'csv' }, owner.token);
   assert.equal(exported.status, 200);
   await call('ingestTokens.create', { name: 'gateway', deviceLabels: ['boiler-7'] });
@@ -158,6 +159,9 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   assert.ok(exportRow, 'the export left its audit row');
   assert.equal(exportRow.target_label, 'boiler-7');
   assert.equal(exportRow.outcome, 'ok');
+  const personalRow = rows.find((r) => r.action === 'users.exportData');
+  assert.ok(personalRow, 'a personal-data export left its audit row');
+  assert.equal(personalRow.target_label, 'target@example.com');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.deepEqual({ ...JSON.parse(command.detail) }, { ...JSON.parse(command.detail), variable: 'setpoint', value: 21.5 }, 'command rows include the variable and value');
   const sync = rows.find((r) => r.action === 'sync.configure')!;

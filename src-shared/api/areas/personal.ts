@@ -1,18 +1,9 @@
 import { z } from 'zod';
+import { entrySchema } from './audit';
 import { idSchema } from './common';
 
-const auditRow = z.object({
-  id: z.number().int(),
-  ts: z.number(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  targetLabel: z.string().nullable(),
-  orgId: z.number().int().nullable(),
-  outcome: z.string(),
-  address: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-});
+/** Audit rows as audit.query returns them. */
+const auditRow = entrySchema;
 
 export const personalDataSchema = z.object({
   exportedAt: z.string(),
