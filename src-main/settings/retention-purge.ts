@@ -35,9 +35,10 @@ function steps(db: Db, now: number): Step[] {
       if (days === null) return;
       const cutoff = now - days * day;
       // readings: (variable_id, ts) index; rollups: (variable_id, bucket) primary key. One range per variable of the organisation.
+      // A reading still waiting in the sync outbox stays until it is sent: the upstream must not lose it to a long outage.
       const sql =
         table === 'readings'
-          ? `DELETE FROM readings WHERE id IN (SELECT r.id FROM devices d JOIN variables v ON v.device_id = d.id JOIN readings r ON r.variable_id = v.id AND r.ts < ? WHERE d.org_id = ? LIMIT ?)`
+          ? `DELETE FROM readings WHERE id IN (SELECT r.id FROM devices d JOIN variables v ON v.device_id = d.id JOIN readings r ON r.variable_id = v.id AND r.ts < ? WHERE d.org_id = ? AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.reading_id = r.id) LIMIT ?)`
           : `DELETE FROM ${table} WHERE (variable_id, bucket) IN (SELECT x.variable_id, x.bucket FROM devices d JOIN variables v ON v.device_id = d.id JOIN ${table} x ON x.variable_id = v.id AND x.bucket < ? WHERE d.org_id = ? LIMIT ?)`;
       out.push({ table, run: (batch) => db.prepare(sql).run(cutoff, p.orgId, batch).changes });
     };

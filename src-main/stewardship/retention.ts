@@ -27,7 +27,8 @@ const vacuumPages = 2000;
 /** Pause between batches: the writer takes readings in between. */
 const pauseMs = 10;
 const runEveryMs = 3_600_000;
-const firstRunAfterMs = 60_000;
+/** Not at once: a hub started to import or inspect old data gets ten minutes before anything is purged. */
+const firstRunAfterMs = 600_000;
 const day = 86_400_000;
 
 const pause = () => new Promise((r) => setTimeout(r, pauseMs));
@@ -36,7 +37,7 @@ const pause = () => new Promise((r) => setTimeout(r, pauseMs));
  * Retention in the background (docs/STEWARDSHIP.md): deletes in small batches
  * as writer-thread ops (never a long transaction in front of ingest), then
  * returns the freed pages with incremental vacuum, then prunes the audit log
- * behind its anchor. Hourly, and once a minute after start.
+ * behind its anchor. Hourly, the first pass ten minutes after start.
  */
 export function startRetention(ctx: HubContext, writer: RetentionWriter): RetentionService {
   let running: Promise<RetentionRun> | undefined;

@@ -47,6 +47,9 @@ test('retention: old readings, rollups and bounded tables go in batches on the w
     for (let i = 0; i < 5000; i++) insertReadings.run(b.variable, now - 30 * day + i * 1000, i, now);
     for (let i = 0; i < 300; i++) insertReadings.run(b.variable, now - 3 * day + i * 1000, i, now);
     for (let i = 0; i < 300; i++) insertReadings.run(a.variable, now - 30 * day + i * 1000, i, now);
+    // An old reading still waiting to be synced upstream stays until it is sent.
+    const unsent = Number(insertReadings.run(a.variable, now - 300 * day, -1, now).lastInsertRowid);
+    db.prepare('INSERT INTO sync_outbox (reading_id) VALUES (?)').run(unsent);
     const m = insertRollup('rollup_1m');
     for (let i = 0; i < 3000; i++) m.run(a.variable, now - 400 * day + i * 60_000, 0, 0);
     for (let i = 0; i < 100; i++) m.run(a.variable, now - 10 * day + i * 60_000, 0, 0);
@@ -76,8 +79,9 @@ test('retention: old readings, rollups and bounded tables go in batches on the w
   const sizeAfter = statSync(databasePath(hub.config.dataDir)).size;
 
   const count = (sql: string, ...p: unknown[]) => db.prepare(sql).pluck().get(...p) as number;
-  assert.equal(count('SELECT count(*) FROM readings WHERE variable_id = ? AND ts < ?', a.variable, now - 90 * day), 0, 'organisation 1: readings past 90 days are gone');
-  assert.equal(count('SELECT count(*) FROM readings WHERE variable_id = ?', a.variable), 800, 'organisation 1: the last 90 days stay');
+  assert.equal(count('SELECT count(*) FROM readings WHERE variable_id = ? AND ts < ?', a.variable, now - 90 * day), 1, 'organisation 1: readings past 90 days are gone, but for the one not yet synced');
+  assert.equal(count('SELECT count(*) FROM readings WHERE variable_id = ?', a.variable), 801, 'organisation 1: the last 90 days stay');
+  assert.equal(count('SELECT count(*) FROM sync_outbox'), 1);
   assert.equal(count('SELECT count(*) FROM readings WHERE variable_id = ?', b.variable), 300, 'organisation 2: only its last week stays');
   assert.equal(count('SELECT count(*) FROM rollup_1m'), 100, '1-minute rollups past a year are gone');
   assert.equal(count('SELECT count(*) FROM rollup_1h'), 200, 'hourly rollups are kept forever by default');
