@@ -32,6 +32,8 @@ import { openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
+import { stewardshipServices } from './console/stewardship';
+import { startRetention, type RetentionService } from './stewardship/retention';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
@@ -53,6 +55,8 @@ export interface HubServices {
   sync: SyncService;
   /** Present in organisation mode (--sync-org-port). */
   syncOrg: OrgListener | null;
+  /** Background retention (stewardship/retention.ts). */
+  retention: RetentionService;
 }
 
 export interface HubDeps {
@@ -187,14 +191,17 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const access = startAccess(ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
+    const retention = startRetention(ctx, pipeline);
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention };
 
-    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
+    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
+    running.push({ name: 'stewardship', stop: () => stewardship.close() });
+    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader, stewardship });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');

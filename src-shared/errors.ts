@@ -17,6 +17,8 @@ export const startupErrorCodes = [
   'TLS_INVALID',
   'PORT_IN_USE',
   'LISTEN_FAILED',
+  'BACKUP_INVALID',
+  'RESTORE_TARGET_IN_USE',
 ] as const;
 
 export type StartupErrorCode = (typeof startupErrorCodes)[number];

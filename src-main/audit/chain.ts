@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/database';
 import { readSetting, writeSetting } from '../settings/queries/settings';
+import { readAnchor } from './prune';
 import { auditRowsInOrder, auditRowsOf, insertAuditEntry, lastAuditEntry, type AuditEntry, type AuditScope } from './queries/audit-log';
 
 export type AuditOutcome = 'ok' | 'denied' | 'failed';
@@ -88,7 +89,10 @@ export interface ChainReport {
 export function verifyAuditChain(db: Db, key: Buffer, scope: AuditScope = null): ChainReport {
   const problems: ChainProblem[] = [];
   let elsewhere = 0;
-  let previous: (AuditEntry & { detailText: string }) | undefined;
+  // Rows pruned by retention (audit/prune.ts) end at the anchor: the chain goes on from its hash.
+  const anchor = readAnchor(db, key);
+  let previous: { id: number; hash: Buffer } | undefined = anchor === 'forged' ? undefined : anchor;
+  if (anchor === 'forged') problems.push({ id: 0, problem: 'edited', message: 'The pruning anchor (what audit retention removed) was edited: it does not carry the hub’s MAC.' });
   let rows = 0;
   const visible = (row: AuditEntry) => scope === null || row.orgId === scope;
   const report = (row: AuditEntry, p: ChainProblem) => (visible(row) ? problems.push(p) : (elsewhere += 1));

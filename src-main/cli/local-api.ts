@@ -6,6 +6,7 @@ import { firstOrganisationId, organisationBySlug } from '../access/queries/organ
 import { notFound } from '../access/errors';
 import { recordingSender } from '../commands/recording-sender';
 import { createApi } from '../console/api';
+import { stewardshipServices } from '../console/stewardship';
 import { ServiceError } from '../errors';
 import { prepareDataDir } from '../lifecycle/data-dir';
 import { packageVersion } from '../paths';
@@ -45,6 +46,10 @@ export interface LocalApiOptions {
   'key-file'?: string | undefined;
   /** An organisation slug; the hub's first organisation when absent. */
   org?: string | undefined;
+  /** `outpost backup --to FILE`: where `hub.backup` writes. */
+  backupTo?: string | undefined;
+  /** `outpost key export`: keep a copy of the master key for `hub.exportKey`. */
+  exportKey?: boolean;
 }
 
 /** Who runs the CLI: the OS account, for the audit log. */
@@ -83,9 +88,19 @@ export async function openLocalApi(options: LocalApiOptions, create = false): Pr
   const derive = (purpose: 'token-signing' | 'audit-chain' | 'totp-secrets') => deriveKey(store.masterKey, store.identity.hubId, purpose);
   const keys = { tokenSigning: derive('token-signing'), audit: derive('audit-chain'), totp: derive('totp-secrets') };
   const syncSealKey = deriveKey(store.masterKey, store.identity.hubId, 'sync-credentials');
+  const stewardship = stewardshipServices({
+    db: store.db,
+    dataDir,
+    identity: store.identity,
+    masterKey: store.masterKey,
+    outpostVersion: packageVersion(),
+    backupTo: options.backupTo,
+    exportKey: options.exportKey ?? false,
+  });
   store.masterKey.fill(0);
   const close = () => {
     for (const k of [...Object.values(keys), syncSealKey]) k.fill(0);
+    stewardship.close();
     store.close();
   };
   try {
@@ -98,6 +113,7 @@ export async function openLocalApi(options: LocalApiOptions, create = false): Pr
       // The running hub notices this process's commits through its database watcher.
       changed: () => undefined,
       logger: null,
+      stewardship,
     });
     const org = options.org === undefined ? firstOrganisationId(store.db) : organisationBySlug(store.db, options.org)?.id;
     if (org === undefined) throw notFound(`The organisation "${options.org}"`, 'Leave --org out for the hub’s first organisation; `outpost org list` names the others.');

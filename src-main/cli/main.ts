@@ -14,6 +14,9 @@ import { tokenCommand, tokenHelp } from './commands/token';
 import { syncCommand, syncHelp } from './commands/sync';
 import { siteCommand, siteHelp } from './commands/site';
 import { orgCommand, orgHelp } from './commands/org';
+import { backupCommand, backupHelp } from './commands/backup';
+import { keyCommand, keyHelp } from './commands/key';
+import { restoreCommand, restoreHelp } from './commands/restore';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -36,6 +39,9 @@ export const commands: Record<string, Command> = {
   sync: { run: syncCommand, help: syncHelp },
   site: { run: siteCommand, help: siteHelp },
   org: { run: orgCommand, help: orgHelp },
+  backup: { run: backupCommand, help: backupHelp },
+  restore: { run: restoreCommand, help: restoreHelp },
+  key: { run: keyCommand, help: keyHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

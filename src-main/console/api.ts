@@ -17,6 +17,7 @@ import type { ReaderClient } from '../history/reader-client';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
 import { registerHubHandlers } from './hub-handlers';
+import { registerStewardshipHandlers, type StewardshipServices } from './stewardship';
 import { HandlerRegistry } from './registry';
 
 /** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
@@ -30,6 +31,8 @@ export interface ApiServices {
   logger: Logger | null;
   /** The hub's reader thread for readings queries; the CLI reads on its own connection. */
   reader?: ReaderClient;
+  /** Backups and the key's emergency kit (console/stewardship.ts). */
+  stewardship: StewardshipServices;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerDashboardHandlers(registry, ctx.db);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
+  registerStewardshipHandlers(registry, services.stewardship);
   const missing = registry.missing();
   if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
   return registry;

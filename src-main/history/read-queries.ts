@@ -1,3 +1,4 @@
+import { snapshotInto } from '../store/backup/snapshot';
 import type { Db } from '../store/database';
 import { lastReadings, readingPage, readingsInRange } from './queries/readings';
 import { readPositions } from './positions';
@@ -18,6 +19,8 @@ export const readQueries = {
   'history.positions': (db: Db) => (req: PositionsRequest) => readPositions(db, req.deviceId, req.variable, req.from, req.to, req.maxPoints),
   'history.page': (db: Db) => (p: { variableId: number; afterTs: number; afterId: number; to: number; limit: number }) =>
     readingPage(db, p.variableId, p.afterTs, p.afterId, p.to, p.limit),
+  // A backup's consistent copy (store/backup): VACUUM INTO reads for as long as the copy takes, so not on the event loop.
+  'store.snapshot': (db: Db) => (p: { file: string }) => snapshotInto(db, p.file),
 } as const;
 
 export type ReadQueryName = keyof typeof readQueries;

@@ -109,7 +109,7 @@ async function readKeychainKey(store: SecretStore, identity: HubIdentity): Promi
   return key;
 }
 
-function readKeyFile(file: string, identity: HubIdentity | null): Buffer {
+export function readKeyFile(file: string, identity: HubIdentity | null): Buffer {
   let mode: number;
   try {
     mode = statSync(file).mode;

@@ -1,6 +1,7 @@
 import type { ApiContract } from '../../src-shared/api/contract';
 import type { AccessContext } from '../access/context';
 import type { HandlerRegistry } from '../console/registry';
+import { retentionPolicy, saveRetentionPolicy } from './queries/retention-policies';
 import { readSetting, settingSpecs, writeSettingText, type SettingSpec } from './hub-settings';
 
 function view(ctx: AccessContext, spec: SettingSpec<unknown>) {
@@ -18,6 +19,19 @@ export function registerSettingsHandlers(registry: HandlerRegistry<ApiContract>,
     ctx.setPolicy(next);
     caller.audit.target({ kind: 'policy', id: 'security' });
     caller.audit.detail({ changed });
+    return next;
+  });
+  // Retention is the caller's organisation's.
+  const policyOf = (orgId: number) => {
+    const { rawDays, rollup1mDays, rollup1hDays } = retentionPolicy(ctx.db, orgId);
+    return { rawDays, rollup1mDays, rollup1hDays };
+  };
+  registry.register('retention.get', (_input, caller) => policyOf(caller.orgId));
+  registry.register('retention.update', (input, caller) => {
+    const next = { ...policyOf(caller.orgId), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    saveRetentionPolicy(ctx.db, { orgId: caller.orgId, ...next }, ctx.now());
+    caller.audit.target({ kind: 'retention', id: caller.orgId });
+    caller.audit.detail({ ...next });
     return next;
   });
   registry.register('hubSettings.list', () => settingSpecs.map((s) => view(ctx, s as SettingSpec<unknown>)));

@@ -41,8 +41,24 @@ export const tokenInUrlSetting: SettingSpec<boolean> = {
   insecureWhen: { value: true, flag: 'token in URL is on (ingest.tokenInUrl): device tokens travel in URLs and end up in logs and proxies' },
 };
 
+/** Audit retention (docs/STEWARDSHIP.md): rows older than this are pruned behind an anchor that keeps the chain verifiable. 0 = forever. */
+export const auditRetentionSetting: SettingSpec<number> = {
+  name: 'audit-retention-days',
+  key: 'retention.auditDays',
+  description: 'days the audit log is kept: a whole number from 30 to 36500, or forever (default forever)',
+  defaultValue: 0,
+  schema: z.number().int().refine((n) => n === 0 || (n >= 30 && n <= 36_500)),
+  fromText: (text) => {
+    const t = text.trim().toLowerCase();
+    if (t === 'forever') return 0;
+    const n = Number(t);
+    return Number.isInteger(n) && n >= 30 && n <= 36_500 ? n : null;
+  },
+  toText: (v) => (v === 0 ? 'forever' : String(v)),
+};
+
 // Heterogeneous registry: each entry is used only through its own spec.
-export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>];
+export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>, auditRetentionSetting as unknown as SettingSpec<never>];
 
 export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
   const spec = settingSpecs.find((s) => s.name === nameOrKey || s.key === nameOrKey);

@@ -69,6 +69,9 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('busy_timeout = 5000');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     if (!options.readonly) {
+      // Takes effect only on a database with no tables yet (a new hub, or a restore's VACUUM): retention returns
+      // freed pages with incremental_vacuum. An older file keeps its mode until restored (docs/STEWARDSHIP.md).
+      db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
       // FULL: a commit that was acknowledged survives power loss, not only a crash.
       db.pragma('synchronous = FULL');

@@ -31,6 +31,7 @@ export function AccountView() {
         <dd>{dateTime(session.expiresAt)} (or after 6 hours without use)</dd>
       </dl>
       <TotpSetup />
+      {session.user && <MyData id={session.user.id} />}
       <div className="card">
         <h2>Sign out</h2>
         <p className="muted">“Everywhere” ends every session of your account: other browsers, other computers, the desktop app.</p>
@@ -150,6 +151,31 @@ function TotpSetup() {
         </form>
       )}
       {!secret && mode === 'idle' && <ErrorNote error={action.error} />}
+    </div>
+  );
+}
+
+/** The person's own data (users.exportData, audited), as a JSON file. */
+function MyData({ id }: { id: number }) {
+  const action = useAction();
+  const download = () =>
+    void action.run(async () => {
+      const data = await api.call('users.exportData', { id });
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `outpost-my-data-${new Date().toISOString().slice(0, 10)}.json`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+  return (
+    <div className="card">
+      <h2>Your data</h2>
+      <p className="muted">Everything this hub holds about you: profile, memberships, sessions, addresses you signed in from, and the audit entries by and about you.</p>
+      <button type="button" disabled={action.busy} onClick={download}>
+        Download my data
+      </button>
+      <ErrorNote error={action.error} />
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import { useApiQuery } from '../lib/query';
+import { BackupPanel } from './BackupPanel';
+import { RetentionPanel } from './RetentionPanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -75,6 +77,8 @@ export function StatusView() {
           Insecure settings are on: {s.insecure.join(', ')}.
         </div>
       )}
+      <BackupPanel />
+      <RetentionPanel />
     </section>
   );
 }

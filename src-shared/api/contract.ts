@@ -12,6 +12,9 @@ import { deviceAdminMethods } from './areas/device-admin';
 import { syncMethods } from './areas/sync';
 import { historyMethods } from './areas/history';
 import { dashboardsMethods } from './areas/dashboards';
+import { stewardshipMethods } from './areas/stewardship';
+import { retentionMethods } from './areas/retention';
+import { personalMethods } from './areas/personal';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -33,6 +36,9 @@ export const apiContract = defineContract({
   ...syncMethods,
   ...historyMethods,
   ...dashboardsMethods,
+  ...stewardshipMethods,
+  ...retentionMethods,
+  ...personalMethods,
 });
 
 export type ApiContract = typeof apiContract;

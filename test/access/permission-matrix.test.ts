@@ -144,6 +144,13 @@ const samples = {
   'dashboards.update': { input: (e) => ({ dashboardId: e.fresh.dashboardId(), revision: 1, name: unique('renamed') }), objects: true },
   'dashboards.delete': { input: (e) => ({ dashboardId: e.fresh.dashboardId() }), objects: true },
   'devices.activity': { input: (e) => ({ deviceIds: [e.dIn] }), objects: true },
+  'hub.backup': { input: () => ({}) },
+  // Allowed to the hub owner by permission; the console's hub holds no master key to give (403 KEY_EXPORT_CLI_ONLY, not FORBIDDEN).
+  'hub.exportKey': { input: () => ({ confirm: true }) },
+  'retention.get': { input: () => ({}) },
+  'retention.update': { input: () => ({ rawDays: 120 }) },
+  // A fresh member, so no caller exports themself (which anyone may).
+  'users.exportData': { input: async (e) => ({ id: await e.fresh.userId() }), objects: true },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */
@@ -159,7 +166,7 @@ const needsEveryDevice = new Set<ApiMethod>(['devices.create', 'ingestTokens.cre
 /** Methods that end the reader's sessions (a reset second factor): the reader signs in again afterwards. */
 const endsReaderSession = new Set<ApiMethod>(['users.resetTotp']);
 /** Only an owner (or the hub owner) removes someone's second factor. */
-const ownersOnly = new Set<ApiMethod>(['users.resetTotp']);
+const ownersOnly = new Set<ApiMethod>(['users.resetTotp', 'users.exportData']);
 
 const isRole = (c: Caller): c is Role => (roles as readonly string[]).includes(c);
 const restricted = (c: Caller) => c === 'app:restricted' || c === 'apiKey:restricted' || c === 'writer' || c === 'reader';

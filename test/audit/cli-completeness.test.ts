@@ -38,9 +38,11 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['site', 'revoke', 'plant-2'], action: 'sites.revoke', label: 'plant-2' },
   { args: ['command', 'boiler-2', 'setpoint', '19', '--wait', '0'], action: 'commands.send', label: 'boiler-2' },
   { args: ['device', 'remove', 'boiler-2'], action: 'devices.remove', label: 'boiler-2' },
+  { args: ['backup', '--to', '{dir}/backups/completeness.backup'], action: 'hub.backup', label: 'completeness.backup' },
+  { args: ['key', 'export', '--yes', '--to', '{dir}/completeness.kit'], action: 'hub.exportKey' },
 ];
 /** Commands that only read (or serve): everything else must appear above. */
-const readOnlyCommands = new Set(['serve', 'doctor', 'ca', 'readings', 'audit']);
+const readOnlyCommands = new Set(['serve', 'doctor', 'ca', 'readings', 'audit', /* writes only a new data directory */ 'restore']);
 
 test('every CLI command that changes state goes through the API and leaves its audit row, actor cli:<os user>', async () => {
   const covered = new Set([...cliWrites.map((w) => w.args[0]!), 'sync']);
@@ -50,7 +52,7 @@ test('every CLI command that changes state goes through the API and leaves its a
   const keyFile = join(dataDir, '..', `${dataDir.split('/').pop()}.key`);
   const common = ['--data-dir', dataDir, '--key-file', keyFile];
   for (const w of cliWrites) {
-    const r = await runCli([...w.args, ...common], w.input === undefined ? {} : { input: w.input });
+    const r = await runCli([...w.args.map((a) => a.replace('{dir}', dataDir)), ...common], w.input === undefined ? {} : { input: w.input });
     assert.equal(r.code, 0, `outpost ${w.args.join(' ')}: ${r.stderr}`);
   }
   const caFile = join(dataDir, 'upstream-ca.pem');

@@ -43,7 +43,7 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
     return answer.body.result as Record<string, unknown>;
   };
 
-  const done = new Map<ApiMethod, { actor: string; label: string | null }>();
+  const done = new Map<ApiMethod, { actor: string; label: string | null; outcome?: 'denied' }>();
   const as = (method: ApiMethod, label: string | null, actor = `user:${owner.user.id}`) => done.set(method, { actor, label });
 
   const invited = (await call('users.invite', { email: 'new@example.com', role: 'reader' })) as { code: string; invitation: { id: number } };
@@ -108,6 +108,7 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   await call('dashboards.delete', { dashboardId: board.id });
   as('dashboards.delete', 'Boiler house');
   // An export is not a write, but who took which readings out is audited too.
+  assert.equal((await rpc(base, 'users.exportData', { id: target.id }, owner.token)).status, 200);
   const exported = await rpc(base, 'readings.export', { deviceId: device.id, variables: ['temperature'], from: 0, to: Date.now(), format: 'csv' }, owner.token);
   assert.equal(exported.status, 200);
   await call('ingestTokens.create', { name: 'gateway', deviceLabels: ['boiler-7'] });
@@ -129,6 +130,13 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('auth.totpConfirm', 'second@example.com', `user:${second.user.id}`);
   await call('auth.totpDisable', { password, code: totp(secret, Date.now() / 1000 + 30) }, second.token);
   as('auth.totpDisable', 'second@example.com', `user:${second.user.id}`);
+  await call('retention.update', { rawDays: 30 });
+  as('retention.update', null);
+  const backup = (await call('hub.backup', {})) as { file: string };
+  as('hub.backup', backup.file.split('/').pop()!);
+  // The console's hub holds no master key to hand out: the refusal is audited too (the CLI's export, below, succeeds).
+  assert.equal((await rpc(base, 'hub.exportKey', { confirm: true }, owner.token)).body.code, 'KEY_EXPORT_CLI_ONLY');
+  done.set('hub.exportKey', { actor: `user:${owner.user.id}`, label: null, outcome: 'denied' });
   await call('auth.logoutEverywhere', {}, second.token);
   done.set('auth.logoutEverywhere', { actor: `user:${second.user.id}`, label: null });
   await call('auth.logout', {}, owner.token);
@@ -137,7 +145,7 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   assert.deepEqual([...done.keys()].sort(), writeMethods, 'every write method of the contract was performed');
   const rows = hub.db.prepare('SELECT actor, action, target, target_label, org_id, outcome, detail FROM audit_log ORDER BY id').all() as AuditRow[];
   for (const [method, want] of done) {
-    const row = rows.find((r) => r.action === method && r.outcome === 'ok' && r.actor.startsWith(want.actor));
+    const row = rows.find((r) => r.action === method && r.outcome === (want.outcome ?? 'ok') && r.actor.startsWith(want.actor));
     assert.ok(row, `no audit row for ${method} by ${want.actor}`);
     if (want.label) assert.equal(row.target_label, want.label, `${method} names its target by label`);
   }
@@ -145,6 +153,9 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   assert.ok(exportRow, 'the export left its audit row');
   assert.equal(exportRow.target_label, 'boiler-7');
   assert.equal(exportRow.outcome, 'ok');
+  const personalRow = rows.find((r) => r.action === 'users.exportData');
+  assert.ok(personalRow, 'a personal-data export left its audit row');
+  assert.equal(personalRow.target_label, 'target@example.com');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.deepEqual({ ...JSON.parse(command.detail) }, { ...JSON.parse(command.detail), variable: 'setpoint', value: 21.5 }, 'command rows include the variable and value');
   const sync = rows.find((r) => r.action === 'sync.configure')!;

@@ -9,3 +9,8 @@ export function setGroupMembers(db: Db, groupId: number, userIds: readonly numbe
   const add = db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)');
   for (const id of userIds) add.run(groupId, id);
 }
+
+/** The groups a person belongs to, with their organisation. */
+export function groupsOfUser(db: Db, userId: number): { orgId: number; name: string }[] {
+  return db.prepare('SELECT g.org_id AS orgId, g.name FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = ? ORDER BY g.org_id, g.name').all(userId) as { orgId: number; name: string }[];
+}

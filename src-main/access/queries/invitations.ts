@@ -75,3 +75,10 @@ export function revokeInvitation(db: Db, id: number, now: number): void {
 export function markInvitationAccepted(db: Db, id: number, now: number): boolean {
   return db.prepare('UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL').run(now, id).changes === 1;
 }
+
+/** Invitations sent to an email, in every organisation (personal-data export). */
+export function invitationsToEmail(db: Db, email: string): { orgId: number; role: string; createdAt: number; expiresAt: number; acceptedAt: number | null; revokedAt: number | null }[] {
+  return db
+    .prepare('SELECT org_id AS orgId, role, created_at AS createdAt, expires_at AS expiresAt, accepted_at AS acceptedAt, revoked_at AS revokedAt FROM invitations WHERE email = ? ORDER BY id')
+    .all(email) as { orgId: number; role: string; createdAt: number; expiresAt: number; acceptedAt: number | null; revokedAt: number | null }[];
+}

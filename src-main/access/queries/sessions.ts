@@ -57,3 +57,10 @@ export function revokeSession(db: Db, id: number, now: number): void {
 export function revokeSessionsOfUser(db: Db, userId: number, now: number): number {
   return db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId).changes;
 }
+
+/** A person's sessions, for their personal-data export (no token hashes). */
+export function sessionsOfUser(db: Db, userId: number): { orgId: number; createdAt: number; lastUsedAt: number; expiresAt: number; revokedAt: number | null }[] {
+  return db
+    .prepare('SELECT org_id AS orgId, created_at AS createdAt, last_used_at AS lastUsedAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM sessions WHERE user_id = ? ORDER BY id')
+    .all(userId) as { orgId: number; createdAt: number; lastUsedAt: number; expiresAt: number; revokedAt: number | null }[];
+}

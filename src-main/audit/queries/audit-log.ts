@@ -92,3 +92,29 @@ export function queryAudit(db: Db, scope: AuditScope, f: AuditFilter): AuditEntr
 export function* auditRowsOf(db: Db, scope: AuditScope): Generator<AuditEntry> {
   for (const r of db.prepare('SELECT * FROM audit_log WHERE (@org IS NULL OR org_id = @org) ORDER BY id').iterate({ org: scope }) as Iterable<AuditRow>) yield toEntry(r);
 }
+
+/**
+ * The chain's oldest rows while they were written before `before`: a prefix
+ * only (pruning never leaves a gap), and never the newest row (the chain
+ * continues from it).
+ */
+export function oldestAuditRows(db: Db, before: number, limit: number): { id: number; hash: Buffer }[] {
+  const rows = db.prepare('SELECT id, hash, ts FROM audit_log WHERE id < (SELECT max(id) FROM audit_log) ORDER BY id LIMIT ?').all(limit) as { id: number; hash: Buffer; ts: number }[];
+  const end = rows.findIndex((r) => r.ts >= before);
+  return (end < 0 ? rows : rows.slice(0, end)).map(({ id, hash }) => ({ id, hash }));
+}
+
+export function deleteAuditThrough(db: Db, id: number): number {
+  return db.prepare('DELETE FROM audit_log WHERE id <= ?').run(id).changes;
+}
+
+/** Rows by a person (`actor`) or about them (their subject as target, or their email as the target's label), newest first, within `scope`. */
+export function auditRowsOfPerson(db: Db, subject: string, email: string, scope: AuditScope, limit = 10_000): { by: AuditEntry[]; about: AuditEntry[] } {
+  const inScope = scope === null ? '' : ' AND org_id = @scope';
+  const params = { subject, email, scope, limit };
+  const by = db.prepare(`SELECT * FROM audit_log WHERE actor = @subject${inScope} ORDER BY id DESC LIMIT @limit`).all(scope === null ? { subject, limit } : params) as AuditRow[];
+  const about = db
+    .prepare(`SELECT * FROM audit_log WHERE (target = @subject OR target_label = @email COLLATE NOCASE)${inScope} ORDER BY id DESC LIMIT @limit`)
+    .all(scope === null ? { subject, email, limit } : params) as AuditRow[];
+  return { by: by.map(toEntry), about: about.map(toEntry) };
+}

@@ -1,23 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { ServiceError, errorCode, errorMessage } from '../../errors';
 import { roles, type Role } from '../../../src-shared/permissions';
 import { apiOptions, parseCommand } from '../args';
 import { withLocalApi, type LocalApi } from '../local-api';
 import { UsageError } from '../output';
 import { readStdin } from '../stdin';
 
-export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|hub-admin ...
+export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|hub-admin|export ...
   Manages people who sign in to the console.
 
   outpost user add EMAIL --role owner|admin|writer|reader [--name N] [--org O] [--password-stdin]
       adds a person directly (the first owner too: this works on a fresh data directory)
   outpost user invite EMAIL --role R [--org O]   prints a one-time invitation code (auth.acceptInvite)
   outpost user list [--org O]
+  outpost user export EMAIL [--out FILE] [--org O]  everything Outpost holds about them, as JSON (audited)
   outpost user disable EMAIL [--org O]           ends all their sessions at once
   outpost user enable EMAIL [--org O]
   outpost user reset-totp EMAIL [--org O]        removes a lost second factor; ends their sessions
   outpost user hub-admin EMAIL on|off            grants or takes away hub:admin (hub-wide settings)
   Common: --data-dir DIR, --key-file FILE, --json`;
 
-const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } } as const;
+const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, out: { type: 'string' } } as const;
 
 async function memberId(api: LocalApi, email: string): Promise<number> {
   const user = (await api.call('users.list', {})).find((u) => u.email.toLowerCase() === email.toLowerCase());
@@ -35,7 +38,7 @@ export async function userCommand(argv: string[]): Promise<number> {
   if (exit !== undefined) return exit;
   // A subcommand is there: parseCommand answered the help otherwise.
   const [sub, email, arg] = positionals as [string, ...(string | undefined)[]];
-  if (!['add', 'invite', 'list', 'disable', 'enable', 'reset-totp', 'hub-admin'].includes(sub)) throw new UsageError(`Unknown subcommand "${sub}".`);
+  if (!['add', 'invite', 'list', 'disable', 'enable', 'reset-totp', 'hub-admin', 'export'].includes(sub)) throw new UsageError(`Unknown subcommand "${sub}".`);
   if (sub !== 'list' && !email) throw new UsageError('The email is missing.');
   const role = sub === 'add' || sub === 'invite' ? roleOf(values.role) : undefined;
   const password = sub === 'add' && values['password-stdin'] ? await readStdin() : undefined;
@@ -52,6 +55,20 @@ export async function userCommand(argv: string[]): Promise<number> {
       if (sub === 'invite') {
         const { invitation, code } = await api.call('users.invite', { email: email!, role: role! });
         out.event('invitation', { invitation, code }, `Invited ${invitation.email} as ${invitation.role} until ${new Date(invitation.expiresAt).toISOString()}.\nGive them this code (shown once); they accept it on the console's sign-in page:\n${code}`);
+        return 0;
+      }
+      if (sub === 'export') {
+        const data = await api.call('users.exportData', { id: await memberId(api, email!) });
+        const text = `${JSON.stringify(data, null, 2)}\n`;
+        if (values.out === undefined) process.stdout.write(text);
+        else {
+          try {
+            writeFileSync(values.out, text, { mode: 0o600, flag: 'wx' });
+          } catch (err) {
+            throw new ServiceError('CANNOT_WRITE', `Cannot write ${values.out} (${errorCode(err) === 'EEXIST' ? 'it exists already; an export never replaces a file' : errorMessage(err)}).`);
+          }
+          out.event('exported', { file: values.out }, `Personal data of ${email} written to ${values.out} (mode 0600).`);
+        }
         return 0;
       }
       if (sub === 'list') {

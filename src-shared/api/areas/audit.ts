@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { empty } from './common';
 
-const entrySchema = z.object({
+export const entrySchema = z.object({
   id: z.number().int(),
   ts: z.number(),
   actor: z.string(),
