@@ -13,6 +13,7 @@ import { startIngest } from './ingest/module';
 import { startHistory } from './history/module';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
+import { openSetup } from './access/setup-code';
 import type { ConsoleGate } from './console/gate';
 import { startBroker } from './broker/module';
 import type { CommandService } from './commands/service';
@@ -69,6 +70,8 @@ export interface Hub {
   readonly listeners: Readonly<Record<string, ListenerAddress>>;
   readonly registry: HandlerRegistry<ApiContract>;
   readonly services: HubServices;
+  /** While nobody has an account: the one-time code that creates the owner in the console (access/setup-code.ts). */
+  readonly setupCode: string | null;
   status(): HubStatus;
   /** Stops every service in reverse start order. Safe to call more than once. */
   stop(): Promise<void>;
@@ -185,6 +188,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
+    const setupCode = openSetup(access.ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
@@ -211,6 +215,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       listeners,
       registry,
       services,
+      setupCode,
       status,
       stop: () => {
         stopping ??= stopAll().then(() => logger.info('hub stopped'));

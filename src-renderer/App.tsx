@@ -19,6 +19,7 @@ import { DevicesView } from './views/DevicesView';
 import { GroupsView } from './views/GroupsView';
 import { LoginView } from './views/LoginView';
 import { SettingsView } from './views/SettingsView';
+import { SetupView } from './views/SetupView';
 import { PublicStatusView, StatusView } from './views/StatusView';
 import { UsersView } from './views/UsersView';
 
@@ -71,7 +72,7 @@ export function App({ queries }: { queries: QueryClient }) {
 
 function Gate() {
   const { state, expire } = useSessionState();
-  const [first = ''] = useRoute();
+  const [first = '', second] = useRoute();
   // The hub page is public: a technician checks the certificate fingerprint before signing in.
   if (state.phase !== 'signed-in' && first === 'status') {
     return (
@@ -81,6 +82,13 @@ function Gate() {
     );
   }
   if (state.phase === 'restoring') return <p className="muted center">Restoring your session…</p>;
+  if (state.phase === 'signed-out' && first === 'setup' && second) {
+    return (
+      <Shell nav={<a href={href('status')}>Hub</a>}>
+        <SetupView code={second} />
+      </Shell>
+    );
+  }
   if (state.phase === 'signed-out') {
     return (
       <Shell nav={<a href={href('status')}>Hub</a>}>

@@ -6,6 +6,7 @@ import { isHubError } from '../errors';
 import { defaultDataDir } from '../cli/default-data-dir';
 import { serveApiOverIpc } from './ipc';
 import { packageRoot } from '../paths';
+import { setupRoute } from '../../src-shared/setup';
 
 let hub: Hub | undefined;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,8 +39,10 @@ async function start(): Promise<void> {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await window.loadFile(join(here, '../renderer/index.html'));
+  // No account yet: the window opens on "Create the owner account" itself; the technician never needs the terminal.
+  const route = hub.setupCode ? setupRoute(hub.setupCode) : '';
+  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(`${process.env.ELECTRON_RENDERER_URL}${route}`);
+  else await window.loadFile(join(here, '../renderer/index.html'), route ? { hash: route.slice(1) } : {});
 }
 
 app.whenReady().then(start, (err: unknown) => {

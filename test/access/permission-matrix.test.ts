@@ -78,6 +78,8 @@ const samples = {
   'hub.status': { input: () => ({}) },
   'auth.login': { input: () => ({ email: 'login@example.com', password }) },
   'auth.acceptInvite': { input: (e) => ({ ...e.fresh.invitationCode(), password }) },
+  // Everyone gets OWNER_EXISTS (409): the hub has accounts, so no setup code works any more.
+  'auth.setupOwner': { input: () => ({ code: 'ABCD-EFGH-JKLM-NPQR-STUV', email: 'setup@example.com', password }) },
   'auth.logout': { input: () => ({}) },
   'auth.logoutEverywhere': { input: () => ({}) },
   'auth.me': { input: () => ({}) },
