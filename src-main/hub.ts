@@ -14,6 +14,7 @@ import { startHistory } from './history/module';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
 import { openSetup } from './access/setup-code';
+import { connectionFacts } from './devices/connection-facts';
 import type { ConsoleGate } from './console/gate';
 import { startBroker } from './broker/module';
 import type { CommandService } from './commands/service';
@@ -198,7 +199,8 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
     const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg };
 
-    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
+    const connection = () => connectionFacts(status(), tls.caCertPem);
+    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');

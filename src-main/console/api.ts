@@ -1,4 +1,5 @@
 import { apiContract, type ApiContract, type HubStatus } from '../../src-shared/api/contract';
+import type { HubConnection } from '../../src-shared/api/areas/hub';
 import type { AccessContext } from '../access/context';
 import { accessGuard } from '../access/guard';
 import { registerAppHandlers } from '../access/handlers/apps';
@@ -28,6 +29,8 @@ export interface ApiServices {
   /** A write succeeded in this process (revocations close live sessions at once). */
   changed: () => void;
   logger: Logger | null;
+  /** The running hub's addresses, ports and CA for the connection card; the CLI has no listeners. */
+  connection?: () => HubConnection;
   /** The hub's reader thread for readings queries; the CLI reads on its own connection. */
   reader?: ReaderClient;
 }
@@ -41,7 +44,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   const registry = new HandlerRegistry(apiContract);
   registry.setGuard(accessGuard(services.access, services.changed, services.logger));
   const ctx = services.access;
-  registerHubHandlers(registry, services.status);
+  registerHubHandlers(registry, services.status, services.connection);
   registerAuthHandlers(registry, ctx);
   registerUserHandlers(registry, ctx);
   registerGroupHandlers(registry, ctx);

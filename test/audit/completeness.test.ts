@@ -100,6 +100,8 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('orgs.create', 'customer');
   const created = (await call('devices.create', { label: 'new-device' })) as { device: { id: number } };
   as('devices.create', 'new-device');
+  await call('devices.update', { deviceId: created.device.id, name: 'New device', type: 'sensor' });
+  as('devices.update', 'new-device');
   await call('devices.rotateToken', { deviceId: created.device.id });
   as('devices.rotateToken', 'new-device');
   await call('devices.revokeTokens', { deviceId: created.device.id });
