@@ -20,6 +20,7 @@ import { GroupsView } from './views/GroupsView';
 import { LoginView } from './views/LoginView';
 import { SettingsView } from './views/SettingsView';
 import { SetupView } from './views/SetupView';
+import { TrafficView } from './views/TrafficView';
 import { PublicStatusView, StatusView } from './views/StatusView';
 import { UsersView } from './views/UsersView';
 
@@ -40,6 +41,7 @@ const pages: Page[] = [
     ),
   },
   { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
+  { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView /> },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },

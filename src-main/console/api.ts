@@ -18,6 +18,7 @@ import type { ReaderClient } from '../history/reader-client';
 import { registerSettingsHandlers } from '../settings/handlers';
 import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
 import { registerHubHandlers } from './hub-handlers';
+import { registerRefusalHandlers } from '../ingest/refusal-handlers';
 import { HandlerRegistry } from './registry';
 
 /** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
@@ -57,6 +58,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerDashboardHandlers(registry, ctx.db);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
+  registerRefusalHandlers(registry, ctx);
   const missing = registry.missing();
   if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
   return registry;

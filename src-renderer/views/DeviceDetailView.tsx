@@ -8,6 +8,7 @@ import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
 import { ConnectionCard } from '../devices/ConnectionCard';
 import { DeviceSettings } from '../devices/DeviceSettings';
+import { DeviceProblems } from '../devices/DeviceProblems';
 import { DeviceCharts } from '../charts/DeviceCharts';
 import { presets } from '../charts/ranges';
 import type { RangePreset } from '../../src-shared/api/areas/dashboards';
@@ -100,6 +101,8 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
           </tbody>
         </table>
       )}
+
+      <DeviceProblems deviceId={device.id} />
 
       <DeviceCharts device={device} initial={range} />
 

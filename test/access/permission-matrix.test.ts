@@ -77,6 +77,8 @@ const samples = {
   'hub.info': { input: () => ({}) },
   'hub.status': { input: () => ({}) },
   'hub.connection': { input: () => ({}) },
+  'devices.problems': { input: (_e, d) => ({ deviceId: d }), objects: true },
+  'traffic.refusals': { input: () => ({}) },
   'auth.login': { input: () => ({ email: 'login@example.com', password }) },
   'auth.acceptInvite': { input: (e) => ({ ...e.fresh.invitationCode(), password }) },
   // Everyone gets OWNER_EXISTS (409): the hub has accounts, so no setup code works any more.
