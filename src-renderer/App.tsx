@@ -1,5 +1,5 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Permission } from '../src-shared/permissions';
 import { Forbidden } from './components/Forbidden';
 import { href, useRoute } from './lib/route';
@@ -106,16 +106,38 @@ function Gate() {
 }
 
 function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; children: ReactNode }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const route = useRoute().join('/');
+  // A page change closes the small-screen menu.
+  useEffect(() => setMenuOpen(false), [route]);
   return (
     <div className="app">
-      <header className="topbar">
+      {/* Hash routes own the URL fragment, so the skip link moves focus itself. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header className={`topbar${menuOpen ? ' menu-open' : ''}`}>
         <a className="brand" href={href()}>
           Outpost
         </a>
-        <nav aria-label="Main">{nav}</nav>
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="Main" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
+          {nav}
+        </nav>
         {user}
       </header>
-      <main id="main">{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -38,7 +38,7 @@ export function RefusalTable({ rows, showDevice, testId }: { rows: Refusal[]; sh
               </td>
               <td className="mono wrap">{r.target}</td>
               <td className="mono wrap small">{r.excerpt}</td>
-              <td className="mono">{r.address}</td>
+              <td className="mono nowrap">{r.address}</td>
             </tr>
           ))}
         </tbody>
