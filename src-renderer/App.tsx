@@ -2,6 +2,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Permission } from '../src-shared/permissions';
 import { Forbidden } from './components/Forbidden';
+import { HubReachability } from './components/HubReachability';
 import { href, useRoute } from './lib/route';
 import { SessionProvider, useSession, useSessionState } from './lib/session';
 import { LiveProvider } from './lib/live-cache';
@@ -136,6 +137,7 @@ function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; chil
         {user}
       </header>
       <main id="main" tabIndex={-1}>
+        <HubReachability />
         {children}
       </main>
     </div>
