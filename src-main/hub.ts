@@ -13,6 +13,8 @@ import { startIngest } from './ingest/module';
 import { startHistory } from './history/module';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
+import { openSetup } from './access/setup-code';
+import { connectionFacts } from './devices/connection-facts';
 import type { ConsoleGate } from './console/gate';
 import { startBroker } from './broker/module';
 import type { CommandService } from './commands/service';
@@ -73,6 +75,8 @@ export interface Hub {
   readonly listeners: Readonly<Record<string, ListenerAddress>>;
   readonly registry: HandlerRegistry<ApiContract>;
   readonly services: HubServices;
+  /** While nobody has an account: the one-time code that creates the owner in the console (access/setup-code.ts). */
+  readonly setupCode: string | null;
   status(): HubStatus;
   /** Stops every service in reverse start order. Safe to call more than once. */
   stop(): Promise<void>;
@@ -189,6 +193,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
+    const setupCode = openSetup(access.ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
@@ -201,7 +206,8 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
 
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
-    const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader, stewardship });
+    const connection = () => connectionFacts(status(), tls.caCertPem);
+    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
@@ -218,6 +224,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       listeners,
       registry,
       services,
+      setupCode,
       status,
       stop: () => {
         stopping ??= stopAll().then(() => logger.info('hub stopped'));

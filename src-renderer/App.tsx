@@ -1,7 +1,8 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Permission } from '../src-shared/permissions';
 import { Forbidden } from './components/Forbidden';
+import { HubReachability } from './components/HubReachability';
 import { href, useRoute } from './lib/route';
 import { SessionProvider, useSession, useSessionState } from './lib/session';
 import { LiveProvider } from './lib/live-cache';
@@ -19,6 +20,8 @@ import { DevicesView } from './views/DevicesView';
 import { GroupsView } from './views/GroupsView';
 import { LoginView } from './views/LoginView';
 import { SettingsView } from './views/SettingsView';
+import { SetupView } from './views/SetupView';
+import { TrafficView } from './views/TrafficView';
 import { PublicStatusView, StatusView } from './views/StatusView';
 import { UsersView } from './views/UsersView';
 
@@ -39,6 +42,7 @@ const pages: Page[] = [
     ),
   },
   { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
+  { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView /> },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
@@ -71,7 +75,7 @@ export function App({ queries }: { queries: QueryClient }) {
 
 function Gate() {
   const { state, expire } = useSessionState();
-  const [first = ''] = useRoute();
+  const [first = '', second] = useRoute();
   // The hub page is public: a technician checks the certificate fingerprint before signing in.
   if (state.phase !== 'signed-in' && first === 'status') {
     return (
@@ -81,6 +85,13 @@ function Gate() {
     );
   }
   if (state.phase === 'restoring') return <p className="muted center">Restoring your session…</p>;
+  if (state.phase === 'signed-out' && first === 'setup' && second) {
+    return (
+      <Shell nav={<a href={href('status')}>Hub</a>}>
+        <SetupView code={second} />
+      </Shell>
+    );
+  }
   if (state.phase === 'signed-out') {
     return (
       <Shell nav={<a href={href('status')}>Hub</a>}>
@@ -96,16 +107,39 @@ function Gate() {
 }
 
 function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; children: ReactNode }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const route = useRoute().join('/');
+  // A page change closes the small-screen menu.
+  useEffect(() => setMenuOpen(false), [route]);
   return (
     <div className="app">
-      <header className="topbar">
+      {/* Hash routes own the URL fragment, so the skip link moves focus itself. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header className={`topbar${menuOpen ? ' menu-open' : ''}`}>
         <a className="brand" href={href()}>
           Outpost
         </a>
-        <nav aria-label="Main">{nav}</nav>
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="Main" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
+          {nav}
+        </nav>
         {user}
       </header>
-      <main id="main">{children}</main>
+      <main id="main" tabIndex={-1}>
+        <HubReachability />
+        {children}
+      </main>
     </div>
   );
 }

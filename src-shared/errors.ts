@@ -4,6 +4,7 @@
  */
 export const startupErrorCodes = [
   'DATA_DIR_NOT_WRITABLE',
+  'DATA_DIR_MISSING',
   'HUB_ALREADY_RUNNING',
   'CONFIG_INVALID',
   'KEYCHAIN_UNAVAILABLE',

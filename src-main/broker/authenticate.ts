@@ -32,7 +32,7 @@ export function createAuthenticate(deps: BrokerDeps) {
     const address = remoteAddressOf(client);
     const refuse = (returnCode: 4 | 5, reason: 'bad_token' | 'not_authorized', message: string) => {
       refusalLog(logger).refused(address, 'connect', reason, { clientId: untrusted(client.id), returnCode }, `MQTT CONNECT refused: ${message}`);
-      pipeline.countRejection('mqtt', reason);
+      pipeline.countRejection('mqtt', reason, '', 1, { address, message: `CONNECT refused: ${message}` });
       done(refusal(returnCode, message), false);
     };
     const passwordText = password ? password.toString('utf8') : '';

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HubError, ServiceError, isHubError } from '../errors';
+import { cliCommand } from './invocation';
 import { dataDirOf } from './args';
 import type { Output } from './output';
 import { databasePath } from '../lifecycle/data-dir';
@@ -21,8 +24,13 @@ export interface OpenStore {
  * serve` runs on the same data directory: SQLite WAL lets both write.
  */
 export async function openStore(dataDir: string, keyFile: string | undefined): Promise<OpenStore> {
+  const serveThere = cliCommand(['serve'], { dataDir, keyFile });
+  // A mistyped or forgotten --data-dir must not quietly start a second, empty hub.
+  if (!existsSync(dataDir)) {
+    throw new HubError('DATA_DIR_MISSING', `The data directory ${resolve(dataDir)} does not exist; nothing was created.`, `Give the --data-dir of your hub (the running hub prints it when it starts), or start a new hub there: ${serveThere}`);
+  }
   if (!readIdentity(dataDir)) {
-    throw new HubError('CONFIG_INVALID', `${dataDir} is not an Outpost data directory yet.`, `Start the hub once: outpost serve --data-dir ${dataDir}`);
+    throw new HubError('CONFIG_INVALID', `${resolve(dataDir)} is not an Outpost data directory yet.`, `Start the hub once: ${serveThere}`);
   }
   const { key, identity } = await resolveMasterKey({ dataDir, keyFile, secretStore: new OsKeychain() });
   const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database') });

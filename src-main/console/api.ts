@@ -1,4 +1,5 @@
 import { apiContract, type ApiContract, type HubStatus } from '../../src-shared/api/contract';
+import type { HubConnection } from '../../src-shared/api/areas/hub';
 import type { AccessContext } from '../access/context';
 import { accessGuard } from '../access/guard';
 import { registerAppHandlers } from '../access/handlers/apps';
@@ -18,6 +19,7 @@ import { registerSettingsHandlers } from '../settings/handlers';
 import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
 import { registerHubHandlers } from './hub-handlers';
 import { registerStewardshipHandlers, type StewardshipServices } from './stewardship';
+import { registerRefusalHandlers } from '../ingest/refusal-handlers';
 import { HandlerRegistry } from './registry';
 
 /** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
@@ -29,6 +31,8 @@ export interface ApiServices {
   /** A write succeeded in this process (revocations close live sessions at once). */
   changed: () => void;
   logger: Logger | null;
+  /** The running hub's addresses, ports and CA for the connection card; the CLI has no listeners. */
+  connection?: () => HubConnection;
   /** The hub's reader thread for readings queries; the CLI reads on its own connection. */
   reader?: ReaderClient;
   /** Backups and the key's emergency kit (console/stewardship.ts). */
@@ -44,7 +48,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   const registry = new HandlerRegistry(apiContract);
   registry.setGuard(accessGuard(services.access, services.changed, services.logger));
   const ctx = services.access;
-  registerHubHandlers(registry, services.status);
+  registerHubHandlers(registry, services.status, services.connection);
   registerAuthHandlers(registry, ctx);
   registerUserHandlers(registry, ctx);
   registerGroupHandlers(registry, ctx);
@@ -58,6 +62,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
   registerStewardshipHandlers(registry, services.stewardship);
+  registerRefusalHandlers(registry, ctx);
   const missing = registry.missing();
   if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
   return registry;

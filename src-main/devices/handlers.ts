@@ -7,7 +7,7 @@ import { devicesWithin, rightsOf } from '../access/rights';
 import type { Caller, HandlerRegistry } from '../console/registry';
 import { lastReadings, readingsInRange } from '../history/queries/readings';
 import { addDevice, addIngestToken, removeDevice, requireFreeTokenName, revokeDevice, rotateDeviceToken } from './lifecycle';
-import { findDeviceById, listDevices, type Device } from './queries/devices';
+import { findDeviceById, listDevices, updateDevice, type Device } from './queries/devices';
 import { listDeviceTokens } from './queries/device-tokens';
 import { listIngestTokens, revokeIngestToken, type IngestToken } from './queries/ingest-tokens';
 import { listVariables } from './queries/variables';
@@ -70,6 +70,15 @@ export function registerDeviceHandlers(registry: HandlerRegistry<ApiContract>, c
     const { device, token } = addDevice(ctx.db, { orgId: caller.orgId, label: input.label, ...(input.name ? { name: input.name } : {}), ...(input.type ? { type: input.type } : {}) }, ctx.now());
     caller.audit.target({ kind: 'device', id: device.id, label: device.label });
     return { device: deviceRef(device), token };
+  });
+  registry.register('devices.update', (input, caller) => {
+    const before = deviceOf(ctx, caller, input.deviceId);
+    const type = input.type === undefined ? undefined : input.type || null;
+    updateDevice(ctx.db, before.id, { name: input.name, type });
+    caller.audit.target({ kind: 'device', id: before.id, label: before.label });
+    caller.audit.detail({ ...(input.name !== undefined ? { name: input.name } : {}), ...(type !== undefined ? { type } : {}) });
+    const after = deviceOf(ctx, caller, input.deviceId);
+    return { ...deviceRef(after), type: after.type };
   });
   registry.register('devices.tokens', (input) => listDeviceTokens(ctx.db, input.deviceId).map((t) => ({ id: t.id, hint: t.hint, createdAt: t.createdAt, revoked: t.revokedAt !== null })));
   registry.register('devices.rotateToken', (input, caller) => {

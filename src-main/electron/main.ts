@@ -8,6 +8,7 @@ import { serveApiOverIpc } from './ipc';
 import { registerAppScheme, serveAppFiles } from './app-protocol';
 import { appOrigin, isAppUrl, permissionAllowed } from '../desktop/window-policy';
 import { packageRoot } from '../paths';
+import { setupRoute } from '../../src-shared/setup';
 
 let hub: Hub | undefined;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,7 +51,9 @@ async function start(): Promise<void> {
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, devOrigin)) event.preventDefault();
   });
-  await window.loadURL(devOrigin ?? `${appOrigin}/index.html`);
+  // No account yet: the window opens on "Create the owner account" itself; the technician never needs the terminal.
+  const route = hub.setupCode ? setupRoute(hub.setupCode) : '';
+  await window.loadURL(`${devOrigin ?? `${appOrigin}/index.html`}${route}`);
 }
 
 app.whenReady().then(start, (err: unknown) => {

@@ -5,6 +5,7 @@ import { DbWatcher } from '../store/db-watcher';
 import { ReaderClient } from '../history/reader-client';
 import { Pipeline } from './pipeline/pipeline';
 import { WriterClient } from './pipeline/writer-client';
+import { startRefusalRecorder } from './refusal-recorder';
 
 export interface Ingest {
   pipeline: Pipeline;
@@ -37,5 +38,7 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
   });
   // Stopped after the listeners (reverse order): what they handed over is committed first.
   ctx.onStop('pipeline', () => pipeline.drain());
+  const refusals = startRefusalRecorder(pipeline, ctx.logger);
+  ctx.onStop('refusal-recorder', () => refusals.stop());
   return { pipeline, watcher, reader };
 }

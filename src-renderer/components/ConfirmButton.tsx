@@ -1,6 +1,10 @@
 import { useState } from 'react';
 
-/** A destructive button that asks once more in place, instead of a blocking dialog. */
+/**
+ * A destructive button that asks once more in place, instead of a blocking
+ * dialog. Focus goes to Cancel, never to the destructive answer, so a second
+ * Enter or Space cannot confirm by accident; Escape cancels.
+ */
 export function ConfirmButton({ label, question, onConfirm, disabled }: { label: string; question: string; onConfirm: () => void; disabled?: boolean }) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
@@ -11,12 +15,21 @@ export function ConfirmButton({ label, question, onConfirm, disabled }: { label:
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={question}>
+    <span
+      className="confirm"
+      role="group"
+      aria-label={question}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          setAsking(false);
+        }
+      }}
+    >
       <span>{question}</span>
       <button
         type="button"
         className="danger"
-        autoFocus
         onClick={() => {
           setAsking(false);
           onConfirm();
@@ -24,7 +37,7 @@ export function ConfirmButton({ label, question, onConfirm, disabled }: { label:
       >
         Yes, {label.toLowerCase()}
       </button>
-      <button type="button" onClick={() => setAsking(false)}>
+      <button type="button" autoFocus onClick={() => setAsking(false)}>
         Cancel
       </button>
     </span>

@@ -6,6 +6,9 @@ import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
+import { ConnectionCard } from '../devices/ConnectionCard';
+import { DeviceSettings } from '../devices/DeviceSettings';
+import { DeviceProblems } from '../devices/DeviceProblems';
 import { DeviceCharts } from '../charts/DeviceCharts';
 import { presets } from '../charts/ranges';
 import type { RangePreset } from '../../src-shared/api/areas/dashboards';
@@ -99,11 +102,14 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
         </table>
       )}
 
+      <DeviceProblems deviceId={device.id} />
+
       <DeviceCharts device={device} initial={range} />
 
       <div className="panels">
         {session.can('commands:send') && <SendCommand device={device} />}
         {session.can('devices:admin') && <TokenActions device={device} />}
+        {session.can('devices:admin') && <DeviceSettings device={device} />}
       </div>
 
       <h2>Last {shown} readings</h2>
@@ -195,7 +201,14 @@ function TokenActions({ device }: { device: Device }) {
   const action = useAction();
   const [token, setToken] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<number | null>(null);
-  if (token) return <SecretOnce label={`New token for “${device.label}”`} secret={token} what="token" onDone={() => setToken(null)} />;
+  if (token) {
+    return (
+      <>
+        <SecretOnce label={`New token for “${device.label}”`} secret={token} what="token" onDone={() => setToken(null)} />
+        <ConnectionCard token={token} deviceLabel={device.label} />
+      </>
+    );
+  }
   return (
     <div className="card" aria-labelledby="token-title">
       <h2 id="token-title">Device token</h2>

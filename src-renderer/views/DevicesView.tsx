@@ -3,6 +3,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { SecretOnce } from '../components/SecretOnce';
+import { ConnectionCard } from '../devices/ConnectionCard';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { href } from '../lib/route';
@@ -78,7 +79,14 @@ function AddDevice({ onClose }: { onClose: () => void }) {
       setCreated({ label: answer.device.label, token: answer.token });
     });
   };
-  if (created) return <SecretOnce label={`Token for device “${created.label}”`} secret={created.token} what="token" onDone={onClose} />;
+  if (created) {
+    return (
+      <>
+        <SecretOnce label={`Token for device “${created.label}”`} secret={created.token} what="token" onDone={onClose} />
+        <ConnectionCard token={created.token} deviceLabel={created.label} />
+      </>
+    );
+  }
   return (
     <form className="card form-grid" onSubmit={submit} aria-labelledby="add-device-title">
       <h2 id="add-device-title">Add a device</h2>

@@ -78,9 +78,11 @@ export function LoginView({ notice }: { notice: string | null }) {
       </form>
       <aside className="card first-run" aria-labelledby="first-run-title">
         <h2 id="first-run-title">First time here?</h2>
-        <p>Accounts are created on the computer that runs the hub. To make the first owner, run:</p>
-        <pre className="mono">{'outpost user add you@example.com \\\n    --role owner --password-stdin'}</pre>
-        <p className="muted">Type the password and press Enter, then Ctrl-D. Owners and admins add everyone else from the Users page.</p>
+        <p>
+          While the hub has no account, it prints a setup address when it starts (in its terminal, its <span className="mono">ready</span> event and{' '}
+          <span className="mono">logs/outpost.log</span> in its data directory; the desktop app opens it by itself). Open it to create the owner account.
+        </p>
+        <p className="muted">Owners and admins add everyone else from the Users page. Scripts can use <span className="mono">outpost user add</span> (see its --help).</p>
         {hub.state === 'ready' && (
           <p className="muted small">
             Before typing a password on a new computer, check that the certificate fingerprint your browser shows matches the hub’s:{' '}

@@ -15,6 +15,7 @@ import { dashboardsMethods } from './areas/dashboards';
 import { stewardshipMethods } from './areas/stewardship';
 import { retentionMethods } from './areas/retention';
 import { personalMethods } from './areas/personal';
+import { trafficMethods } from './areas/traffic';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -39,6 +40,7 @@ export const apiContract = defineContract({
   ...stewardshipMethods,
   ...retentionMethods,
   ...personalMethods,
+  ...trafficMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -76,8 +76,13 @@ const unique = (prefix: string) => `${prefix}-${++n}`;
 const samples = {
   'hub.info': { input: () => ({}) },
   'hub.status': { input: () => ({}) },
+  'hub.connection': { input: () => ({}) },
+  'devices.problems': { input: (_e, d) => ({ deviceId: d }), objects: true },
+  'traffic.refusals': { input: () => ({}) },
   'auth.login': { input: () => ({ email: 'login@example.com', password }) },
   'auth.acceptInvite': { input: (e) => ({ ...e.fresh.invitationCode(), password }) },
+  // Everyone gets OWNER_EXISTS (409): the hub has accounts, so no setup code works any more.
+  'auth.setupOwner': { input: () => ({ code: 'ABCD-EFGH-JKLM-NPQR-STUV', email: 'setup@example.com', password }) },
   'auth.logout': { input: () => ({}) },
   'auth.logoutEverywhere': { input: () => ({}) },
   'auth.me': { input: () => ({}) },
@@ -123,6 +128,7 @@ const samples = {
   'devices.latest': { input: () => ({}) },
   'devices.create': { input: () => ({ label: unique('dev') }) },
   'devices.tokens': { input: (_e, d) => ({ deviceId: d }), objects: true },
+  'devices.update': { input: (_e, d) => ({ deviceId: d, name: 'Renamed' }), objects: true },
   'devices.rotateToken': { input: (_e, d) => ({ deviceId: d }), objects: true },
   'devices.revokeTokens': { input: (_e, d) => ({ deviceId: d }), objects: true },
   'devices.remove': { input: async (e) => ({ deviceId: await freshDevice(e) }), objects: true },

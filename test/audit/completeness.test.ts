@@ -28,7 +28,10 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   const ctx = hub.services.access;
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
   const cli = cliCaller(1);
-  await createUser(ctx, cli, { email: 'owner@example.com', role: 'owner', password });
+  // The first owner comes from the setup code the fresh hub made, as a new installation's would.
+  assert.ok(hub.setupCode, 'a hub without accounts makes a setup code');
+  const setup = await rpc(base, 'auth.setupOwner', { code: hub.setupCode, email: 'owner@example.com', password }, undefined);
+  assert.equal(setup.status, 200, JSON.stringify(setup.body));
   await createUser(ctx, cli, { email: 'second@example.com', role: 'owner', password });
   const target = await createUser(ctx, cli, { email: 'target@example.com', role: 'reader', password });
   const gone = await createUser(ctx, cli, { email: 'gone@example.com', role: 'reader', password });
@@ -51,6 +54,7 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   const accepted = await call('auth.acceptInvite', { code: invited.code, email: 'new@example.com', password, name: 'New' }, undefined);
   assert.equal(accepted.newAccount, true);
   done.set('auth.acceptInvite', { actor: 'user:', label: 'new@example.com' });
+  done.set('auth.setupOwner', { actor: `user:${owner.user.id}`, label: 'owner@example.com' });
   const withdrawn = (await call('users.invite', { email: 'later@example.com', role: 'reader' })) as { invitation: { id: number } };
   await call('invitations.revoke', { id: withdrawn.invitation.id });
   as('invitations.revoke', 'later@example.com');
@@ -90,6 +94,8 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('orgs.create', 'customer');
   const created = (await call('devices.create', { label: 'new-device' })) as { device: { id: number } };
   as('devices.create', 'new-device');
+  await call('devices.update', { deviceId: created.device.id, name: 'New device', type: 'sensor' });
+  as('devices.update', 'new-device');
   await call('devices.rotateToken', { deviceId: created.device.id });
   as('devices.rotateToken', 'new-device');
   await call('devices.revokeTokens', { deviceId: created.device.id });

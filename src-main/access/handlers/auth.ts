@@ -10,6 +10,7 @@ import type { UserPrincipal } from '../principal';
 import { claimTotpStep, updateUser, userById, type User } from '../queries/users';
 import { permissionsOf } from '../rights';
 import { checkSecondFactor } from '../second-factor';
+import { setupOwner } from '../setup-code';
 import { login, logout, logoutEverywhere } from '../sessions';
 import { base32, newTotpSecret, otpauthUri, totpStep } from '../totp';
 
@@ -31,6 +32,7 @@ async function requirePassword(ctx: AccessContext, user: User, password: string)
 export function registerAuthHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
   registry.register('auth.login', (input, call) => login(ctx, input, call.address));
   registry.register('auth.acceptInvite', (input, call) => acceptInvitation(ctx, input, call));
+  registry.register('auth.setupOwner', (input, call) => setupOwner(ctx, input, call));
   registry.register('auth.logout', (_input, caller) => {
     const p = personOf(caller);
     caller.audit.target({ kind: 'session', id: p.sessionId });

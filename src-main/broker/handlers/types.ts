@@ -16,7 +16,15 @@ export type PublishHandler<K extends PublishTarget['kind']> = (
 
 /** Counts and logs a message refused as a whole; the client still gets its PUBACK (resending would not help). */
 export function refuseMessage(deps: BrokerDeps, session: Session, packet: PublishPacket, reason: RejectionReason, message: string, device = ''): void {
-  deps.pipeline.countRejection('mqtt', reason, device || (session.deviceLabel ?? ''));
+  const p = session.principal;
+  deps.pipeline.countRejection('mqtt', reason, device || (session.deviceLabel ?? ''), 1, {
+    orgId: 'orgId' in p ? p.orgId : null,
+    deviceId: device ? null : session.deviceId,
+    address: session.remoteAddress,
+    target: packet.topic,
+    payload: packet.payload,
+    message,
+  });
   refusalLog(deps.logger).refused(session.remoteAddress, 'publish', reason, { clientId: untrusted(session.client.id), topic: untrusted(packet.topic), bytes: packet.payload.length }, `MQTT publish refused: ${message}`);
 }
 

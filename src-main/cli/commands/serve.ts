@@ -8,6 +8,8 @@ import { openLogFile, type LogFile } from '../../logging/log-file';
 import type { HubConfigInput } from '../../../src-shared/config';
 import { commonOptions, dataDirOf, numberOption, optionalPortOption, parse, portOption } from '../args';
 import { createOutput } from '../output';
+import { cliCommand } from '../invocation';
+import { setupRoute } from '../../../src-shared/setup';
 import { readerGoneExitCode, whenReaderGone } from '../stdio';
 
 export const serveHelp = `outpost serve [options]
@@ -123,6 +125,10 @@ export async function serve(argv: string[]): Promise<number> {
   });
 
   const consoleUrl = `https://${urlHost(hub.listeners.console?.host ?? '127.0.0.1')}:${hub.listeners.console?.port}/`;
+  const setupUrl = hub.setupCode ? `${consoleUrl}${setupRoute(hub.setupCode)}` : null;
+  const target = { dataDir: hub.config.dataDir, keyFile: hub.config.keyFile };
+  // The one-time code must reach whoever installs the hub: terminal, `ready` event and the log file.
+  if (setupUrl) logger.info({ setupUrl }, 'no account exists yet: open the setup address to create the owner (valid one hour, once)');
   out.event(
     'ready',
     {
@@ -132,12 +138,22 @@ export async function serve(argv: string[]): Promise<number> {
       consoleUrl,
       caFingerprint: hub.tls.caFingerprint,
       insecure: hub.status().insecure,
+      setupUrl,
     },
     [
       `Outpost hub ${hub.identity.hubId} is running (data in ${hub.config.dataDir}).`,
       ...Object.entries(hub.listeners).map(([name, a]) => `  ${name.padEnd(8)} ${a.host}:${a.port}`),
       `Console: ${consoleUrl}`,
       `CA fingerprint (SHA-256): ${hub.tls.caFingerprint}`,
+      ...(setupUrl
+        ? [
+            '',
+            'No account exists yet. Create the owner account in the console (this address works once, for one hour):',
+            `  ${setupUrl}`,
+            `From a script instead: ${cliCommand(['user', 'add', 'you@example.com', '--role', 'owner', '--password-stdin'], target)}`,
+            '',
+          ]
+        : []),
       'Press Ctrl+C to stop.',
     ].join('\n'),
   );

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { ServiceError, errorCode, errorMessage } from '../../errors';
 import { roles, type Role } from '../../../src-shared/permissions';
-import { apiOptions, parseCommand } from '../args';
+import { existsSync } from 'node:fs';
+import { apiOptions, dataDirOf, parseCommand } from '../args';
 import { withLocalApi, type LocalApi } from '../local-api';
 import { UsageError } from '../output';
 import { readStdin } from '../stdin';
@@ -9,8 +10,9 @@ import { readStdin } from '../stdin';
 export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|hub-admin|export ...
   Manages people who sign in to the console.
 
-  outpost user add EMAIL --role owner|admin|writer|reader [--name N] [--org O] [--password-stdin]
-      adds a person directly (the first owner too: this works on a fresh data directory)
+  outpost user add EMAIL --role owner|admin|writer|reader [--name N] [--org O] [--password-stdin] [--init]
+      adds a person directly (the first owner too: this works on an empty data directory;
+      --init also creates one that does not exist yet). The console's setup address is the other way.
   outpost user invite EMAIL --role R [--org O]   prints a one-time invitation code (auth.acceptInvite)
   outpost user list [--org O]
   outpost user export EMAIL [--out FILE] [--org O]  everything Outpost holds about them, as JSON (audited)
@@ -20,7 +22,7 @@ export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|
   outpost user hub-admin EMAIL on|off            grants or takes away hub:admin (hub-wide settings)
   Common: --data-dir DIR, --key-file FILE, --json`;
 
-const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, out: { type: 'string' } } as const;
+const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, out: { type: 'string' }, init: { type: 'boolean', default: false } } as const;
 
 async function memberId(api: LocalApi, email: string): Promise<number> {
   const user = (await api.call('users.list', {})).find((u) => u.email.toLowerCase() === email.toLowerCase());
@@ -42,7 +44,8 @@ export async function userCommand(argv: string[]): Promise<number> {
   if (sub !== 'list' && !email) throw new UsageError('The email is missing.');
   const role = sub === 'add' || sub === 'invite' ? roleOf(values.role) : undefined;
   const password = sub === 'add' && values['password-stdin'] ? await readStdin() : undefined;
-  // Only `user add` may start a fresh data directory: it bootstraps the first owner.
+  // Only `user add` may start a fresh data directory (it bootstraps the first owner): one that exists, or any with --init.
+  const create = sub === 'add' && (values.init || existsSync(dataDirOf(values)));
   return withLocalApi(
     values,
     out,
@@ -91,6 +94,6 @@ export async function userCommand(argv: string[]): Promise<number> {
       }
       return 0;
     },
-    sub === 'add',
+    create,
   );
 }

@@ -69,6 +69,11 @@ export function insertDevice(db: Db, d: { orgId: number; label: string; name: st
   return deviceByTrustedId(db, Number(info.lastInsertRowid))!;
 }
 
+export function updateDevice(db: Db, id: number, patch: { name?: string | undefined; type?: string | null | undefined }): void {
+  if (patch.name !== undefined) db.prepare('UPDATE devices SET name = ? WHERE id = ?').run(patch.name, id);
+  if (patch.type !== undefined) db.prepare('UPDATE devices SET type = ? WHERE id = ?').run(patch.type, id);
+}
+
 export function touchDevices(db: Db, seen: ReadonlyMap<number, number>): void {
   const stmt = db.prepare('UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
   for (const [id, at] of seen) stmt.run(at, id);

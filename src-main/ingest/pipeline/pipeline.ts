@@ -40,7 +40,21 @@ interface Pending {
 
 interface PipelineEvents {
   readings: [stored: StoredReading[]];
-  rejected: [protocol: string, reason: RejectionReason, deviceLabel: string];
+  rejected: [protocol: string, reason: RejectionReason, deviceLabel: string, detail: RefusalDetail, count: number];
+}
+
+/** What a listener knows about a refusal, for the recent-refusals log (ingest/refusal-recorder.ts). */
+export interface RefusalDetail {
+  orgId?: number | null;
+  deviceId?: number | null;
+  /** Remote address of the client. */
+  address?: string;
+  /** Topic or path. */
+  target?: string;
+  /** The payload as received (the recorder cuts it short and scrubs tokens). */
+  payload?: string | Buffer;
+  /** What was wrong, as the hub would say it. */
+  message?: string;
 }
 
 interface CachedDevice {
@@ -107,10 +121,10 @@ export class Pipeline {
   }
 
   /** Counts a refusal that happened before a message reached the pipeline (bad token at CONNECT, bad JSON, ...). */
-  countRejection(protocol: string, reason: RejectionReason, deviceLabel = '', count = 1): void {
+  countRejection(protocol: string, reason: RejectionReason, deviceLabel = '', count = 1, detail: RefusalDetail = {}): void {
     const key = `${protocol}\u0000${reason}\u0000${deviceLabel}`;
     this.pendingRejections.set(key, (this.pendingRejections.get(key) ?? 0) + count);
-    this.live.emit('rejected', protocol, reason, deviceLabel);
+    this.live.emit('rejected', protocol, reason, deviceLabel, detail, count);
     this.scheduleFlush();
   }
 
@@ -125,7 +139,10 @@ export class Pipeline {
     const rejected: DotRejection[] = [...(req.rejected ?? [])];
     const device = this.authorize(req.principal, req.deviceLabel, req.deviceType);
     if ('refused' in device) {
-      this.countRejection(req.protocol, device.refused.reason, normalizeLabel(req.deviceLabel) ?? '', Math.max(1, req.dots.length + rejected.length));
+      this.countRejection(req.protocol, device.refused.reason, normalizeLabel(req.deviceLabel) ?? '', Math.max(1, req.dots.length + rejected.length), {
+        orgId: orgOf(req.principal),
+        message: device.refused.message,
+      });
       return { device: null, stored: [], rejected, refused: device.refused };
     }
 
@@ -144,7 +161,7 @@ export class Pipeline {
       }
       accepted.push({ variable, value: dot.value, ts, context: dot.context ? JSON.stringify(dot.context) : null, contextObject: dot.context ?? null });
     }
-    for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label);
+    for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label, 1, { orgId: device.orgId, deviceId: device.id, message: r.message });
 
     if (this.queuedReadings + accepted.length > this.maxQueued) {
       throw new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
@@ -277,4 +294,9 @@ export class Pipeline {
     this.logger.error({ err: error.cause ?? error, messages: pending.length, code: error.code }, 'readings batch not committed');
     for (const p of pending) p.reject(error);
   }
+}
+
+/** The organisation a device credential writes for; none for the hub itself. */
+function orgOf(p: Principal): number | null {
+  return 'orgId' in p ? p.orgId : null;
 }

@@ -6,6 +6,7 @@ import { syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
 import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 import { incrementalVacuumOp, retentionPurgeOp } from '../../settings/retention-purge';
+import { refusalsAppendOp } from '../refusal-ops';
 
 /**
  * What runs on the writer thread's connection, by name.
@@ -53,6 +54,7 @@ export const writeOps = {
   'rollups-settle': rollupsSettleOp,
   'retention-purge': retentionPurgeOp,
   'incremental-vacuum': incrementalVacuumOp,
+  'refusals-append': refusalsAppendOp,
 } as const;
 
 export type BatchHookName = keyof typeof batchHooks;

@@ -86,7 +86,7 @@ async function writeDevices(deps: TcpIngestDeps, principal: Principal, devices: 
 }
 
 function refuse(deps: TcpIngestDeps, reason: RejectionReason, deviceLabel: string, message: string, address: string): string {
-  deps.pipeline.countRejection('tcp', reason, deviceLabel);
+  deps.pipeline.countRejection('tcp', reason, deviceLabel, 1, { address, message });
   deps.logger.debug({ address, reason, message }, 'tcp ingest: request refused');
   return errorReply(reason);
 }

@@ -27,6 +27,13 @@ export const authMethods = {
     kind: 'write',
     description: 'Accepts an invitation: with an existing account, its password (and code) prove it is yours; without one, the password given becomes its password. Then sign in.',
   },
+  'auth.setupOwner': {
+    input: z.object({ code: z.string().min(1).max(100), email: emailSchema, password, name: nameSchema.optional() }).strict(),
+    output: z.object({ email: z.string() }),
+    permission: 'public',
+    kind: 'write',
+    description: 'Creates the hub’s first account (owner of the first organisation, hub:admin) with the one-time setup code the hub printed; refused once anyone has an account.',
+  },
   'auth.logout': {
     input: empty,
     output: ok,

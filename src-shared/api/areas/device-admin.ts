@@ -32,6 +32,14 @@ export const deviceAdminMethods = {
     kind: 'write',
     description: 'Creates a device and its first token; the token is in this answer only.',
   },
+  'devices.update': {
+    input: z.object({ deviceId: idSchema, name: nameSchema.optional(), type: z.string().trim().max(64).nullable().optional() }).strict(),
+    output: deviceRef.extend({ type: z.string().nullable() }),
+    permission: 'devices:admin',
+    devices: 'one',
+    kind: 'write',
+    description: 'Renames a device or sets its type (null or "" clears it). The label, which devices send, does not change.',
+  },
   'devices.tokens': {
     input: z.object({ deviceId: idSchema }).strict(),
     output: z.array(z.object({ id: idSchema, hint: z.string(), createdAt: z.number(), revoked: z.boolean() })),

@@ -21,7 +21,23 @@ export type HubStatus = z.infer<typeof hubStatusSchema>;
 /** What anyone may know before signing in: enough to check the certificate, nothing about the hub's set-up. */
 export const hubInfoSchema = z.object({ caFingerprint: z.string() });
 
+/** How devices reach this hub: names and addresses its certificate covers, listener ports and the CA to trust. */
+export const hubConnectionSchema = z.object({
+  hosts: z.array(z.string()),
+  ports: z.object({ mqtts: z.number().int().optional(), https: z.number().int().optional(), mqtt: z.number().int().optional() }),
+  caPem: z.string(),
+  caFingerprint: z.string(),
+});
+
+export type HubConnection = z.infer<typeof hubConnectionSchema>;
+
 export const hubMethods = {
+  'hub.connection': {
+    input: z.object({}).strict(),
+    output: hubConnectionSchema,
+    permission: 'devices:admin',
+    description: 'What a device needs to connect: the hub’s reachable names and addresses, its device listener ports, the CA certificate and its fingerprint.',
+  },
   'hub.info': {
     input: z.object({}).strict(),
     output: hubInfoSchema,
