@@ -11,6 +11,8 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext } from './hub-context';
 import { startIngest } from './ingest/module';
 import { startHistory } from './history/module';
+import { startAlarms } from './alarms/module';
+import type { AlarmService } from './alarms/service';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
 import type { ConsoleGate } from './console/gate';
@@ -53,6 +55,7 @@ export interface HubServices {
   sync: SyncService;
   /** Present in organisation mode (--sync-org-port). */
   syncOrg: OrgListener | null;
+  alarms: AlarmService;
 }
 
 export interface HubDeps {
@@ -187,12 +190,13 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const access = startAccess(ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
+    const alarms = startAlarms(ctx, { pipeline, watcher });
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, alarms };
 
     const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });

@@ -32,6 +32,8 @@ export interface SlotState {
   pendingSince: number | null;
   pendingCount: number;
   pendingLevel: number;
+  /** The last value while pending: a delay that runs out on the timer raises with it. */
+  pendingValue: number | null;
   clearSince: number | null;
   clearCount: number;
 }
@@ -67,12 +69,10 @@ interface Slot extends Key {
   state: SlotState;
   /** When this rule last saw the device's variable (or, for connectivity, the device) report. */
   lastAt: number | null;
-  /** The last value seen: a delay that runs out on the timer raises with it. */
-  lastValue: number | null;
   alarm: OpenAlarm | null;
 }
 
-export const idleState = (): SlotState => ({ pendingSince: null, pendingCount: 0, pendingLevel: -1, clearSince: null, clearCount: 0 });
+export const idleState = (): SlotState => ({ pendingSince: null, pendingCount: 0, pendingLevel: -1, pendingValue: null, clearSince: null, clearCount: 0 });
 const isIdle = (s: SlotState) => s.pendingSince === null && s.clearSince === null;
 const slotKey = (ruleId: number, deviceId: number) => `${ruleId}:${deviceId}`;
 
@@ -183,7 +183,7 @@ export class AlarmEngine {
       if (spec.op === 'noData') {
         this.checkSilence(slot, now, out);
       } else if (!slot.alarm && s.pendingSince !== null && this.raiseDue(slot, now)) {
-        this.raise(slot, s.pendingLevel, now, slot.lastValue, out);
+        this.raise(slot, s.pendingLevel, now, s.pendingValue, out);
       } else if (slot.alarm && s.clearSince !== null && now - s.clearSince >= spec.clear.seconds * 1000 && s.clearCount >= spec.clear.readings) {
         this.clear(slot, now, slot.alarm.value, out);
       }
@@ -196,7 +196,6 @@ export class AlarmEngine {
     const s = slot.state;
     const level = matchingLevel(spec, v);
     const alarm = slot.alarm;
-    slot.lastValue = v;
     if (alarm) {
       alarm.value = v;
       alarm.peak = alarm.peak === null ? v : worse(spec, alarm.peak, v);
@@ -221,6 +220,7 @@ export class AlarmEngine {
       s.pendingSince ??= now;
       s.pendingCount += 1;
       s.pendingLevel = level;
+      s.pendingValue = v;
       if (this.raiseDue(slot, now)) this.raise(slot, level, now, v, out);
       else this.saveState(slot, out);
     } else if (s.pendingSince !== null) {
@@ -293,7 +293,7 @@ export class AlarmEngine {
     if (!slot) {
       const rule = this.byDevice.get(deviceId)?.find((r) => r.id === ruleId);
       if (!rule) return null;
-      slot = { ruleId, deviceId, rule, state: idleState(), lastAt: null, lastValue: null, alarm: null };
+      slot = { ruleId, deviceId, rule, state: idleState(), lastAt: null, alarm: null };
       this.slots.set(k, slot);
     }
     return slot;

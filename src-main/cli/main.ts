@@ -14,6 +14,7 @@ import { tokenCommand, tokenHelp } from './commands/token';
 import { syncCommand, syncHelp } from './commands/sync';
 import { siteCommand, siteHelp } from './commands/site';
 import { orgCommand, orgHelp } from './commands/org';
+import { alarmCommand, alarmHelp } from './commands/alarm';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -36,6 +37,7 @@ export const commands: Record<string, Command> = {
   sync: { run: syncCommand, help: syncHelp },
   site: { run: siteCommand, help: siteHelp },
   org: { run: orgCommand, help: orgHelp },
+  alarm: { run: alarmCommand, help: alarmHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

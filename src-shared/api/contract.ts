@@ -12,6 +12,7 @@ import { deviceAdminMethods } from './areas/device-admin';
 import { syncMethods } from './areas/sync';
 import { historyMethods } from './areas/history';
 import { dashboardsMethods } from './areas/dashboards';
+import { alarmsMethods } from './areas/alarms';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -33,6 +34,7 @@ export const apiContract = defineContract({
   ...syncMethods,
   ...historyMethods,
   ...dashboardsMethods,
+  ...alarmsMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -37,7 +37,7 @@ function setup(spec: RuleSpecInput, start = Date.UTC(2026, 0, 5, 12)) {
   };
 }
 
-const above30 = { scope: { kind: 'device', deviceId: 1 }, subject: { kind: 'variable', variable: 't' }, op: '>', levels: [{ severity: 'major', value: 30 }] } as const;
+const above30: RuleSpecInput = { scope: { kind: 'device', deviceId: 1 }, subject: { kind: 'variable', variable: 't' }, op: '>', levels: [{ severity: 'major', value: 30 }] };
 
 describe('alarm rule semantics', () => {
   test('a threshold raises once and the alarm stays open while it holds', () => {
@@ -82,7 +82,7 @@ describe('alarm rule semantics', () => {
   });
 
   test('scope by group and by device type', () => {
-    for (const scope of [{ kind: 'group', groupId: 7 }, { kind: 'type', type: 'fridge' }] as const) {
+    for (const scope of [{ kind: 'group', groupId: 7 }, { kind: 'type', type: 'fridge' }] as RuleSpecInput['scope'][]) {
       const t = setup({ ...above30, scope });
       assert.deepEqual(t.kinds(t.read(31)), ['raise:major'], scope.kind);
       const out: Effect[] = [];

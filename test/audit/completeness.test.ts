@@ -14,6 +14,7 @@ import { runCli } from '../helpers/cli';
 import { startTestHub } from '../helpers/hub';
 import { tempDir } from '../helpers/tmp';
 import { cliCaller, rpc } from '../access/helpers';
+import { raiseAlarm } from '../../src-main/alarms/queries/alarms';
 
 const password = 'audit completeness passphrase';
 
@@ -127,6 +128,23 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   await call('sync.configure', { url: 'mqtts://127.0.0.1:1', siteId: 'plant-9', username: 'plant-9', caPem: hub.tls.caCertPem, password: 'upstream secret', enabled: false });
   as('sync.configure', null);
 
+  const rule = (await call('alarmRules.create', {
+    name: 'Boiler hot',
+    spec: { scope: { kind: 'device', deviceId: device.id }, subject: { kind: 'variable', variable: 'temperature' }, op: '>', levels: [{ severity: 'major', value: 90 }] },
+  })) as { id: number };
+  as('alarmRules.create', 'Boiler hot');
+  await call('alarmRules.update', { ruleId: rule.id, name: 'Boiler too hot' });
+  as('alarmRules.update', 'Boiler too hot');
+  const alarmId = raiseAlarm(hub.db, { orgId: 1, ruleId: rule.id, ruleName: 'Boiler too hot', deviceId: device.id, variable: 'temperature', severity: 'major', at: Date.now(), value: 95 });
+  await call('alarms.ack', { alarmId, comment: 'on my way' });
+  as('alarms.ack', 'Boiler too hot on boiler-7');
+  await call('alarms.snooze', { alarmId, until: Date.now() + 60_000 });
+  as('alarms.snooze', 'Boiler too hot on boiler-7');
+  await call('alarms.clear', { alarmId });
+  as('alarms.clear', 'Boiler too hot on boiler-7');
+  await call('alarmRules.remove', { ruleId: rule.id });
+  as('alarmRules.remove', 'Boiler too hot');
+
   // Second factor: enrol (password again), confirm, switch off; the second owner does it.
   const enrol = (await call('auth.totpSetup', { password }, second.token)) as { secret: string };
   as('auth.totpSetup', 'second@example.com', `user:${second.user.id}`);
@@ -187,6 +205,8 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['site', 'add', 'plant-2'], action: 'sites.create', label: 'plant-2' },
   { args: ['site', 'revoke', 'plant-2'], action: 'sites.revoke', label: 'plant-2' },
   { args: ['command', 'boiler-2', 'setpoint', '19', '--wait', '0'], action: 'commands.send', label: 'boiler-2' },
+  { args: ['alarm', 'rule', 'add', 'boiler-hot', '--device', 'boiler-1', '--variable', 't', '--op', '>', '--level', 'major:90'], action: 'alarmRules.create', label: 'boiler-hot' },
+  { args: ['alarm', 'rule', 'remove', 'boiler-hot'], action: 'alarmRules.remove', label: 'boiler-hot' },
   { args: ['device', 'remove', 'boiler-2'], action: 'devices.remove', label: 'boiler-2' },
 ];
 /** Commands that only read (or serve): everything else must appear above. */
@@ -218,7 +238,7 @@ test('every CLI command that changes state goes through the API and leaves its a
   }
   const exportRow = rows.find((r) => r.action === 'readings.export');
   assert.ok(exportRow, 'the export left its audit row');
-  assert.equal(exportRow.target_label, 'boiler-7');
+  assert.equal(exportRow.targetLabel, 'boiler-7');
   assert.equal(exportRow.outcome, 'ok');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.equal(command.detail.variable, 'setpoint');

@@ -5,6 +5,7 @@ import { syncReceivedHook, syncOriginRefOp } from '../../sync/received-hook';
 import { syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
 import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
+import { alarmsApplyOp } from '../../alarms/writer-ops';
 
 /**
  * What runs on the writer thread's connection, by name.
@@ -50,6 +51,7 @@ export const writeOps = {
   'mqtt-session-open': mqttSessionOpenOp,
   'mqtt-accounting': mqttAccountingOp,
   'rollups-settle': rollupsSettleOp,
+  'alarms-apply': alarmsApplyOp,
 } as const;
 
 export type BatchHookName = keyof typeof batchHooks;

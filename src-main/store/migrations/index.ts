@@ -8,12 +8,13 @@ import { m0005Broker } from './0005-broker';
 import { m0006Access } from './0006-access';
 import { m0007SyncOrganisations } from './0007-sync-organisations';
 import { m0008History } from './0008-history';
+import { m0009Alarms } from './0009-alarms';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Append only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms];
 
 export function checkRegistry(list: readonly Migration[]): void {
   list.forEach((m, i) => {
