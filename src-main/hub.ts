@@ -200,7 +200,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
 
     const registry = createApi({ access: access.ctx, commands, sync, status, changed: () => watcher.notify(), logger, reader });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
-    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
+    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Upgraded sockets are not the HTTP server's any more: they must close before it can.
     ctx.onStop('console-live', () => live.close());

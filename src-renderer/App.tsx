@@ -11,6 +11,8 @@ const DashboardsView = lazy(() => import('./views/DashboardsView').then((m) => (
 const KioskView = lazy(() => import('./views/KioskView').then((m) => ({ default: m.KioskView })));
 const loadingView = <p className="muted center">Loading…</p>;
 import { AccountView } from './views/AccountView';
+import { AlarmsView } from './views/AlarmsView';
+import { AlarmBadge } from './alarms/AlarmBadge';
 import { AppsView } from './views/AppsView';
 import { AuditView } from './views/AuditView';
 import { DashboardView } from './views/DashboardView';
@@ -39,6 +41,7 @@ const pages: Page[] = [
     ),
   },
   { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
+  { path: 'alarms', title: 'Alarms', needs: 'devices:read', view: () => <AlarmsView /> },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
@@ -123,6 +126,7 @@ function SignedIn() {
       nav={visible.map((p) => (
         <a key={p.path} href={href(...(p.path ? [p.path] : []))} aria-current={shown === p ? 'page' : undefined}>
           {p.title}
+          {p.path === 'alarms' && <AlarmBadge />}
         </a>
       ))}
       user={

@@ -13,6 +13,7 @@ import { api } from '../lib/api';
 import { dateTime, formatValue } from '../lib/format';
 import { useLiveMode } from '../lib/live-cache';
 import { href } from '../lib/route';
+import { AlarmList } from '../alarms/AlarmList';
 import { useSession } from '../lib/session';
 import { useAction, useApiQuery } from '../lib/query';
 import { useNow } from '../lib/useNow';
@@ -100,6 +101,9 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
       )}
 
       <DeviceCharts device={device} initial={range} />
+
+      <h2>Alarms</h2>
+      <AlarmList filter={{ deviceId: device.id, limit: 20 }} showDevice={false} />
 
       <div className="panels">
         {session.can('commands:send') && <SendCommand device={device} />}

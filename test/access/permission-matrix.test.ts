@@ -317,7 +317,7 @@ test('permission matrix over two organisations: every method x every role, app a
         const answer = await rpc(base, method, input, tokenOf(caller, spec.permission));
         const code = answer.body.code;
         const denied =
-          (answer.status === 401 && code === 'UNAUTHENTICATED') || (answer.status === 403 && code === 'FORBIDDEN') || (answer.status === 404 && (code === 'DEVICE_NOT_FOUND' || code === 'NOT_FOUND'));
+          (answer.status === 401 && code === 'UNAUTHENTICATED') || (answer.status === 403 && code === 'FORBIDDEN') || (answer.status === 404 && (code === 'DEVICE_NOT_FOUND' || code === 'NOT_FOUND' || code === 'DASHBOARD_NOT_FOUND'));
         const want = expected(method, caller, target);
         checked += 1;
         const cell = `${method} as ${caller} (target ${target})`;
