@@ -87,8 +87,8 @@ function inScope(rule: EngineRule, d: EngineDevice): boolean {
 export class AlarmEngine {
   private rules: EngineRule[] = [];
   private readonly devices = new Map<number, EngineDevice>();
-  /** Rules by device: the hot path asks one map per reading, nothing more. */
-  private readonly byDevice = new Map<number, EngineRule[]>();
+  /** Each device's slots by variable (and those watching any variable): the hot path asks two maps per reading. */
+  private readonly byDevice = new Map<number, { byVariable: Map<string, Slot[]>; any: Slot[] }>();
   private readonly slots = new Map<string, Slot>();
 
   constructor(private readonly clock: () => number = Date.now) {}
@@ -96,16 +96,10 @@ export class AlarmEngine {
   /** Replaces the rule set (enabled rules only are evaluated); slots of rules that are gone are dropped. */
   setRules(rules: readonly EngineRule[]): void {
     this.rules = rules.filter((r) => r.enabled);
-    const ids = new Map(this.rules.map((r) => [r.id, r]));
-    for (const [k, slot] of this.slots) {
-      const rule = ids.get(slot.ruleId);
-      if (rule) slot.rule = rule;
-      else this.slots.delete(k);
-    }
+    const ids = new Set(this.rules.map((r) => r.id));
+    for (const [k, slot] of this.slots) if (!ids.has(slot.ruleId)) this.slots.delete(k);
     this.byDevice.clear();
     for (const d of this.devices.values()) this.index(d);
-    // A rule whose scope no longer covers a device stops watching it.
-    for (const [k, slot] of this.slots) if (!this.byDevice.get(slot.deviceId)?.some((r) => r.id === slot.ruleId)) this.slots.delete(k);
   }
 
   /** Adds or replaces a device (its type and groups decide which rules apply). */
@@ -120,7 +114,7 @@ export class AlarmEngine {
 
   /** Restores what was persisted: delay counters, open alarms and when the subject last reported. */
   restore(ruleId: number, deviceId: number, what: { state?: SlotState; alarm?: OpenAlarm; lastAt?: number | null }): void {
-    const slot = this.slot(ruleId, deviceId);
+    const slot = this.slots.get(slotKey(ruleId, deviceId));
     if (!slot) return;
     if (what.state) slot.state = { ...what.state };
     if (what.alarm) slot.alarm = { ...what.alarm };
@@ -158,20 +152,19 @@ export class AlarmEngine {
 
   /** Evaluates one committed reading. Returns nothing to do in the common case without allocating. */
   onReading(r: { orgId: number; deviceId: number; variable: string }, value: number, out: Effect[]): void {
-    const rules = this.byDevice.get(r.deviceId);
-    if (!rules) return;
+    const idx = this.byDevice.get(r.deviceId);
+    if (!idx) return;
+    const slots = idx.byVariable.get(r.variable);
+    if (!slots && idx.any.length === 0) return;
     const now = this.clock();
-    for (const rule of rules) {
-      const subject = rule.spec.subject;
-      if (subject.kind === 'variable' && subject.variable !== r.variable) continue;
-      const slot = this.slot(rule.id, r.deviceId)!;
-      slot.lastAt = now;
-      if (rule.spec.op === 'noData') {
-        if (slot.alarm) this.clear(slot, now, value, out);
-        continue;
-      }
-      this.evaluate(slot, value, now, out);
-    }
+    if (slots) for (const slot of slots) this.onSlotReading(slot, value, now, out);
+    for (const slot of idx.any) this.onSlotReading(slot, value, now, out);
+  }
+
+  private onSlotReading(slot: Slot, value: number, now: number, out: Effect[]): void {
+    slot.lastAt = now;
+    if (slot.rule.spec.op !== 'noData') this.evaluate(slot, value, now, out);
+    else if (slot.alarm) this.clear(slot, now, value, out);
   }
 
   /** Time-driven work: delays that ran out, no data, reminders. Call every second or so. */
@@ -279,23 +272,24 @@ export class AlarmEngine {
     out.push({ kind: 'state', ruleId: slot.ruleId, deviceId: slot.deviceId, state: isIdle(slot.state) ? null : { ...slot.state } });
   }
 
+  /** Which rules watch this device: a slot per rule (created once, kept across rule reloads), indexed by variable. */
   private index(d: EngineDevice): void {
-    const rules = this.rules.filter((r) => inScope(r, d));
-    if (rules.length) this.byDevice.set(d.id, rules);
-    else this.byDevice.delete(d.id);
-    // No-data rules watch devices that may never report: their slots exist from the start.
-    for (const r of rules) if (r.spec.op === 'noData') this.slot(r.id, d.id);
-  }
-
-  private slot(ruleId: number, deviceId: number): Slot | null {
-    const k = slotKey(ruleId, deviceId);
-    let slot = this.slots.get(k);
-    if (!slot) {
-      const rule = this.byDevice.get(deviceId)?.find((r) => r.id === ruleId);
-      if (!rule) return null;
-      slot = { ruleId, deviceId, rule, state: idleState(), lastAt: null, alarm: null };
-      this.slots.set(k, slot);
+    const idx = { byVariable: new Map<string, Slot[]>(), any: [] as Slot[] };
+    for (const rule of this.rules) {
+      const k = slotKey(rule.id, d.id);
+      if (!inScope(rule, d)) {
+        // A rule whose scope no longer covers the device stops watching it.
+        this.slots.delete(k);
+        continue;
+      }
+      let slot = this.slots.get(k);
+      if (slot) slot.rule = rule;
+      else this.slots.set(k, (slot = { ruleId: rule.id, deviceId: d.id, rule, state: idleState(), lastAt: null, alarm: null }));
+      const subject = rule.spec.subject;
+      if (subject.kind === 'connectivity') idx.any.push(slot);
+      else idx.byVariable.set(subject.variable, [...(idx.byVariable.get(subject.variable) ?? []), slot]);
     }
-    return slot;
+    if (idx.any.length || idx.byVariable.size) this.byDevice.set(d.id, idx);
+    else this.byDevice.delete(d.id);
   }
 }

@@ -32,28 +32,28 @@ export function AlarmList({ filter, showDevice = true }: { filter: ApiInput<'ala
           </p>
         ) : (
           <div className="table-scroll">
-            <table className="grid small" data-testid="alarms-table">
+            <table className="grid small alarm-table" data-testid="alarms-table">
               <TableHead columns={['Severity', 'State', ...(showDevice ? ['Device'] : []), 'Rule', 'Value', 'Peak', 'Started', 'Acknowledged']} numeric={['Value', 'Peak']} actions={canAct} />
               <tbody>
                 {list.map((a) => (
                   <tr key={a.id} data-testid={`alarm-${a.id}`} data-state={a.state}>
-                    <td>
+                    <td data-label="Severity">
                       <span className={`badge ${severityClass[a.severity]}`} title={a.severityHistory.map((h) => `${h.severity} at ${dateTime(h.at)}`).join('\n')}>
                         {a.severity}
                       </span>
                     </td>
-                    <td>{a.state === 'active' ? (a.snoozedUntil && a.snoozedUntil > Date.now() ? `active, snoozed until ${dateTime(a.snoozedUntil)}` : 'active') : `cleared ${dateTime(a.endedAt)}${a.clearedBy ? ` by ${a.clearedBy}` : ''}`}</td>
+                    <td data-label="State">{a.state === 'active' ? (a.snoozedUntil && a.snoozedUntil > Date.now() ? `active, snoozed until ${dateTime(a.snoozedUntil)}` : 'active') : `cleared ${dateTime(a.endedAt)}${a.clearedBy ? ` by ${a.clearedBy}` : ''}`}</td>
                     {showDevice && (
-                      <td>
+                      <td data-label="Device">
                         <a href={href('devices', a.deviceId)}>{a.deviceLabel}</a>
                         {a.variable && <span className="muted"> / {a.variable}</span>}
                       </td>
                     )}
-                    <td>{a.ruleName}</td>
-                    <td className="num">{a.value === null ? '–' : formatValue(a.value)}</td>
-                    <td className="num">{a.peak === null ? '–' : formatValue(a.peak)}</td>
-                    <td>{dateTime(a.startedAt)}</td>
-                    <td data-testid="alarm-ack">
+                    <td data-label="Rule">{a.ruleName}</td>
+                    <td className="num" data-label="Value">{a.value === null ? '–' : formatValue(a.value)}</td>
+                    <td className="num" data-label="Peak">{a.peak === null ? '–' : formatValue(a.peak)}</td>
+                    <td data-label="Started">{dateTime(a.startedAt)}</td>
+                    <td data-testid="alarm-ack" data-label="Acknowledged">
                       {a.acked ? (
                         <span title={dateTime(a.acked.at)}>
                           {a.acked.by}
