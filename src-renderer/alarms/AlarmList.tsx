@@ -45,8 +45,10 @@ export function AlarmList({ filter, showDevice = true }: { filter: ApiInput<'ala
                     <td data-label="State">{a.state === 'active' ? (a.snoozedUntil && a.snoozedUntil > Date.now() ? `active, snoozed until ${dateTime(a.snoozedUntil)}` : 'active') : `cleared ${dateTime(a.endedAt)}${a.clearedBy ? ` by ${a.clearedBy}` : ''}`}</td>
                     {showDevice && (
                       <td data-label="Device">
-                        <a href={href('devices', a.deviceId)}>{a.deviceLabel}</a>
-                        {a.variable && <span className="muted"> / {a.variable}</span>}
+                        <span>
+                          <a href={href('devices', a.deviceId)}>{a.deviceLabel}</a>
+                          {a.variable && <span className="muted"> / {a.variable}</span>}
+                        </span>
                       </td>
                     )}
                     <td data-label="Rule">{a.ruleName}</td>

@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
 import type { Alarm } from '../../src-shared/api/areas/alarms';
 import { rpc } from '../access/helpers';
 import { launchBrowser } from '../helpers/browser';
 import { startServe } from '../helpers/cli';
-import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, signIn } from '../helpers/console-ui';
+import { addUserWithCli, cli, consolePage, consoleUrl, shootBothSizes, signIn } from '../helpers/console-ui';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { runTool } from '../mqtt/helpers/hub';
 import { tempDir } from '../helpers/tmp';
 
 const passwords = { writer: 'writer password 12', reader: 'reader password 12', owner: 'owner password 123' };
-
-async function shoot(page: Page, dir: string, name: string): Promise<void> {
-  await page.screenshot({ path: screenshotPath(dir, `${name}-1280`) });
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: screenshotPath(dir, `${name}-390`), fullPage: true });
-  await page.setViewportSize(size);
-}
 
 test('console alarms: mosquitto_pub crosses a threshold, the alarm shows within 2 s and in `outpost alarm list`; a writer acknowledges, a reader cannot; the value returns past the deadband and it clears', async () => {
   const dataDir = tempDir();
@@ -75,14 +65,14 @@ test('console alarms: mosquitto_pub crosses a threshold, the alarm shows within 
   const readerToken = ((await rpc({ url, ca }, 'auth.login', { email: 'reader@example.com', password: passwords.reader })).body.result as { token: string }).token;
   const refused = await rpc({ url, ca }, 'alarms.ack', { alarmId, comment: 'reader' }, readerToken);
   assert.equal(refused.status, 403);
-  await shoot(reader.page, dataDir, 'alarms-reader');
+  await shootBothSizes(reader.page, dataDir, 'alarms-reader');
 
-  await shoot(writer.page, dataDir, 'alarms-writer-active');
+  await shootBothSizes(writer.page, dataDir, 'alarms-writer-active');
   await writer.page.getByLabel('Comment').fill('door left open, closed it');
   await writer.page.getByRole('button', { name: 'Acknowledge' }).click();
   await row.getByTestId('alarm-ack').filter({ hasText: 'door left open, closed it' }).waitFor();
   await writer.page.getByTestId('alarm-badge').waitFor({ state: 'detached' });
-  await shoot(writer.page, dataDir, 'alarms-writer-acked');
+  await shootBothSizes(writer.page, dataDir, 'alarms-writer-acked');
 
   // Inside the deadband (-18 - 2): still active. Past it: cleared, and the active list is empty again.
   await publish(-19);
@@ -95,7 +85,7 @@ test('console alarms: mosquitto_pub crosses a threshold, the alarm shows within 
 
   await writer.page.goto(`${url}/#/devices/${added.id}`);
   await writer.page.locator('[data-testid^="alarm-"][data-state="cleared"]').waitFor();
-  await shoot(writer.page, dataDir, 'alarms-device-page');
+  await shootBothSizes(writer.page, dataDir, 'alarms-device-page');
   assert.deepEqual([...writer.errors, ...reader.errors], []);
   assert.equal((await serve.stop()).code, 0);
 });
