@@ -99,9 +99,14 @@ function AlarmActions({ alarm }: { alarm: Alarm }) {
         </form>
       )}
       {alarm.state === 'active' && (
-        <button type="button" className="small-button" disabled={action.busy} onClick={() => void action.run(() => api.call('alarms.clear', { alarmId: alarm.id }))}>
-          Clear
-        </button>
+        <>
+          <button type="button" className="small-button" disabled={action.busy} onClick={() => void action.run(() => api.call('alarms.snooze', { alarmId: alarm.id, until: Date.now() + 3_600_000 }))}>
+            Snooze 1 h
+          </button>
+          <button type="button" className="small-button" disabled={action.busy} onClick={() => void action.run(() => api.call('alarms.clear', { alarmId: alarm.id }))}>
+            Clear
+          </button>
+        </>
       )}
       <ErrorNote error={action.error} />
     </>

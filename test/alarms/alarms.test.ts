@@ -101,6 +101,16 @@ test('readings raise, escalate and clear alarms with hysteresis; visible only to
   assert.equal((await rpc(base, 'alarms.ack', { alarmId: raised!.id }, w)).body.code, 'ALARM_ACKNOWLEDGED');
   assert.equal(((await rpc(base, 'alarms.summary', {}, r)).body.result as { activeUnacknowledged: number; active: number }).activeUnacknowledged, 0);
 
+  // A snoozed alarm leaves the badge count until its time; a snooze on a cleared alarm is refused.
+  const hiddenAlarm = alarmsIn(hub).find((a) => a.id !== raised!.id)!.id;
+  const ownerSummary = async () => (await asCli<{ activeUnacknowledged: number; active: number }>(hub, 'alarms.summary', {})).activeUnacknowledged;
+  assert.equal(await ownerSummary(), 1);
+  const snoozed = await asCli<Alarm>(hub, 'alarms.snooze', { alarmId: hiddenAlarm, until: Date.now() + 3_600_000 });
+  assert.ok(snoozed.snoozedUntil! > Date.now());
+  assert.equal(await ownerSummary(), 0);
+  await asCli(hub, 'alarms.snooze', { alarmId: hiddenAlarm, until: null });
+  assert.equal(await ownerSummary(), 1);
+
   // Back below -18 but inside the deadband: still active. Past -20: cleared.
   await send(hub, freezer.token, 'freezer', -19);
   await hub.services.alarms.flush();
@@ -109,6 +119,8 @@ test('readings raise, escalate and clear alarms with hysteresis; visible only to
   await hub.services.alarms.flush();
   assert.equal(alarmsIn(hub).find((a) => a.id === raised!.id)!.state, 'cleared');
   assert.deepEqual(await listed(r, { state: 'active' }), []);
+  const late = await hub.registry.call('alarms.snooze', { alarmId: raised!.id, until: Date.now() + 60_000 }, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId: 1 } });
+  assert.ok(!late.ok && late.error.code === 'ALARM_CLEARED', JSON.stringify(late));
 
   // A manual clear while the condition holds: a new alarm after the delay, not the same one.
   await asCli(hub, 'alarms.clear', { alarmId: hiddenId });
