@@ -11,6 +11,8 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext } from './hub-context';
 import { startIngest } from './ingest/module';
 import { startHistory } from './history/module';
+import { startAlarms } from './alarms/module';
+import type { AlarmService } from './alarms/service';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
 import { openSetup } from './access/setup-code';
@@ -59,6 +61,7 @@ export interface HubServices {
   syncOrg: OrgListener | null;
   /** Background retention (stewardship/retention.ts). */
   retention: RetentionService;
+  alarms: AlarmService;
 }
 
 export interface HubDeps {
@@ -197,19 +200,20 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
+    const alarms = startAlarms(ctx, { pipeline, watcher });
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms };
 
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
-    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher });
+    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Upgraded sockets are not the HTTP server's any more: they must close before it can.
     ctx.onStop('console-live', () => live.close());

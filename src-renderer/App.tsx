@@ -12,6 +12,8 @@ const DashboardsView = lazy(() => import('./views/DashboardsView').then((m) => (
 const KioskView = lazy(() => import('./views/KioskView').then((m) => ({ default: m.KioskView })));
 const loadingView = <p className="muted center">Loading…</p>;
 import { AccountView } from './views/AccountView';
+import { AlarmsView } from './views/AlarmsView';
+import { AlarmBadge } from './alarms/AlarmBadge';
 import { AppsView } from './views/AppsView';
 import { AuditView } from './views/AuditView';
 import { DashboardView } from './views/DashboardView';
@@ -43,6 +45,7 @@ const pages: Page[] = [
   },
   { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
   { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView /> },
+  { path: 'alarms', title: 'Alarms', needs: 'devices:read', view: () => <AlarmsView /> },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
   { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
   { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
@@ -106,7 +109,7 @@ function Gate() {
   );
 }
 
-function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; children: ReactNode }) {
+function Shell({ nav, user, menuBadge, children }: { nav: ReactNode; user?: ReactNode; menuBadge?: ReactNode; children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const route = useRoute().join('/');
   // A page change closes the small-screen menu.
@@ -130,6 +133,8 @@ function Shell({ nav, user, children }: { nav: ReactNode; user?: ReactNode; chil
         </a>
         <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
           Menu
+          {/* With the menu closed on a phone, the alarm count stays in view on its button. */}
+          {menuBadge}
         </button>
         <nav id="main-nav" aria-label="Main" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
           {nav}
@@ -154,9 +159,11 @@ function SignedIn() {
   const who = session.user?.email ?? session.me.subject;
   return (
     <Shell
+      menuBadge={visible.some((p) => p.path === 'alarms') ? <AlarmBadge testId="alarm-badge-menu" /> : null}
       nav={visible.map((p) => (
         <a key={p.path} href={href(...(p.path ? [p.path] : []))} aria-current={shown === p ? 'page' : undefined}>
           {p.title}
+          {p.path === 'alarms' && <AlarmBadge />}
         </a>
       ))}
       user={

@@ -20,6 +20,10 @@ export const scopes = [
   'settings:admin',
   /** Create, arrange and delete the organisation's dashboards (reading them needs devices:read). */
   'dashboards:write',
+  /** Acknowledge, clear and snooze alarms of the devices one may see (writers and above). */
+  'alarms:ack',
+  /** Create, change and remove the organisation's alarm rules (admins). */
+  'alarms:admin',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
@@ -34,8 +38,8 @@ export const hubAdmin = 'hub:admin' as const;
 export type Permission = 'public' | 'authenticated' | Scope | typeof hubAdmin;
 
 const reader: readonly Scope[] = ['devices:read', 'readings:read'];
-const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send', 'dashboards:write'];
-const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin'];
+const writer: readonly Scope[] = [...reader, 'readings:write', 'commands:send', 'dashboards:write', 'alarms:ack'];
+const admin: readonly Scope[] = [...writer, 'devices:admin', 'users:admin', 'apps:admin', 'audit:read', 'accounting:read', 'settings:admin', 'alarms:admin'];
 
 export const rolePermissions: Readonly<Record<Role, readonly Scope[]>> = {
   reader,

@@ -5,47 +5,19 @@
  * same encrypted store. Run: node --import tsx bench/ingest/mqtt.ts
  * BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { openStore } from '../../src-main/cli/open-store';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { connectAll, runQos0, runQos1, type Target } from './load';
 import { rawInsertBaseline, startMosquitto } from './baselines';
+import { startHub } from './serve';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const window = Number(process.env.BENCH_WINDOW ?? 1000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const root = join(import.meta.dirname, '..', '..');
-
-async function startHub(dataDir: string) {
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', join(root, 'src-main/cli/index.ts'), 'serve', '--json', '--data-dir', dataDir, '--key-file', join(dataDir, '..', 'key'), '--host', '127.0.0.1', '--mqtts-port', '0', '--https-port', 'off', '--console-port', '0', '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ listeners: Record<string, { port: number }> }>((resolve, reject) => {
-    lines.on('line', (l) => {
-      const e = JSON.parse(l) as { event: string };
-      if (e.event === 'ready') resolve(e as never);
-      if (e.event === 'error') reject(new Error(l));
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
-  });
-  return {
-    port: ready.listeners.mqtts!.port,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 

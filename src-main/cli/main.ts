@@ -17,6 +17,7 @@ import { orgCommand, orgHelp } from './commands/org';
 import { backupCommand, backupHelp } from './commands/backup';
 import { keyCommand, keyHelp } from './commands/key';
 import { restoreCommand, restoreHelp } from './commands/restore';
+import { alarmCommand, alarmHelp } from './commands/alarm';
 import { UsageError } from './output';
 
 type Command = { run: (argv: string[]) => Promise<number> | number; help: string };
@@ -42,6 +43,7 @@ export const commands: Record<string, Command> = {
   backup: { run: backupCommand, help: backupHelp },
   restore: { run: restoreCommand, help: restoreHelp },
   key: { run: keyCommand, help: keyHelp },
+  alarm: { run: alarmCommand, help: alarmHelp },
 };
 
 export const usage = `Outpost: local-first IoT monitoring hub.

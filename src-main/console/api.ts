@@ -11,6 +11,7 @@ import { registerAuditHandlers } from '../audit/handlers';
 import { registerCommandHandlers, type CommandSender } from '../commands/handlers';
 import { registerDeviceHandlers } from '../devices/handlers';
 import { registerDashboardHandlers } from '../dashboards/handlers';
+import { registerAlarmHandlers } from '../alarms/handlers';
 import { registerHistoryHandlers } from '../history/handlers';
 import { historyReads } from '../history/reads';
 import type { Logger } from '../logging/logger';
@@ -59,6 +60,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerDeviceHandlers(registry, ctx, services.reader);
   registerHistoryHandlers(registry, ctx.db, historyReads(ctx.db, services.reader));
   registerDashboardHandlers(registry, ctx.db);
+  registerAlarmHandlers(registry, ctx.db);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
   registerStewardshipHandlers(registry, services.stewardship);

@@ -29,6 +29,8 @@ export interface LiveChannelOptions {
   logger: Logger;
   /** Fires when credentials or grants may have changed (this process or another): every open socket re-checks at once. */
   changes?: { on(event: 'change', fn: () => void): unknown; off(event: 'change', fn: () => void): unknown };
+  /** Alarm events (alarms/service.ts): sockets that may see the device are told to refetch their alarms. */
+  alarms?: { on(event: 'alarm', fn: (e: { deviceId: number }) => void): unknown; off(event: 'alarm', fn: (e: { deviceId: number }) => void): unknown };
   /** How often an open socket re-checks its credential and device set anyway. */
   recheckMs?: number;
   /** How long a new socket may take to send its token. */
@@ -148,13 +150,18 @@ function stream(ws: WebSocket, grant: LiveGrant, options: LiveChannelOptions, re
       (err: unknown) => options.logger.error({ err }, 'live channel re-check failed'),
     );
   };
+  const onAlarm = (e: { deviceId: number }) => {
+    if (visible.has(e.deviceId)) send(ws, { type: 'alarms', deviceIds: [e.deviceId] });
+  };
   const recheck = setInterval(check, recheckMs);
   options.readings.on('readings', onReadings);
   options.changes?.on('change', check);
+  options.alarms?.on('alarm', onAlarm);
   send(ws, { type: 'ready', deviceIds: [...visible] });
   return () => {
     clearInterval(recheck);
     options.readings.off('readings', onReadings);
     options.changes?.off('change', check);
+    options.alarms?.off('alarm', onAlarm);
   };
 }

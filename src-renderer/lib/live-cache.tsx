@@ -25,7 +25,9 @@ export function useLiveMode(): LiveMode {
 export function LiveProvider({ children, onEnded }: { children: ReactNode; onEnded: (message: string) => void }) {
   const client = useQueryClient();
   const onReadings = useCallback((readings: LiveReading[]) => writeReadings(client, readings, Date.now()), [client]);
-  const mode = useLiveReadings(onReadings, onEnded);
+  // Alarm lists and the header badge are refetched when the hub says an alarm of a visible device changed.
+  const onAlarms = useCallback(() => void client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('alarms.') }), [client]);
+  const mode = useLiveReadings(onReadings, onEnded, onAlarms);
   return <LiveContext.Provider value={mode}>{children}</LiveContext.Provider>;
 }
 

@@ -12,10 +12,10 @@ const retryDelaysMs = [2000, 5000, 10_000, 30_000];
  * the hub restarting) the mode is `polling`: the caller refreshes on its own
  * timer while the socket keeps retrying with backoff.
  */
-export function useLiveReadings(onReadings: (readings: LiveReading[]) => void, onSessionEnded: (message: string) => void): LiveMode {
+export function useLiveReadings(onReadings: (readings: LiveReading[]) => void, onSessionEnded: (message: string) => void, onAlarms: (deviceIds: number[]) => void = () => undefined): LiveMode {
   const [mode, setMode] = useState<LiveMode>('connecting');
-  const handlers = useRef({ onReadings, onSessionEnded });
-  handlers.current = { onReadings, onSessionEnded };
+  const handlers = useRef({ onReadings, onSessionEnded, onAlarms });
+  handlers.current = { onReadings, onSessionEnded, onAlarms };
 
   useEffect(() => {
     if (window.outpost || typeof WebSocket === 'undefined') {
@@ -40,6 +40,7 @@ export function useLiveReadings(onReadings: (readings: LiveReading[]) => void, o
           attempt = 0;
           setMode('live');
         } else if (message.type === 'readings') handlers.current.onReadings(message.readings);
+        else if (message.type === 'alarms') handlers.current.onAlarms(message.deviceIds);
         else if (message.code === 'SESSION_ENDED' || message.code === 'UNAUTHENTICATED') {
           stopped = true;
           handlers.current.onSessionEnded(message.message);

@@ -16,6 +16,7 @@ import { api } from '../lib/api';
 import { dateTime, formatValue } from '../lib/format';
 import { useLiveMode } from '../lib/live-cache';
 import { href } from '../lib/route';
+import { AlarmList } from '../alarms/AlarmList';
 import { useSession } from '../lib/session';
 import { useAction, useApiQuery } from '../lib/query';
 import { useNow } from '../lib/useNow';
@@ -105,6 +106,9 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
       <DeviceProblems deviceId={device.id} />
 
       <DeviceCharts device={device} initial={range} />
+
+      <h2>Alarms</h2>
+      <AlarmList filter={{ deviceId: device.id, limit: 20 }} showDevice={false} />
 
       <div className="panels">
         {session.can('commands:send') && <SendCommand device={device} />}

@@ -16,6 +16,7 @@ import { stewardshipMethods } from './areas/stewardship';
 import { retentionMethods } from './areas/retention';
 import { personalMethods } from './areas/personal';
 import { trafficMethods } from './areas/traffic';
+import { alarmsMethods } from './areas/alarms';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -41,6 +42,7 @@ export const apiContract = defineContract({
   ...retentionMethods,
   ...personalMethods,
   ...trafficMethods,
+  ...alarmsMethods,
 });
 
 export type ApiContract = typeof apiContract;

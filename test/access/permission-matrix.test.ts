@@ -11,6 +11,9 @@ import { addDevice, addIngestToken } from '../../src-main/devices/lifecycle';
 import { listDevices } from '../../src-main/devices/queries/devices';
 import { addSite } from '../../src-main/sync/sites';
 import { insertDashboard } from '../../src-main/dashboards/queries/dashboards';
+import { insertRule } from '../../src-main/alarms/queries/rules';
+import { raiseAlarm } from '../../src-main/alarms/queries/alarms';
+import { ruleSpecSchema } from '../../src-shared/alarm-rule';
 import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
 import { cliCaller, rpc } from './helpers';
@@ -61,8 +64,12 @@ interface OrgEnv {
     ingestTokenName(): string;
     siteId(): string;
     dashboardId(): number;
+    ruleId(): number;
+    alarmId(): number;
   };
 }
+
+const aboveRule = (deviceId: number) => ({ scope: { kind: 'device' as const, deviceId }, subject: { kind: 'variable' as const, variable: 'temperature' }, op: '>' as const, levels: [{ severity: 'major' as const, value: 30 }] });
 
 let n = 0;
 const unique = (prefix: string) => `${prefix}-${++n}`;
@@ -157,6 +164,15 @@ const samples = {
   'retention.update': { input: () => ({ rawDays: 120 }) },
   // A fresh member, so no caller exports themself (which anyone may).
   'users.exportData': { input: async (e) => ({ id: await e.fresh.userId() }), objects: true },
+  'alarmRules.list': { input: () => ({}) },
+  'alarmRules.create': { input: (e) => ({ name: unique('rule'), spec: aboveRule(e.dIn) }), objects: true },
+  'alarmRules.update': { input: (e) => ({ ruleId: e.fresh.ruleId(), enabled: true, name: unique('renamed') }), objects: true },
+  'alarmRules.remove': { input: (e) => ({ ruleId: e.fresh.ruleId() }), objects: true },
+  'alarms.list': { input: () => ({ state: 'active' }) },
+  'alarms.summary': { input: () => ({}) },
+  'alarms.ack': { input: (e) => ({ alarmId: e.fresh.alarmId(), comment: 'seen' }), objects: true },
+  'alarms.clear': { input: (e) => ({ alarmId: e.fresh.alarmId() }), objects: true },
+  'alarms.snooze': { input: (e) => ({ alarmId: e.fresh.alarmId(), until: Date.now() + 60_000 }), objects: true },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */
@@ -252,6 +268,12 @@ test('permission matrix over two organisations: every method x every role, app a
         },
         siteId: () => addSite(hub.db, unique('site'), orgId).site.siteId,
         dashboardId: () => insertDashboard(hub.db, { orgId, name: unique('dash'), spec: { range: { preset: '24h' }, widgets: [] }, createdBy: 'cli:test', now: Date.now() }),
+        ruleId: () => insertRule(hub.db, { orgId, name: unique('rule'), enabled: true, spec: ruleSpecSchema.parse(aboveRule(dIn)), createdBy: 'cli:test', now: Date.now() }),
+        // An active alarm on the group's device, under a rule of its own (one open alarm per rule and device).
+        alarmId: () => {
+          const ruleId = insertRule(hub.db, { orgId, name: unique('rule'), enabled: false, spec: ruleSpecSchema.parse(aboveRule(dIn)), createdBy: 'cli:test', now: Date.now() });
+          return raiseAlarm(hub.db, { orgId, ruleId, ruleName: 'r', deviceId: dIn, variable: 'temperature', severity: 'major', at: Date.now(), value: 31 });
+        },
       },
     };
   };

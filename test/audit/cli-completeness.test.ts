@@ -37,6 +37,8 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['site', 'add', 'plant-2'], action: 'sites.create', label: 'plant-2' },
   { args: ['site', 'revoke', 'plant-2'], action: 'sites.revoke', label: 'plant-2' },
   { args: ['command', 'boiler-2', 'setpoint', '19', '--wait', '0'], action: 'commands.send', label: 'boiler-2' },
+  { args: ['alarm', 'rule', 'add', 'boiler-hot', '--device', 'boiler-1', '--variable', 't', '--op', '>', '--level', 'major:90'], action: 'alarmRules.create', label: 'boiler-hot' },
+  { args: ['alarm', 'rule', 'remove', 'boiler-hot'], action: 'alarmRules.remove', label: 'boiler-hot' },
   { args: ['device', 'remove', 'boiler-2'], action: 'devices.remove', label: 'boiler-2' },
   { args: ['backup', '--to', '{dir}/backups/completeness.backup'], action: 'hub.backup', label: 'completeness.backup' },
   { args: ['key', 'export', '--yes', '--to', '{dir}/completeness.kit'], action: 'hub.exportKey' },

@@ -8,6 +8,7 @@ import { addDevice } from '../../src-main/devices/lifecycle';
 import { base32Decode } from '../helpers/base32';
 import { startTestHub } from '../helpers/hub';
 import { cliCaller, rpc } from '../access/helpers';
+import { raiseAlarm } from '../../src-main/alarms/queries/alarms';
 
 const password = 'audit completeness passphrase';
 
@@ -127,6 +128,23 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('sites.revoke', 'plant-2');
   await call('sync.configure', { url: 'mqtts://127.0.0.1:1', siteId: 'plant-9', username: 'plant-9', caPem: hub.tls.caCertPem, password: 'upstream secret', enabled: false });
   as('sync.configure', null);
+
+  const rule = (await call('alarmRules.create', {
+    name: 'Boiler hot',
+    spec: { scope: { kind: 'device', deviceId: device.id }, subject: { kind: 'variable', variable: 'temperature' }, op: '>', levels: [{ severity: 'major', value: 90 }] },
+  })) as { id: number };
+  as('alarmRules.create', 'Boiler hot');
+  await call('alarmRules.update', { ruleId: rule.id, name: 'Boiler too hot' });
+  as('alarmRules.update', 'Boiler too hot');
+  const alarmId = raiseAlarm(hub.db, { orgId: 1, ruleId: rule.id, ruleName: 'Boiler too hot', deviceId: device.id, variable: 'temperature', severity: 'major', at: Date.now(), value: 95 });
+  await call('alarms.ack', { alarmId, comment: 'on my way' });
+  as('alarms.ack', 'Boiler too hot on boiler-7');
+  await call('alarms.snooze', { alarmId, until: Date.now() + 60_000 });
+  as('alarms.snooze', 'Boiler too hot on boiler-7');
+  await call('alarms.clear', { alarmId });
+  as('alarms.clear', 'Boiler too hot on boiler-7');
+  await call('alarmRules.remove', { ruleId: rule.id });
+  as('alarmRules.remove', 'Boiler too hot');
 
   // Second factor: enrol (password again), confirm, switch off; the second owner does it.
   const enrol = (await call('auth.totpSetup', { password }, second.token)) as { secret: string };

@@ -45,3 +45,14 @@ export function screenshotPath(fallbackDir: string, name: string): string {
 export function consoleUrl(base: string): string {
   return base.replace('127.0.0.1', 'localhost').replace(/\/$/, '');
 }
+
+/** A screenshot at the page's size (1280x800) and a full-page one at phone size (390x844), then back. */
+export async function shootBothSizes(page: Page, fallbackDir: string, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(fallbackDir, `${name}-1280`) });
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: screenshotPath(fallbackDir, `${name}-390`), fullPage: true });
+  await page.setViewportSize(size);
+  await page.waitForTimeout(300);
+}

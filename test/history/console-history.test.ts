@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/cli';
-import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, signIn } from '../helpers/console-ui';
+import { addUserWithCli, cli, consolePage, consoleUrl, shootBothSizes, signIn } from '../helpers/console-ui';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { httpsRequest } from '../helpers/https';
 import { freePort } from '../../bench/ingest/baselines';
@@ -118,14 +118,8 @@ async function assertPlotted(page: Page, label: string, variable: string, previo
   return p;
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: screenshotPath(dataDir, `${name}-1280`) });
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: screenshotPath(dataDir, `${name}-390`), fullPage: true });
-  await page.setViewportSize(size);
-  await page.waitForTimeout(300);
+function shoot(page: Page, name: string): Promise<void> {
+  return shootBothSizes(page, dataDir, name);
 }
 
 test('history in the console: charts, ranges, zoom, export, dashboards, a reader and a wall display', async (t) => {

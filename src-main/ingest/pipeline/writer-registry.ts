@@ -7,6 +7,7 @@ import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 import { incrementalVacuumOp, retentionPurgeOp } from '../../settings/retention-purge';
 import { refusalsAppendOp } from '../refusal-ops';
+import { alarmsApplyOp } from '../../alarms/writer-ops';
 
 /**
  * What runs on the writer thread's connection, by name.
@@ -55,6 +56,7 @@ export const writeOps = {
   'retention-purge': retentionPurgeOp,
   'incremental-vacuum': incrementalVacuumOp,
   'refusals-append': refusalsAppendOp,
+  'alarms-apply': alarmsApplyOp,
 } as const;
 
 export type BatchHookName = keyof typeof batchHooks;
