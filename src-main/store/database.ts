@@ -69,9 +69,11 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('busy_timeout = 5000');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     if (!options.readonly) {
-      // Takes effect only on a database with no tables yet (a new hub, or a restore's VACUUM): retention returns
+      // Only on a database with no tables yet (a new hub; a restore sets it before its VACUUM): retention returns
       // freed pages with incremental_vacuum. An older file keeps its mode until restored (docs/STEWARDSHIP.md).
-      db.pragma('auto_vacuum = INCREMENTAL');
+      // Asked only when empty: setting it on an existing file writes to it, and a refused database (newer
+      // version, wrong key) must be left exactly as it was.
+      if (db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0) db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
       // FULL: a commit that was acknowledged survives power loss, not only a crash.
       db.pragma('synchronous = FULL');

@@ -135,7 +135,10 @@ function verifyAndMigrate(dbFile: string, key: Buffer, manifest: BackupManifest,
     const { to } = migrate(db);
     // A file made before auto_vacuum = INCREMENTAL is converted here, where a full VACUUM costs nothing to the hub:
     // retention can then return freed pages to the file system.
-    if ((db.pragma('auto_vacuum', { simple: true }) as number) !== 2) db.exec('VACUUM');
+    if ((db.pragma('auto_vacuum', { simple: true }) as number) !== 2) {
+      db.pragma('auto_vacuum = INCREMENTAL');
+      db.exec('VACUUM');
+    }
     db.pragma('wal_checkpoint(TRUNCATE)');
     return { version: to, rowCounts: rowCountsOf(db) };
   } finally {
