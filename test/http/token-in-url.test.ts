@@ -102,6 +102,7 @@ test('`outpost settings` refuses unknown keys and values with a clear error', as
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /"maybe" is not a valid value for token-in-url/);
   const list = await runCli(['settings', 'list', '--data-dir', dataDir, '--json']);
-  assert.deepEqual(JSON.parse(list.stdout), { event: 'setting', name: 'token-in-url', key: 'ingest.tokenInUrl', value: false });
+  const settings = list.stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string });
+  assert.deepEqual(settings.find((s) => s.name === 'token-in-url'), { event: 'setting', name: 'token-in-url', key: 'ingest.tokenInUrl', value: false });
   await serve.stop();
 });
