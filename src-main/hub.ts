@@ -196,7 +196,6 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
-    const setupCode = openSetup(access.ctx);
     const { pipeline, watcher, reader } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
@@ -215,6 +214,8 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
+    // Written once every listener is bound: a start refused before this point leaves the data directory as it was.
+    const setupCode = openSetup(access.ctx);
     // Upgraded sockets are not the HTTP server's any more: they must close before it can.
     ctx.onStop('console-live', () => live.close());
 
