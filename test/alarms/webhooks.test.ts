@@ -53,6 +53,17 @@ async function send(hub: Hub, token: string, label: string, value: number): Prom
 const allow = (hub: Hub, hosts: string[]) => hub.services.access.setPolicy({ ...hub.services.access.policy(), webhookHosts: hosts });
 const deliveries = (hub: Hub, orgId = 1) => must<AlarmDelivery[]>(hub, 'alarmDeliveries.list', {}, orgId);
 
+/** The delivery list once `done` holds for it, or as it is after `timeoutMs` (the assertions that follow say what was wrong). */
+async function deliveriesWhen(hub: Hub, done: (d: AlarmDelivery[]) => boolean, timeoutMs = 10_000): Promise<AlarmDelivery[]> {
+  const until = Date.now() + timeoutMs;
+  let d = await deliveries(hub);
+  while (!done(d) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    d = await deliveries(hub);
+  }
+  return d;
+}
+
 async function setup(hub: Hub, port: number): Promise<{ token: string; secret: string; channelId: number }> {
   allow(hub, ['127.0.0.1']);
   const dev = addDevice(hub.db, { label: 'freezer' });
@@ -99,11 +110,7 @@ test('a raised, escalated, acknowledged and cleared alarm reaches a real HTTPS w
   assert.equal(bodies[1]!.alarm.severity, 'critical');
   assert.equal(bodies[2]!.alarm.acknowledged?.comment, 'door open');
   assert.equal(bodies.every((b) => b.alarm.id === bodies[0]!.alarm.id), true);
-  let status: AlarmDelivery[] = [];
-  for (let i = 0; i < 50 && !(status.length === 4 && status.every((d) => d.status === 'sent')); i += 1) {
-    await new Promise((r) => setTimeout(r, 100));
-    status = await deliveries(hub);
-  }
+  const status = await deliveriesWhen(hub, (list) => list.length === 4 && list.every((d) => d.status === 'sent'));
   assert.deepEqual(
     status.map((d) => [d.event, d.status, d.attempts]),
     [
@@ -124,12 +131,7 @@ test('a target that fails twice then answers is retried with backoff until sent;
   await send(hub, token, 'freezer', -5);
   await hub.services.alarms.flush();
   await eventually(() => rx.got.length >= 3, 'three attempts', 15_000);
-  let d: AlarmDelivery[] = [];
-  for (let i = 0; i < 50; i += 1) {
-    d = await deliveries(hub);
-    if (d[0]?.status === 'sent') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'sent');
   assert.equal(d.length, 1);
   assert.equal(d[0]!.status, 'sent');
   assert.equal(d[0]!.attempts, 3);
@@ -145,11 +147,7 @@ test('a target that never answers 2xx ends failed after the maximum attempts, wi
   const { token } = await setup(hub, rx.port);
   await send(hub, token, 'freezer', -5);
   await hub.services.alarms.flush();
-  let d: AlarmDelivery[] = [];
-  for (let i = 0; i < 150 && d[0]?.status !== 'failed'; i += 1) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = await deliveries(hub);
-  }
+  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'failed', 15_000);
   assert.equal(d[0]?.status, 'failed');
   assert.equal(d[0]?.attempts, 3);
   assert.equal(d[0]?.lastError, 'HTTP 502');
@@ -172,11 +170,7 @@ test('a target off the allowlist is refused when the channel is created, and a q
   allow(hub, []);
   await send(hub, token, 'freezer', -5);
   await hub.services.alarms.flush();
-  let d: AlarmDelivery[] = [];
-  for (let i = 0; i < 100 && d[0]?.status !== 'failed'; i += 1) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = await deliveries(hub);
-  }
+  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'failed');
   assert.equal(d[0]?.status, 'failed');
   assert.match(d[0]?.lastError ?? '', /not on the webhook allowlist/);
   assert.equal(rx.got.length, 0, 'no request was made');
@@ -193,11 +187,7 @@ test('a delivery still pending when the hub stops is sent after a restart; anoth
   first.services.alarmNotifications.setTiming({ backoffMs: 60_000 });
   await send(first, token, 'freezer', -5);
   await first.services.alarms.flush();
-  let d: AlarmDelivery[] = [];
-  for (let i = 0; i < 100 && (d[0]?.attempts ?? 0) < 1; i += 1) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = await deliveries(first);
-  }
+  const d = await deliveriesWhen(first, (list) => (list[0]?.attempts ?? 0) >= 1);
   assert.equal(d[0]?.status, 'pending');
   assert.equal(d[0]?.attempts, 1);
   assert.ok(d[0]!.lastError, 'the refused connection is recorded');
