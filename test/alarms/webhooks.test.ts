@@ -218,3 +218,19 @@ test('a delivery still pending when the hub stops is sent after a restart; anoth
   assert.equal((JSON.parse(got[0]!.body) as { event: string }).event, 'raised');
   back.close();
 });
+
+test('a reminder from the evaluator is queued by the alarms-apply writer op in the same transaction and delivered as a "reminder" event', async () => {
+  const hub = await startTestHub();
+  const rx = await receiver(hub);
+  const { token } = await setup(hub, rx.port);
+  await send(hub, token, 'freezer', -15);
+  await hub.services.alarms.flush();
+  const alarm = hub.db.prepare('SELECT id, rule_id AS ruleId, device_id AS deviceId FROM alarms').get() as { id: number; ruleId: number; deviceId: number };
+  // What the engine's one-second tick hands over when reminderMinutes has passed (engine.ts), through the real writer thread.
+  await hub.services.pipeline.write('alarms-apply', [{ kind: 'remind', ruleId: alarm.ruleId, deviceId: alarm.deviceId, at: Date.now() }]);
+  const queued = hub.db.prepare("SELECT event FROM alarm_deliveries WHERE alarm_id = ? ORDER BY id").pluck().all(alarm.id);
+  assert.deepEqual(queued, ['raised', 'reminder'], 'the reminder row exists as soon as the op committed');
+  await eventually(() => rx.got.length >= 2, 'both arrive', 10_000);
+  assert.deepEqual(rx.got.map((r) => (JSON.parse(r.body) as { event: string }).event).sort(), ['raised', 'reminder']);
+  rx.server.close();
+});
