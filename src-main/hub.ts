@@ -11,7 +11,8 @@ import { deriveKey, type KeyPurpose } from './security/derive';
 import type { HubContext } from './hub-context';
 import { startIngest } from './ingest/module';
 import { startHistory } from './history/module';
-import { startAlarms } from './alarms/module';
+import { startAlarmNotifications, startAlarms } from './alarms/module';
+import type { DeliverySender } from './alarms/notify/sender';
 import type { AlarmService } from './alarms/service';
 import { startAccess } from './access/module';
 import type { AccessContext } from './access/context';
@@ -62,6 +63,7 @@ export interface HubServices {
   /** Background retention (stewardship/retention.ts). */
   retention: RetentionService;
   alarms: AlarmService;
+  alarmNotifications: DeliverySender;
 }
 
 export interface HubDeps {
@@ -200,12 +202,13 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
     const alarms = startAlarms(ctx, { pipeline, watcher });
+    const alarmNotifications = startAlarmNotifications(ctx, { pipeline });
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications };
 
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });

@@ -58,6 +58,8 @@ export const ruleSpecSchema = z
     activeHours: hoursSchema.optional(),
     /** Reminder every N minutes while the alarm is active, unacknowledged and not snoozed. */
     reminderMinutes: z.number().int().min(1).max(10_080).optional(),
+    /** Notification channels (ids of the organisation's `alarmChannels`) told of this rule's alarm events. */
+    channels: z.array(z.number().int().positive()).max(20).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -9,6 +9,8 @@ export interface AccessKeys {
   tokenSigning: Buffer;
   audit: Buffer;
   totp: Buffer;
+  /** Seals notification channel secrets (webhook signing keys) in their rows. */
+  alarmSecrets: Buffer;
 }
 
 /**

@@ -25,6 +25,7 @@ export function startAccess(hub: HubContext): Access {
     tokenSigning: hub.key('token-signing'),
     audit: hub.key('audit-chain'),
     totp: hub.key('totp-secrets'),
+    alarmSecrets: hub.key('alarm-secrets'),
   });
   hub.onStop('access-keys', () => {
     for (const key of Object.values(ctx.keys)) key.fill(0);

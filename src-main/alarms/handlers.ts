@@ -7,6 +7,8 @@ import { ApiFailure, type Caller, type HandlerRegistry } from '../console/regist
 import { findDeviceById } from '../devices/queries/devices';
 import type { Db } from '../store/database';
 import { acknowledgeAlarm, clearAlarmByHand, clearRuleAlarms, findAlarm, listAlarms, snoozeAlarm, type StoredAlarm } from './queries/alarms';
+import { enqueueAlarmEvent } from './notify/outbox';
+import { channelIdsOf } from './queries/channels';
 import { deleteRule, findRule, findRuleByName, insertRule, listRules, updateRule, type StoredRule } from './queries/rules';
 
 const publicRule = (r: StoredRule) => ({ id: r.id, name: r.name, enabled: r.enabled, spec: r.spec, createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt });
@@ -21,6 +23,9 @@ function checkScope(db: Db, caller: Caller, spec: RuleSpec): void {
     if (!device || !mayUseDevice(db, caller.principal, device, 'devices:read')) throw notFound(`Device ${s.deviceId}`, 'List devices to see their ids.');
   }
   if (s.kind === 'group' && !groupById(db, caller.orgId, s.groupId)) throw notFound(`Group ${s.groupId}`, 'List groups to see their ids.');
+  const known = new Set(channelIdsOf(db, caller.orgId, spec.channels));
+  const unknown = spec.channels.find((id) => !known.has(id));
+  if (unknown !== undefined) throw notFound(`Alarm channel ${unknown}`, 'List alarm channels to see their ids.');
 }
 
 function requireRule(db: Db, caller: Caller, id: number): StoredRule {
@@ -110,7 +115,14 @@ export function registerAlarmHandlers(registry: HandlerRegistry<ApiContract>, db
     const alarm = requireAlarm(db, caller, input.alarmId);
     caller.audit.target({ kind: 'alarm', id: alarm.id, label: `${alarm.ruleName} on ${alarm.deviceLabel}` });
     caller.audit.detail({ comment: input.comment });
-    if (!acknowledgeAlarm(db, { orgId: caller.orgId, id: alarm.id, by: caller.subject, comment: input.comment, now: now() })) {
+    // The acknowledgement and its notifications commit together (notify/outbox.ts).
+    const acked = db.transaction(() => {
+      const at = now();
+      const done = acknowledgeAlarm(db, { orgId: caller.orgId, id: alarm.id, by: caller.subject, comment: input.comment, now: at });
+      if (done) enqueueAlarmEvent(db, alarm.id, 'acknowledged', at);
+      return done;
+    });
+    if (!acked.immediate()) {
       throw new ApiFailure('ALARM_ACKNOWLEDGED', `Alarm ${alarm.id} was already acknowledged by ${alarm.acked?.by ?? 'someone'}. Nothing was changed.`, 409);
     }
     return publicAlarm(requireAlarm(db, caller, alarm.id));
@@ -120,7 +132,10 @@ export function registerAlarmHandlers(registry: HandlerRegistry<ApiContract>, db
     const alarm = requireAlarm(db, caller, input.alarmId);
     caller.audit.target({ kind: 'alarm', id: alarm.id, label: `${alarm.ruleName} on ${alarm.deviceLabel}` });
     requireActive(alarm);
-    clearAlarmByHand(db, { orgId: caller.orgId, id: alarm.id, by: caller.subject, now: now() });
+    db.transaction(() => {
+      const at = now();
+      if (clearAlarmByHand(db, { orgId: caller.orgId, id: alarm.id, by: caller.subject, now: at })) enqueueAlarmEvent(db, alarm.id, 'cleared', at);
+    }).immediate();
     return publicAlarm(requireAlarm(db, caller, alarm.id));
   });
 

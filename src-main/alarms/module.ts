@@ -1,5 +1,7 @@
 import type { HubContext } from '../hub-context';
 import type { DbWatcher } from '../store/db-watcher';
+import { readPolicy } from '../access/context';
+import { DeliverySender, type DeliveryPipeline } from './notify/sender';
 import { AlarmService, type AlarmPipeline } from './service';
 
 /**
@@ -23,4 +25,15 @@ export function startAlarms(ctx: HubContext, deps: { pipeline: AlarmPipeline; wa
     await service.stop();
   });
   return service;
+}
+
+/**
+ * Sends alarm notifications: the outbox rows queued with the alarm changes
+ * (docs/ALARMS.md "Notifications"). Webhook targets may use the hub's own CA.
+ */
+export function startAlarmNotifications(ctx: HubContext, deps: { pipeline: DeliveryPipeline }): DeliverySender {
+  const sender = new DeliverySender(ctx.db, deps.pipeline, ctx.logger, { key: ctx.key('alarm-secrets'), allowlist: () => readPolicy(ctx.db).webhookHosts, extraCa: ctx.tls.caCertPem });
+  sender.start();
+  ctx.onStop('alarm-notifications', () => sender.stop());
+  return sender;
 }

@@ -165,6 +165,7 @@ export class AlarmService {
       else if (e.kind === 'update') this.queue.push({ kind: 'update', ruleId: e.ruleId, deviceId: e.deviceId, value: e.value, peak: e.peak });
       else if (e.kind === 'clear') this.queue.push({ kind: 'clear', ruleId: e.ruleId, deviceId: e.deviceId, at: e.at, value: e.value });
       else if (e.kind === 'state') this.queue.push({ kind: 'state', ruleId: e.ruleId, deviceId: e.deviceId, state: e.state });
+      else if (e.kind === 'remind') this.queue.push({ kind: 'remind', ruleId: e.ruleId, deviceId: e.deviceId, at: e.at });
       if (e.kind !== 'update') urgent = true;
       if (e.kind === 'raise' || e.kind === 'escalate' || e.kind === 'clear' || e.kind === 'remind') this.pendingEvents.push(e);
     }

@@ -85,8 +85,8 @@ export async function openLocalApi(options: LocalApiOptions, create = false): Pr
   const dataDir = dataDirOf(options);
   if (create && !readIdentity(prepareDataDir(dataDir))) (await resolveMasterKey({ dataDir, keyFile: options['key-file'], secretStore: new OsKeychain() })).key.fill(0);
   const store = await openStore(dataDir, options['key-file']);
-  const derive = (purpose: 'token-signing' | 'audit-chain' | 'totp-secrets') => deriveKey(store.masterKey, store.identity.hubId, purpose);
-  const keys = { tokenSigning: derive('token-signing'), audit: derive('audit-chain'), totp: derive('totp-secrets') };
+  const derive = (purpose: 'token-signing' | 'audit-chain' | 'totp-secrets' | 'alarm-secrets') => deriveKey(store.masterKey, store.identity.hubId, purpose);
+  const keys = { tokenSigning: derive('token-signing'), audit: derive('audit-chain'), totp: derive('totp-secrets'), alarmSecrets: derive('alarm-secrets') };
   const syncSealKey = deriveKey(store.masterKey, store.identity.hubId, 'sync-credentials');
   const stewardship = stewardshipServices({
     db: store.db,

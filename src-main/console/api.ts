@@ -12,6 +12,7 @@ import { registerCommandHandlers, type CommandSender } from '../commands/handler
 import { registerDeviceHandlers } from '../devices/handlers';
 import { registerDashboardHandlers } from '../dashboards/handlers';
 import { registerAlarmHandlers } from '../alarms/handlers';
+import { registerAlarmChannelHandlers } from '../alarms/channel-handlers';
 import { registerHistoryHandlers } from '../history/handlers';
 import { historyReads } from '../history/reads';
 import type { Logger } from '../logging/logger';
@@ -61,6 +62,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerHistoryHandlers(registry, ctx.db, historyReads(ctx.db, services.reader));
   registerDashboardHandlers(registry, ctx.db);
   registerAlarmHandlers(registry, ctx.db);
+  registerAlarmChannelHandlers(registry, ctx);
   registerCommandHandlers(registry, ctx, services.commands);
   registerSyncHandlers(registry, ctx, services.sync);
   registerStewardshipHandlers(registry, services.stewardship);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { severities } from '../../src-shared/alarm-rule';
 import type { ApiInput } from '../../src-shared/api/contract';
 import { AlarmList } from '../alarms/AlarmList';
+import { DeliveryList } from '../alarms/DeliveryList';
 import { useApiQuery } from '../lib/query';
 
 type Filter = ApiInput<'alarms.list'>;
@@ -50,6 +51,7 @@ export function AlarmsView() {
         </label>
       </form>
       <AlarmList filter={filter} />
+      <DeliveryList />
     </section>
   );
 }

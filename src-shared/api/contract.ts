@@ -17,6 +17,7 @@ import { retentionMethods } from './areas/retention';
 import { personalMethods } from './areas/personal';
 import { trafficMethods } from './areas/traffic';
 import { alarmsMethods } from './areas/alarms';
+import { alarmChannelsMethods } from './areas/alarm-channels';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -43,6 +44,7 @@ export const apiContract = defineContract({
   ...personalMethods,
   ...trafficMethods,
   ...alarmsMethods,
+  ...alarmChannelsMethods,
 });
 
 export type ApiContract = typeof apiContract;

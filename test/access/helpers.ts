@@ -24,7 +24,7 @@ export function accessOnTempDb(now: () => number): { ctx: AccessContext; db: Db;
   const db = openDatabase({ file, key: randomBytes(32) });
   migrate(db);
   after(() => db.close());
-  const ctx = createAccessContext(db, 'test-hub', { tokenSigning: randomBytes(32), audit: randomBytes(32), totp: randomBytes(32) }, now);
+  const ctx = createAccessContext(db, 'test-hub', { tokenSigning: randomBytes(32), audit: randomBytes(32), totp: randomBytes(32), alarmSecrets: randomBytes(32) }, now);
   return { ctx, db, file };
 }
 

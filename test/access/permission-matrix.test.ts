@@ -13,6 +13,7 @@ import { addSite } from '../../src-main/sync/sites';
 import { insertDashboard } from '../../src-main/dashboards/queries/dashboards';
 import { insertRule } from '../../src-main/alarms/queries/rules';
 import { raiseAlarm } from '../../src-main/alarms/queries/alarms';
+import { insertChannel } from '../../src-main/alarms/queries/channels';
 import { ruleSpecSchema } from '../../src-shared/alarm-rule';
 import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
@@ -66,6 +67,7 @@ interface OrgEnv {
     dashboardId(): number;
     ruleId(): number;
     alarmId(): number;
+    channelId(): number;
   };
 }
 
@@ -173,6 +175,10 @@ const samples = {
   'alarms.ack': { input: (e) => ({ alarmId: e.fresh.alarmId(), comment: 'seen' }), objects: true },
   'alarms.clear': { input: (e) => ({ alarmId: e.fresh.alarmId() }), objects: true },
   'alarms.snooze': { input: (e) => ({ alarmId: e.fresh.alarmId(), until: Date.now() + 60_000 }), objects: true },
+  'alarmChannels.list': { input: () => ({}) },
+  'alarmChannels.create': { input: () => ({ name: unique('hook'), kind: 'webhook', url: 'https://hooks.example.com/outpost' }) },
+  'alarmChannels.remove': { input: (e) => ({ channelId: e.fresh.channelId() }), objects: true },
+  'alarmDeliveries.list': { input: () => ({ status: 'pending' }) },
 } satisfies Record<ApiMethod, { input: (env: OrgEnv, deviceId: number) => unknown; objects?: true }>;
 
 /** devices.remove deletes a device: each call gets a fresh one, in or out of the group like the column says. */
@@ -224,7 +230,7 @@ test('permission matrix over two organisations: every method x every role, app a
   const hub = await startTestHub();
   const ctx = hub.services.access;
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
-  ctx.setPolicy({ ...ctx.policy(), rateLimit: { perAddress: { burst: 100_000, perSecond: 100_000 }, perToken: { burst: 100_000, perSecond: 100_000 } } });
+  ctx.setPolicy({ ...ctx.policy(), rateLimit: { perAddress: { burst: 100_000, perSecond: 100_000 }, perToken: { burst: 100_000, perSecond: 100_000 } }, webhookHosts: ['hooks.example.com'] });
 
   // The second organisation exists before anyone owns the hub: its owner never becomes hub owner.
   const orgB = (await hub.registry.call('orgs.create', { slug: 'beta', name: 'Beta' }, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId: 1 } })) as { ok: true; value: { id: number } };
@@ -274,6 +280,7 @@ test('permission matrix over two organisations: every method x every role, app a
           const ruleId = insertRule(hub.db, { orgId, name: unique('rule'), enabled: false, spec: ruleSpecSchema.parse(aboveRule(dIn)), createdBy: 'cli:test', now: Date.now() });
           return raiseAlarm(hub.db, { orgId, ruleId, ruleName: 'r', deviceId: dIn, variable: 'temperature', severity: 'major', at: Date.now(), value: 31 });
         },
+        channelId: () => insertChannel(hub.db, { orgId, name: unique('hook'), config: { url: 'https://hooks.example.com/outpost' }, now: Date.now() }),
       },
     };
   };

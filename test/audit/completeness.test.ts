@@ -145,6 +145,13 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('alarms.clear', 'Boiler too hot on boiler-7');
   await call('alarmRules.remove', { ruleId: rule.id });
   as('alarmRules.remove', 'Boiler too hot');
+  ctx.setPolicy({ ...ctx.policy(), webhookHosts: ['hooks.example.com'] });
+  const channel = (await call('alarmChannels.create', { name: 'On call', kind: 'webhook', url: 'https://hooks.example.com/x' })) as { id: number; secret: string };
+  as('alarmChannels.create', 'On call');
+  await call('alarmChannels.remove', { channelId: channel.id });
+  as('alarmChannels.remove', 'On call');
+  const auditText = JSON.stringify(hub.db.prepare('SELECT * FROM audit_log').all());
+  assert.ok(!auditText.includes(channel.secret), 'the webhook secret is not in the audit log');
 
   // Second factor: enrol (password again), confirm, switch off; the second owner does it.
   const enrol = (await call('auth.totpSetup', { password }, second.token)) as { secret: string };

@@ -167,3 +167,15 @@ export function clearAlarmByRule(db: Db, c: { ruleId: number; deviceId: number; 
     .get(c.at, c.value, c.ruleId, c.deviceId) as { id: number } | undefined;
   return row?.id ?? null;
 }
+
+/** An alarm by id alone, for the writer thread's notification outbox (the alarm's own org is in the row). */
+export function alarmById(db: Db, id: number): StoredAlarm | null {
+  const row = db.prepare(`${select} WHERE a.id = ?`).get(id) as AlarmRow | undefined;
+  return row ? toAlarm(row) : null;
+}
+
+/** The open alarm of a rule on a device, if any. */
+export function openAlarmId(db: Db, ruleId: number, deviceId: number): number | null {
+  const row = db.prepare(`SELECT id FROM alarms WHERE rule_id = ? AND device_id = ? AND state = 'active'`).get(ruleId, deviceId) as { id: number } | undefined;
+  return row?.id ?? null;
+}

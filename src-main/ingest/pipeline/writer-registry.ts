@@ -7,7 +7,7 @@ import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 import { incrementalVacuumOp, retentionPurgeOp } from '../../settings/retention-purge';
 import { refusalsAppendOp } from '../refusal-ops';
-import { alarmsApplyOp } from '../../alarms/writer-ops';
+import { alarmsApplyOp, alarmsDeliveryOp } from '../../alarms/writer-ops';
 
 /**
  * What runs on the writer thread's connection, by name.
@@ -57,6 +57,7 @@ export const writeOps = {
   'incremental-vacuum': incrementalVacuumOp,
   'refusals-append': refusalsAppendOp,
   'alarms-apply': alarmsApplyOp,
+  'alarms-delivery': alarmsDeliveryOp,
 } as const;
 
 export type BatchHookName = keyof typeof batchHooks;

@@ -16,6 +16,8 @@ const policyFields = {
   redirectAllowlist: z.array(z.url()).max(100),
   /** Browser origins, besides the console's own, that may call the login method. */
   consoleOrigins: z.array(z.url()).max(100),
+  /** Hosts (`name` or `name:port`) alarm webhooks may be sent to; empty: no webhook is allowed (docs/ALARMS.md). */
+  webhookHosts: z.array(z.string().trim().toLowerCase().min(1).max(260)).max(100),
 };
 
 /** Hub-wide security policy, changed by the hub owner at run time; stored in the settings table. */
@@ -26,6 +28,7 @@ export const policySchema = z
     lockout: lockout.default({ threshold: 5, baseMs: 30_000, maxMs: 3_600_000 }),
     redirectAllowlist: policyFields.redirectAllowlist.default([]),
     consoleOrigins: policyFields.consoleOrigins.default([]),
+    webhookHosts: policyFields.webhookHosts.default([]),
   })
   .strict();
 
