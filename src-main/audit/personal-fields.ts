@@ -34,7 +34,8 @@ export function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
 
 /** Do the row's personal fields match its commitment (or carry the hub's erasure MAC)? Rows without a commitment have nothing to check here. */
 export function personalFieldsIntact(key: Buffer, r: StoredAuditRow): boolean {
-  if (r.pfCommit === null) return r.format < 3;
+  // No commitment: fine for formats 1-2 (their hash covers the fields; before migration 6 there is no format column at all).
+  if (r.pfCommit === null) return !(r.format >= 3);
   if (r.pfSalt !== null) return sameBytes(personalCommit(r.pfSalt, r.targetLabel, r.address), r.pfCommit);
   return r.targetLabel === null && r.address === '' && sameBytes(erasedMac(key, r.id, r.pfCommit), r.erasedMac);
 }

@@ -75,7 +75,15 @@ export function insertAuditEntry(db: Db, e: Omit<AuditEntry, 'detail'> & { detai
 
 export type StoredAuditRow = AuditEntry & AuditPersonalSeal & { detailText: string };
 
-const toStored = (r: AuditRow): StoredAuditRow => ({ ...toEntry(r), detailText: r.detail, pfSalt: r.pf_salt, pfCommit: r.pf_commit, erasedMac: r.erased_mac, legacyMac: r.legacy_mac });
+// `?? null`: a database not yet migrated to 13 has no such columns (a chain checked before its migration).
+const toStored = (r: AuditRow): StoredAuditRow => ({
+  ...toEntry(r),
+  detailText: r.detail,
+  pfSalt: r.pf_salt ?? null,
+  pfCommit: r.pf_commit ?? null,
+  erasedMac: r.erased_mac ?? null,
+  legacyMac: r.legacy_mac ?? null,
+});
 
 /** Raw rows in id order, as stored: the chain check needs the stored detail text byte for byte. */
 export function* auditRowsInOrder(db: Db): Generator<StoredAuditRow> {
