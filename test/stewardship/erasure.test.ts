@@ -54,7 +54,7 @@ function plainBytes(file: string, key: Buffer, work: string): Buffer {
   return readFileSync(copy);
 }
 
-test('erasure: export, then erase; the audit chain verifies; the name and email are nowhere in the database (any column, any page) nor in a new backup; another organisation’s owner cannot erase', async () => {
+test('erasure: export, then erase; the audit chain verifies; the name and email are nowhere in the database (any column; the decrypted file) nor in a new backup; another organisation’s owner cannot erase', async () => {
   const hub = await startTestHub();
   const ctx = hub.services.access;
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
