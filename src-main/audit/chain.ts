@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Db } from '../store/database';
 import { readSetting, writeSetting } from '../settings/queries/settings';
 import { readAnchor } from './prune';
-import { auditRowsInOrder, auditRowsOf, insertAuditEntry, lastAuditEntry, type AuditEntry, type AuditScope } from './queries/audit-log';
+import { legacyMac, newSalt, personalCommit, personalFieldsIntact, sameBytes } from './personal-fields';
+import { auditRowsInOrder, auditRowsOf, insertAuditEntry, lastAuditEntry, type AuditEntry, type AuditScope, type StoredAuditRow } from './queries/audit-log';
 
 export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
@@ -23,17 +24,24 @@ export interface AuditEvent {
   detail?: Record<string, unknown> | undefined;
 }
 
-/** Rows are written in this format; older formats keep verifying as they were written. */
-const currentFormat = 2;
+/**
+ * Rows are written in this format; older formats keep verifying as they were
+ * written. Format 3 hashes a commitment of the personal fields instead of the
+ * fields (audit/personal-fields.ts), so they can be erased.
+ */
+const currentFormat = 3;
 const genesis = Buffer.alloc(32);
 /** The newest row's id and hash, so that deleting rows from the end is noticed too. */
 const headSetting = 'audit.head';
 
-type HashedFields = Pick<AuditEntry, 'id' | 'ts' | 'actor' | 'action' | 'target' | 'outcome' | 'address' | 'orgId' | 'targetLabel' | 'format'> & { detailText: string };
+type HashedFields = Pick<AuditEntry, 'id' | 'ts' | 'actor' | 'action' | 'target' | 'outcome' | 'address' | 'orgId' | 'targetLabel' | 'format'> & { detailText: string; pfCommit: Buffer | null };
 
-function rowHash(key: Buffer, prevHash: Buffer, e: HashedFields): Buffer {
-  const fields: unknown[] = [e.id, e.ts, e.actor, e.action, e.target, e.outcome, e.address, e.detailText];
-  if (e.format >= 2) fields.push(e.orgId, e.targetLabel, e.format);
+export function rowHash(key: Buffer, prevHash: Buffer, e: HashedFields): Buffer {
+  const fields: unknown[] =
+    e.format >= 3
+      ? [e.id, e.ts, e.actor, e.action, e.target, e.outcome, e.detailText, e.orgId, e.pfCommit?.toString('hex') ?? null, e.format]
+      : [e.id, e.ts, e.actor, e.action, e.target, e.outcome, e.address, e.detailText];
+  if (e.format === 2) fields.push(e.orgId, e.targetLabel, e.format);
   return createHmac('sha256', key).update(prevHash).update(JSON.stringify(fields)).digest();
 }
 
@@ -61,9 +69,11 @@ export function appendAudit(db: Db, key: Buffer, event: AuditEvent, now: number)
       address: event.address,
       format: currentFormat,
       detailText,
+      pfSalt: newSalt(),
     };
-    const hash = rowHash(key, prevHash, row);
-    insertAuditEntry(db, { ...row, detail: detailText, prevHash, hash });
+    const pfCommit = personalCommit(row.pfSalt, row.targetLabel, row.address);
+    const hash = rowHash(key, prevHash, { ...row, pfCommit });
+    insertAuditEntry(db, { ...row, pfCommit, detail: detailText, prevHash, hash });
     writeSetting(db, headSetting, { id, hash: hash.toString('hex') }, now);
   }).immediate();
 }
@@ -100,8 +110,7 @@ export function verifyAuditChain(db: Db, key: Buffer, scope: AuditScope = null):
     if (visible(row)) rows += 1;
     const expectedPrev = previous?.hash ?? genesis;
     const expectedId = (previous?.id ?? 0) + 1;
-    const recomputed = rowHash(key, row.prevHash, row);
-    if (!sameBytes(recomputed, row.hash)) {
+    if (!rowIntact(key, row)) {
       report(row, { id: row.id, problem: 'edited', message: `Row ${row.id} was edited: its content no longer matches its hash.` });
     } else if (row.id !== expectedId) {
       report(row, { id: row.id, problem: 'deleted-before', message: `Rows ${expectedId}..${row.id - 1} are missing: deleted before row ${row.id}.` });
@@ -120,8 +129,10 @@ export function verifyAuditChain(db: Db, key: Buffer, scope: AuditScope = null):
   return { ok: problems.length === 0, rows, problems };
 }
 
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+/** The row's hash covers its content, and its personal fields match their commitment (or were erased by the hub). */
+export function rowIntact(key: Buffer, row: StoredAuditRow): boolean {
+  const hashOk = row.legacyMac !== null && row.pfCommit !== null ? sameBytes(legacyMac(key, row, row.pfCommit), row.legacyMac) : sameBytes(rowHash(key, row.prevHash, row), row.hash);
+  return hashOk && personalFieldsIntact(key, row);
 }
 
 const csvColumns = ['id', 'ts', 'time', 'org', 'actor', 'action', 'target', 'targetLabel', 'outcome', 'address', 'detail', 'hash'] as const;

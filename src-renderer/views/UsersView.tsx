@@ -89,6 +89,14 @@ function UserRow({ user, roles: assignable, self, owner, onChanged }: { user: Us
               />
             )}
             <ConfirmButton label="Remove" question={`Remove ${user.email}?`} disabled={action.busy} onConfirm={() => void action.run(() => api.call('users.remove', { id: user.id })).then(onChanged)} />
+            {user.home && owner && (
+              <ConfirmButton
+                label="Erase personal data"
+                question={`Erase ${user.email} for good? Their account, sessions and the addresses and labels in audit rows about them are deleted; this cannot be undone. Download their data first if they asked for it.`}
+                disabled={action.busy}
+                onConfirm={() => void action.run(() => api.call('users.erase', { id: user.id })).then(onChanged)}
+              />
+            )}
           </>
         )}
         <ErrorNote error={action.error} />

@@ -166,6 +166,8 @@ const samples = {
   'retention.update': { input: () => ({ rawDays: 120 }) },
   // A fresh member, so no caller exports themself (which anyone may).
   'users.exportData': { input: async (e) => ({ id: await e.fresh.userId() }), objects: true },
+  // A fresh member whose home is the organisation: its owner (or the hub owner) erases them.
+  'users.erase': { input: async (e) => ({ id: await e.fresh.userId() }), objects: true },
   'alarmRules.list': { input: () => ({}) },
   'alarmRules.create': { input: (e) => ({ name: unique('rule'), spec: aboveRule(e.dIn) }), objects: true },
   'alarmRules.update': { input: (e) => ({ ruleId: e.fresh.ruleId(), enabled: true, name: unique('renamed') }), objects: true },
@@ -194,7 +196,7 @@ const needsEveryDevice = new Set<ApiMethod>(['devices.create', 'ingestTokens.cre
 /** Methods that end the reader's sessions (a reset second factor): the reader signs in again afterwards. */
 const endsReaderSession = new Set<ApiMethod>(['users.resetTotp']);
 /** Only an owner (or the hub owner) removes someone's second factor. */
-const ownersOnly = new Set<ApiMethod>(['users.resetTotp', 'users.exportData']);
+const ownersOnly = new Set<ApiMethod>(['users.resetTotp', 'users.exportData', 'users.erase']);
 
 const isRole = (c: Caller): c is Role => (roles as readonly string[]).includes(c);
 const restricted = (c: Caller) => c === 'app:restricted' || c === 'apiKey:restricted' || c === 'writer' || c === 'reader';

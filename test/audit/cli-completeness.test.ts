@@ -20,6 +20,9 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['user', 'enable', 'tech@example.com'], action: 'users.update', label: 'tech@example.com' },
   { args: ['user', 'reset-totp', 'tech@example.com'], action: 'users.resetTotp', label: 'tech@example.com' },
   { args: ['user', 'hub-admin', 'tech@example.com', 'on'], action: 'users.setHubAdmin', label: 'tech@example.com' },
+  // Erased next: the row keeps its action but loses the label.
+  { args: ['user', 'add', 'leaver@example.com', '--role', 'reader'], action: 'users.create' },
+  { args: ['user', 'erase', 'leaver@example.com', '--yes'], action: 'users.erase' },
   { args: ['org', 'add', 'customer', '--name', 'Customer'], action: 'orgs.create', label: 'customer' },
   { args: ['device', 'add', 'boiler-1'], action: 'devices.create', label: 'boiler-1' },
   { args: ['device', 'add', 'boiler-2'], action: 'devices.create', label: 'boiler-2' },

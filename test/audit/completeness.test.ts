@@ -69,6 +69,9 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('users.setHubAdmin', 'target@example.com');
   await call('users.remove', { id: gone.id });
   as('users.remove', 'gone@example.com');
+  const erased = await createUser(ctx, cli, { email: 'erased@example.com', role: 'reader', password });
+  await call('users.erase', { id: erased.id });
+  as('users.erase', null);
   const group = (await call('groups.create', { name: 'boilers', deviceIds: [device.id] })) as { id: number };
   as('groups.create', 'boilers');
   await call('groups.update', { id: group.id, memberIds: [target.id] });
@@ -187,6 +190,9 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   const personalRow = rows.find((r) => r.action === 'users.exportData');
   assert.ok(personalRow, 'a personal-data export left its audit row');
   assert.equal(personalRow.target_label, 'target@example.com');
+  const erasure = rows.find((r) => r.action === 'users.erase')!;
+  assert.deepEqual([erasure.target, erasure.target_label], [`user:${erased.id}`, null], 'an erasure names the person by id only');
+  assert.ok(!rows.some((r) => `${r.target_label} ${r.detail}`.includes('erased@example.com')), 'and their email is gone from every row');
   const command = rows.find((r) => r.action === 'commands.send')!;
   assert.deepEqual({ ...JSON.parse(command.detail) }, { ...JSON.parse(command.detail), variable: 'setpoint', value: 21.5 }, 'command rows include the variable and value');
   const sync = rows.find((r) => r.action === 'sync.configure')!;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { issueToken } from '../../src-main/security/tokens';
 import { openDatabase } from '../../src-main/store/database';
-import { migrate, migrations, schemaVersion } from '../../src-main/store/migrations';
+import { latestVersion, migrate, migrations, schemaVersion } from '../../src-main/store/migrations';
 import { refusalStatements, refusalsKept, refusalsOfDevice, type NewRefusal } from '../../src-main/ingest/queries/refusals';
 import { refusalText } from '../../src-main/ingest/refusal-recorder';
 import { tempDir } from '../helpers/tmp';
@@ -23,7 +23,7 @@ test('migration 0011 on a version-8 database keeps its data, links refusals to d
   assert.equal(schemaVersion(db), 8);
   db.prepare("INSERT INTO devices (org_id, label, name, created_at) VALUES (1, 'probe-1', 'Probe', 0)").run();
   migrate(db);
-  assert.equal(schemaVersion(db), 11);
+  assert.equal(schemaVersion(db), latestVersion);
   const deviceId = db.prepare("SELECT id FROM devices WHERE label = 'probe-1'").pluck().get() as number;
   refusalStatements(db).append([row(), row({ deviceLabel: 'unknown-1' })]);
   assert.equal(refusalsOfDevice(db, deviceId, 10).length, 1, 'the label found its device in its organisation');

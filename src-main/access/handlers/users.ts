@@ -4,12 +4,14 @@ import type { HandlerRegistry } from '../../console/registry';
 import type { AccessContext } from '../context';
 import { inviteUser, listInvitations, withdrawInvitation } from '../invitations';
 import { listMembers } from '../people';
+import { erasePerson } from '../erasure';
 import { exportPersonalData } from '../personal-data';
 import { createUser, removeMember, resetTotp, setHubAdmin, updateMember } from '../users';
 
 export function registerUserHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
   registry.register('users.list', (_input, caller) => listMembers(ctx, caller.orgId));
   registry.register('users.exportData', (input, caller) => exportPersonalData(ctx, caller, input.id));
+  registry.register('users.erase', (input, caller) => erasePerson(ctx, caller, input.id));
   registry.register('users.invite', (input, caller) => inviteUser(ctx, caller, input));
   registry.register('invitations.list', (_input, caller) => listInvitations(ctx, caller.orgId));
   registry.register('invitations.revoke', (input, caller) => {

@@ -82,3 +82,8 @@ export function invitationsToEmail(db: Db, email: string): { orgId: number; role
     .prepare('SELECT org_id AS orgId, role, created_at AS createdAt, expires_at AS expiresAt, accepted_at AS acceptedAt, revoked_at AS revokedAt FROM invitations WHERE email = ? ORDER BY id')
     .all(email) as { orgId: number; role: string; createdAt: number; expiresAt: number; acceptedAt: number | null; revokedAt: number | null }[];
 }
+
+/** Erasure: invitations name the person by email. */
+export function deleteInvitationsToEmail(db: Db, email: string): number {
+  return db.prepare('DELETE FROM invitations WHERE email = ? COLLATE NOCASE').run(email).changes;
+}

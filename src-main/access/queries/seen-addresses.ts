@@ -8,3 +8,7 @@ export function markAddressSeen(db: Db, subject: string, address: string, now: n
 export function addressesSeenBy(db: Db, subject: string): { address: string; firstSeen: number }[] {
   return db.prepare('SELECT address, first_seen AS firstSeen FROM seen_addresses WHERE subject = ? ORDER BY first_seen').all(subject) as { address: string; firstSeen: number }[];
 }
+
+export function deleteAddressesSeenBy(db: Db, subject: string): number {
+  return db.prepare('DELETE FROM seen_addresses WHERE subject = ?').run(subject).changes;
+}

@@ -14,6 +14,10 @@ interface AuditRow {
   org_id: number | null;
   target_label: string | null;
   format: number;
+  pf_salt: Buffer | null;
+  pf_commit: Buffer | null;
+  erased_mac: Buffer | null;
+  legacy_mac: Buffer | null;
 }
 
 /** The row with its detail parsed; the hashes stay as stored. */
@@ -33,6 +37,14 @@ export interface AuditEntry {
   hash: Buffer;
   /** 1: rows written before organisations were recorded (org and label not hashed); 2: both hashed. */
   format: number;
+}
+
+/** The erasure columns (migration 0013): the personal fields' commitment, and the MACs of an erasure and of a sealed older row. */
+export interface AuditPersonalSeal {
+  pfSalt: Buffer | null;
+  pfCommit: Buffer | null;
+  erasedMac: Buffer | null;
+  legacyMac: Buffer | null;
 }
 
 const toEntry = (r: AuditRow): AuditEntry => ({
@@ -55,15 +67,45 @@ export function lastAuditEntry(db: Db): { id: number; hash: Buffer } | undefined
   return db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: Buffer } | undefined;
 }
 
-export function insertAuditEntry(db: Db, e: Omit<AuditEntry, 'detail'> & { detail: string }): void {
+export function insertAuditEntry(db: Db, e: Omit<AuditEntry, 'detail'> & { detail: string; pfSalt: Buffer; pfCommit: Buffer }): void {
   db.prepare(
-    'INSERT INTO audit_log (id, ts, actor, action, target, target_label, org_id, outcome, address, detail, prev_hash, hash, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(e.id, e.ts, e.actor, e.action, e.target, e.targetLabel, e.orgId, e.outcome, e.address, e.detail, e.prevHash, e.hash, e.format);
+    'INSERT INTO audit_log (id, ts, actor, action, target, target_label, org_id, outcome, address, detail, prev_hash, hash, format, pf_salt, pf_commit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(e.id, e.ts, e.actor, e.action, e.target, e.targetLabel, e.orgId, e.outcome, e.address, e.detail, e.prevHash, e.hash, e.format, e.pfSalt, e.pfCommit);
 }
 
+export type StoredAuditRow = AuditEntry & AuditPersonalSeal & { detailText: string };
+
+// `?? null`: a database not yet migrated to 13 has no such columns (a chain checked before its migration).
+const toStored = (r: AuditRow): StoredAuditRow => ({
+  ...toEntry(r),
+  detailText: r.detail,
+  pfSalt: r.pf_salt ?? null,
+  pfCommit: r.pf_commit ?? null,
+  erasedMac: r.erased_mac ?? null,
+  legacyMac: r.legacy_mac ?? null,
+});
+
 /** Raw rows in id order, as stored: the chain check needs the stored detail text byte for byte. */
-export function* auditRowsInOrder(db: Db): Generator<AuditEntry & { detailText: string }> {
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) yield { ...toEntry(r), detailText: r.detail };
+export function* auditRowsInOrder(db: Db): Generator<StoredAuditRow> {
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) yield toStored(r);
+}
+
+/** Rows holding a person's personal fields: by them (their address), about them (their account as target, or their email as the label). */
+export function auditRowsToErase(db: Db, subject: string, email: string): StoredAuditRow[] {
+  const rows = db
+    .prepare('SELECT * FROM audit_log WHERE erased_mac IS NULL AND (actor = @subject OR target = @subject OR target_label = @email COLLATE NOCASE) ORDER BY id')
+    .all({ subject, email }) as AuditRow[];
+  return rows.map(toStored);
+}
+
+/** Seals an older-format row (its stored hash stays the chain link; `legacyMac` covers it and the commitment). */
+export function sealLegacyAuditRow(db: Db, id: number, pfSalt: Buffer, pfCommit: Buffer, legacyMac: Buffer): void {
+  db.prepare('UPDATE audit_log SET pf_salt = ?, pf_commit = ?, legacy_mac = ? WHERE id = ?').run(pfSalt, pfCommit, legacyMac, id);
+}
+
+/** Blanks a row's personal fields and its salt; the commitment stays, so the chain still verifies. */
+export function eraseAuditRowFields(db: Db, id: number, erasedMac: Buffer): void {
+  db.prepare("UPDATE audit_log SET target_label = NULL, address = '', pf_salt = NULL, erased_mac = ? WHERE id = ?").run(erasedMac, id);
 }
 
 /** `null`: every organisation's rows and the hub-wide ones (the hub owner's view). */

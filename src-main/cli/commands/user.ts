@@ -7,7 +7,7 @@ import { withLocalApi, type LocalApi } from '../local-api';
 import { UsageError } from '../output';
 import { readStdin } from '../stdin';
 
-export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|hub-admin|export ...
+export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|hub-admin|export|erase ...
   Manages people who sign in to the console.
 
   outpost user add EMAIL --role owner|admin|writer|reader [--name N] [--org O] [--password-stdin] [--init]
@@ -16,13 +16,15 @@ export const userHelp = `outpost user add|invite|list|disable|enable|reset-totp|
   outpost user invite EMAIL --role R [--org O]   prints a one-time invitation code (auth.acceptInvite)
   outpost user list [--org O]
   outpost user export EMAIL [--out FILE] [--org O]  everything Outpost holds about them, as JSON (audited)
+  outpost user erase EMAIL --yes [--org O]       erases the person and their personal data for good,
+      audit rows included (the chain still verifies); take the export first if they asked for it
   outpost user disable EMAIL [--org O]           ends all their sessions at once
   outpost user enable EMAIL [--org O]
   outpost user reset-totp EMAIL [--org O]        removes a lost second factor; ends their sessions
   outpost user hub-admin EMAIL on|off            grants or takes away hub:admin (hub-wide settings)
   Common: --data-dir DIR, --key-file FILE, --json`;
 
-const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, out: { type: 'string' }, init: { type: 'boolean', default: false } } as const;
+const options = { ...apiOptions, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, out: { type: 'string' }, init: { type: 'boolean', default: false }, yes: { type: 'boolean', default: false } } as const;
 
 async function memberId(api: LocalApi, email: string): Promise<number> {
   const user = (await api.call('users.list', {})).find((u) => u.email.toLowerCase() === email.toLowerCase());
@@ -40,8 +42,9 @@ export async function userCommand(argv: string[]): Promise<number> {
   if (exit !== undefined) return exit;
   // A subcommand is there: parseCommand answered the help otherwise.
   const [sub, email, arg] = positionals as [string, ...(string | undefined)[]];
-  if (!['add', 'invite', 'list', 'disable', 'enable', 'reset-totp', 'hub-admin', 'export'].includes(sub)) throw new UsageError(`Unknown subcommand "${sub}".`);
+  if (!['add', 'invite', 'list', 'disable', 'enable', 'reset-totp', 'hub-admin', 'export', 'erase'].includes(sub)) throw new UsageError(`Unknown subcommand "${sub}".`);
   if (sub !== 'list' && !email) throw new UsageError('The email is missing.');
+  if (sub === 'erase' && !values.yes) throw new UsageError(`Erasing ${email} cannot be undone: add --yes to confirm.`);
   const role = sub === 'add' || sub === 'invite' ? roleOf(values.role) : undefined;
   const password = sub === 'add' && values['password-stdin'] ? await readStdin() : undefined;
   // Only `user add` may start a fresh data directory (it bootstraps the first owner): one that exists, or any with --init.
@@ -72,6 +75,12 @@ export async function userCommand(argv: string[]): Promise<number> {
           }
           out.event('exported', { file: values.out }, `Personal data of ${email} written to ${values.out} (mode 0600).`);
         }
+        return 0;
+      }
+      if (sub === 'erase') {
+        const erased = await api.call('users.erase', { id: await memberId(api, email!) });
+        const wal = erased.checkpointed ? '' : ' The write-ahead log was busy and still holds old pages until the next checkpoint.';
+        out.event('erased', erased, `Erased ${email}: account, memberships, sessions, addresses and the personal fields of ${erased.auditRows} audit row(s).${wal}`);
         return 0;
       }
       if (sub === 'list') {

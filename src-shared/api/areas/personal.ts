@@ -41,4 +41,13 @@ export const personalMethods = {
     description:
       'Everything Outpost holds about a person, as JSON: profile (no secrets), memberships, groups, sessions, addresses seen, invitations, audit rows by and about them. The person themself, an owner of an organisation they belong to (that organisation’s audit rows), or the hub owner.',
   },
+  'users.erase': {
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({ ok: z.literal(true), auditRows: z.number().int(), checkpointed: z.boolean() }),
+    permission: 'users:admin',
+    callers: 'users',
+    kind: 'write',
+    description:
+      'Erases a person: their account (name, email, password, second factor), memberships, groups, sessions, addresses seen, invitations, and the personal fields of audit rows by or about them; the audit chain still verifies. The hub owner, or an owner of their home organisation; never the last owner of an organisation.',
+  },
 } as const;
