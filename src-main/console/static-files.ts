@@ -5,7 +5,8 @@ import { badPercentEncoding, decodePath } from '../http/decode-path';
 import { sendError } from '../http/body';
 import { consoleCsp } from './security-headers';
 
-const types: Record<string, string> = {
+/** The file types the built console ships, by extension (also served to the desktop window: desktop/app-files.ts). */
+export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -39,7 +40,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     res.end('The console has not been built. Run `npm run build` in the Outpost folder, then reload this page.\n');
     return;
   }
-  const type = types[extname(file)] ?? 'application/octet-stream';
+  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Security-Policy': consoleCsp,

@@ -1,16 +1,7 @@
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { contentTypes } from '../console/static-files';
 import { appOrigin, desktopCsp } from './window-policy';
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface AppFile {
   path: string;
