@@ -2,7 +2,6 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { contentTypes } from '../console/static-files';
 import { appOrigin, desktopCsp } from './window-policy';
 
-
 export interface AppFile {
   path: string;
   headers: Record<string, string>;
