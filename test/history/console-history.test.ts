@@ -177,6 +177,8 @@ uiTest('the device chart draws the stored data; range presets and drag-to-zoom c
   await page.getByRole('button', { name: '30 d' }).click();
   const again = await assertPlotted(page, 'tank-1', 'level', live);
   const over = page.locator('.chart-card[data-variable="level"] .u-over');
+  // The mouse acts at viewport coordinates: the chart must be on screen (below the device's facts it may not be at 800 px).
+  await over.scrollIntoViewIfNeeded();
   const box = (await over.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
   await page.mouse.down();
@@ -320,15 +322,20 @@ uiTest('a dashboard is created, arranged by drag and resize, saved, and looks th
   await page.getByRole('button', { name: 'Edit' }).waitFor();
 
   // Arrange: move the gauge to the right of the line chart, make the line chart taller.
+  // Without transitions the grid's items are where they end up as soon as a drag ends (a busy machine
+  // measured them mid-animation).
+  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   await page.getByRole('button', { name: 'Edit' }).click();
   const gauge = page.locator('.react-grid-item[data-kind=gauge]');
   const line = page.locator('.react-grid-item[data-kind=line]');
+  await gauge.locator('.widget-head').scrollIntoViewIfNeeded();
   const from = (await gauge.locator('.widget-head').boundingBox())!;
   const lineBox = (await line.boundingBox())!;
   await page.mouse.move(from.x + 30, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(lineBox.x + lineBox.width + 60, lineBox.y + 20, { steps: 12 });
   await page.mouse.up();
+  await line.locator('.react-resizable-handle').scrollIntoViewIfNeeded();
   const handle = (await line.locator('.react-resizable-handle').boundingBox())!;
   await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
   await page.mouse.down();
