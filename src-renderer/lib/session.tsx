@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { Permission } from '../../src-shared/permissions';
 import { api, errorText, loadSession, onUnauthenticated, saveSession } from './api';
@@ -31,6 +31,9 @@ const SessionContext = createContext<SessionApi | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ phase: 'restoring' });
   const queries = useQueryClient();
+  // Set while this tab signs itself out: the hub closes the live channel and refuses calls at the same
+  // moment, and those "your session has ended" notices must not replace "Signed out of N sessions".
+  const leaving = useRef(false);
 
   const end = useCallback(
     (notice: string | null) => {
@@ -44,6 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const start = useCallback(
     async (token: string, expiresAt: number, user: LoginAnswer['user'] | null) => {
+      leaving.current = false;
       saveSession({ token, expiresAt });
       const me = await (takeBootMe(token) ?? api.call('auth.me', {}));
       const granted = new Set(me.permissions);
@@ -55,11 +59,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           expiresAt,
           can: (p) => p === 'public' || p === 'authenticated' || granted.has(p),
           async signOut() {
+            leaving.current = true;
             await api.call('auth.logout', {}).catch(() => undefined);
             end(null);
           },
           async signOutEverywhere() {
-            const { sessionsEnded } = await api.call('auth.logoutEverywhere', {});
+            leaving.current = true;
+            let sessionsEnded: number;
+            try {
+              ({ sessionsEnded } = await api.call('auth.logoutEverywhere', {}));
+            } catch (err) {
+              leaving.current = false;
+              throw err;
+            }
             end(`Signed out of ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'}.`);
             return sessionsEnded;
           },
@@ -78,11 +90,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     start(stored.token, stored.expiresAt, null).catch((err: unknown) => end(`Please sign in again: ${errorText(err).message}`));
   }, [start, end]);
 
-  useEffect(() => onUnauthenticated((message) => end(`Your session has ended: ${message}`)), [end]);
+  const expire = useCallback(
+    (message: string) => {
+      if (!leaving.current) end(`Your session has ended: ${message}`);
+    },
+    [end],
+  );
+  useEffect(() => onUnauthenticated(expire), [expire]);
 
   const value = useMemo<SessionApi>(
-    () => ({ state, signedIn: (answer) => start(answer.token, answer.expiresAt, answer.user), expire: (message) => end(`Your session has ended: ${message}`) }),
-    [state, start, end],
+    () => ({ state, signedIn: (answer) => start(answer.token, answer.expiresAt, answer.user), expire }),
+    [state, start, expire],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
