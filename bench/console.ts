@@ -3,7 +3,7 @@
 // of 1 Hz readings of one variable. Goal: < 300 ms.
 //   npm run bench -- console [--runs 10] [--days 30]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,8 @@ const root = join(import.meta.dirname, '..');
 const cliEntry = join(root, 'src-main', 'cli', 'index.ts');
 const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-console-'));
 const dataDir = join(dir, 'data');
+// The CLI refuses a data directory that does not exist (a mistyped --data-dir must not start a second hub).
+mkdirSync(dataDir);
 const keyFile = join(dir, 'master.key');
 const password = 'bench console password';
 

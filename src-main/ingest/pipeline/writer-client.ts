@@ -49,7 +49,9 @@ export class WriterClient {
   /** Starts the thread and waits until its connection is open; a failure to open is a HubError like the main connection's. */
   static start(o: WriterOptions): Promise<WriterClient> {
     const { port1, port2 } = new MessageChannel();
-    const init: WriterInit = { file: o.file, key: o.key ? new Uint8Array(o.key) : null, port: port2, watchIntervalMs: o.watchIntervalMs ?? 250 };
+    // 100 ms: `PRAGMA data_version` costs microseconds, and a revocation by another process must bite within
+    // 1 s even when a busy machine delays the thread's timers and the main thread's re-check.
+    const init: WriterInit = { file: o.file, key: o.key ? new Uint8Array(o.key) : null, port: port2, watchIntervalMs: o.watchIntervalMs ?? 100 };
     const worker = spawnWorker({ bundle: 'writer', source: 'src-main/ingest/pipeline/writer-worker.ts' }, { workerData: init, transferList: [port2] });
     init.key?.fill(0); // the worker got its own copy
     return new Promise((resolve, reject) => {
