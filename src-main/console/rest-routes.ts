@@ -9,7 +9,8 @@ export function restRoute(url: URL): { method: string; input: unknown } | null {
   const q = url.searchParams;
   const number = (name: string) => (q.get(name) === null ? {} : { [name]: Number(q.get(name)) });
   const text = (name: string) => (q.get(name) === null ? {} : { [name]: q.get(name) });
-  const range = { variables: (q.get('variables') ?? '').split(',').filter(Boolean), from: timeParam(q.get('from')), to: timeParam(q.get('to')) };
+  // No `variables` parameter: every variable of the device (series); export refuses it by name.
+  const range = { variables: q.get('variables') === null ? undefined : q.get('variables')!.split(',').filter(Boolean), from: timeParam(q.get('from')), to: timeParam(q.get('to')) };
   switch (match[2]) {
     case 'events':
       return { method: 'devices.events', input: { deviceId, ...number('count') } };

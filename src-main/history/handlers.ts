@@ -5,11 +5,14 @@ import type { Caller, HandlerRegistry } from '../console/registry';
 import type { Db } from '../store/database';
 import { ServiceError } from '../errors';
 import { findDeviceById, type Device } from '../devices/queries/devices';
-import { setVariableUnit } from '../devices/queries/variables';
+import { listVariables, setVariableUnit } from '../devices/queries/variables';
 import { requireVariables } from './variables';
 import { exportReadings } from './export';
 import { readingsPerMinute } from './activity';
 import type { HistoryReads } from './reads';
+
+/** As many as `readings.series` takes by name. */
+const maxVariablesPerSeries = 20;
 
 /** The device a `devices: 'one'` method names; the registry has already checked the caller may use it. */
 function deviceOf(db: Db, caller: Caller, deviceId: number): Device {
@@ -24,7 +27,10 @@ function deviceOf(db: Db, caller: Caller, deviceId: number): Device {
  * exports (kind `export`) and unit changes (a write).
  */
 export function registerHistoryHandlers(registry: HandlerRegistry<ApiContract>, db: Db, reads: HistoryReads, now: () => number = Date.now): void {
-  registry.register('readings.series', async (input) => ({ deviceId: input.deviceId, from: input.from, to: input.to, series: await reads.series(input) }));
+  registry.register('readings.series', async (input) => {
+    const variables = input.variables ?? listVariables(db, input.deviceId).slice(0, maxVariablesPerSeries).map((v) => v.label);
+    return { deviceId: input.deviceId, from: input.from, to: input.to, series: variables.length ? await reads.series({ ...input, variables }) : [] };
+  });
   registry.register('readings.positions', (input) => reads.positions(input));
   registry.register('readings.export', (input, caller) => exportReadings(db, reads, deviceOf(db, caller, input.deviceId), input));
   registry.register('variables.setUnit', (input, caller) => {

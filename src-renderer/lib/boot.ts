@@ -3,7 +3,7 @@ import type { ApiOutput } from '../../src-shared/api/contract';
 import type { RangePreset } from '../../src-shared/api/areas/dashboards';
 import { api, loadSession, setAccessToken } from './api';
 import { apiKey } from './query';
-import { seriesQuery } from './series-query';
+import { rangeTimes, seriesQuery } from './series-query';
 import { presetRange, presets } from '../charts/ranges';
 import { initialChartWidth, pointsFor } from '../charts/useWidth';
 
@@ -33,11 +33,30 @@ export function bootPrefetch(client: QueryClient): void {
   if (page !== 'devices' || !id || !/^\d+$/.test(id)) return;
   const deviceId = Number(id);
   const preset: RangePreset = presets.includes(range as RangePreset) ? (range as RangePreset) : '24h';
+  const chartRange = presetRange(preset);
+  const maxPoints = pointsFor(initialChartWidth());
+  // Every chart's series in one call, sent alongside devices.get rather than after it: the variables are
+  // not known until the device is, and waiting for them cost a round trip before the first chart.
+  const all = api.call('readings.series', { deviceId, ...rangeTimes(chartRange), maxPoints });
+  all.catch(() => undefined);
   client
     .fetchQuery({ queryKey: apiKey('devices.get', { deviceId }), queryFn: () => api.call('devices.get', { deviceId }) })
     .then((device) => {
-      const maxPoints = pointsFor(initialChartWidth());
-      for (const v of device.variables) void client.prefetchQuery(seriesQuery({ deviceId, variables: [v.label], range: presetRange(preset), maxPoints }));
+      for (const v of device.variables) {
+        const query = seriesQuery({ deviceId, variables: [v.label], range: chartRange, maxPoints });
+        // Each chart's own cache entry, answered from the shared call (or on its own when that did not cover it).
+        void client.prefetchQuery({
+          ...query,
+          queryFn: () =>
+            all.then(
+              (answer) => {
+                const series = answer.series.find((s) => s.variable === v.label);
+                return series ? { ...answer, series: [series] } : query.queryFn();
+              },
+              () => query.queryFn(),
+            ),
+        });
+      }
     })
     .catch(() => undefined);
 }

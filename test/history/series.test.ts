@@ -112,4 +112,14 @@ test('readings.series picks raw readings, buckets from readings, 1-minute or 1-h
   const unknown = await get(device.id, `variables=nope&from=0&to=${start}`, reader);
   assert.equal(unknown.status, 404);
   assert.match(unknown.body, /UNKNOWN_VARIABLE/);
+
+  // Without `variables`: every variable of the device, each as it would be asked for by name (a device page's first call).
+  await pipeline.ingest({ principal: r.principal, protocol: 'https', deviceLabel: 'tank', dots: [{ variable: 'pressure', value: 1.5, ts: start + hour }], bytes: 1 });
+  const every = await get(device.id, `from=${start}&to=${start + 3 * day}&maxPoints=1000`, reader);
+  assert.equal(every.status, 200, every.body);
+  const all = (JSON.parse(every.body) as { result: { series: Series[] } }).result.series;
+  assert.deepEqual(all.map((s) => s.variable), ['level', 'pressure']);
+  assert.deepEqual(all[0], JSON.parse(JSON.stringify(series(start, start + 3 * day))));
+  assert.deepEqual(all[1]!.last.filter((v) => v !== null), [1.5]);
+  assert.equal((await get(other, `from=${start}&to=${start + 3 * day}`, reader)).status, 404, 'still only devices the token may use');
 });

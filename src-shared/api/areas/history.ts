@@ -25,7 +25,8 @@ export const seriesSchema = z.object({
 export type Series = z.infer<typeof seriesSchema>;
 
 export const seriesInputSchema = z
-  .object({ deviceId: idSchema, variables: variablesSchema, from: timeSchema, to: timeSchema, maxPoints: z.number().int().min(2).max(10_000).default(1000) })
+  // `variables` left out: every variable of the device, up to 20 (a device page asks for all its charts in one call).
+  .object({ deviceId: idSchema, variables: variablesSchema.optional(), from: timeSchema, to: timeSchema, maxPoints: z.number().int().min(2).max(10_000).default(1000) })
   .strict()
   .refine(rangeRule.check, { message: rangeRule.message });
 
@@ -70,7 +71,7 @@ export const historyMethods = {
     permission: 'readings:read',
     devices: 'one',
     description:
-      'Variables of one device between `from` and `to` (ms since the epoch) in at most `maxPoints` entries each: raw readings, or buckets with min, max, mean, last and count; empty buckets are nulls (gaps). Also GET /api/devices/{id}/series?variables=a,b&from=&to=&maxPoints=.',
+      'Variables of one device (all of them, up to 20, when `variables` is left out) between `from` and `to` (ms since the epoch) in at most `maxPoints` entries each: raw readings, or buckets with min, max, mean, last and count; empty buckets are nulls (gaps). Also GET /api/devices/{id}/series?variables=a,b&from=&to=&maxPoints=.',
   },
   'readings.positions': {
     input: z.object({ deviceId: idSchema, variable: labelSchema, from: timeSchema, to: timeSchema, maxPoints: z.number().int().min(2).max(10_000).default(500) }).strict().refine(rangeRule.check, { message: rangeRule.message }),
