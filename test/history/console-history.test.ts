@@ -298,6 +298,15 @@ async function widgetBoxes(page: Page): Promise<Record<string, { col: number; co
 
 let dashboardId = 0;
 
+/** Runs a mouse gesture until `done` holds (up to three tries, each given a second to show its effect). */
+async function gesture(what: string, run: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await run();
+    for (const until = Date.now() + 1000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) if (await done()) return;
+  }
+  assert.fail(`${what}: not after three tries`);
+}
+
 uiTest('a dashboard is created, arranged by drag and resize, saved, and looks the same after a reload', async () => {
   const { page, errors } = await consolePage(browser);
   await signIn(page, url, 'owner@example.com', 'correct horse battery');
@@ -328,26 +337,37 @@ uiTest('a dashboard is created, arranged by drag and resize, saved, and looks th
   await page.getByRole('button', { name: 'Edit' }).click();
   const gauge = page.locator('.react-grid-item[data-kind=gauge]');
   const line = page.locator('.react-grid-item[data-kind=line]');
-  await gauge.locator('.widget-head').scrollIntoViewIfNeeded();
-  const from = (await gauge.locator('.widget-head').boundingBox())!;
   const lineBox = (await line.boundingBox())!;
-  await page.mouse.move(from.x + 30, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(lineBox.x + lineBox.width + 60, lineBox.y + 20, { steps: 12 });
-  await page.mouse.up();
-  await line.locator('.react-resizable-handle').scrollIntoViewIfNeeded();
-  const handle = (await line.locator('.react-resizable-handle').boundingBox())!;
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + 130, { steps: 10 });
-  await page.mouse.up();
+  const lineHeight = lineBox.height;
+  // A drag is a gesture: on a loaded machine the grid can miss its start (the first move arrives late), so
+  // each gesture is tried up to three times until the grid shows its effect; one that never works fails.
+  await gesture('the gauge moved to the right of the line chart', async () => {
+    await gauge.locator('.widget-head').scrollIntoViewIfNeeded();
+    const from = (await gauge.locator('.widget-head').boundingBox())!;
+    const to = (await line.boundingBox())!;
+    await page.mouse.move(from.x + 30, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 40, from.y + from.height / 2, { steps: 3 });
+    await page.mouse.move(to.x + to.width + 60, to.y + 20, { steps: 12 });
+    await page.mouse.up();
+  }, async () => (await gauge.boundingBox())!.x > (await line.boundingBox())!.x + (await line.boundingBox())!.width - 5);
+  await gesture('the line chart is taller', async () => {
+    await line.locator('.react-resizable-handle').scrollIntoViewIfNeeded();
+    const handle = (await line.locator('.react-resizable-handle').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2 + 10, { steps: 3 });
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + 130, { steps: 10 });
+    await page.mouse.up();
+  }, async () => (await line.boundingBox())!.height > lineHeight + 50);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('button', { name: 'Edit' }).waitFor();
   await page.locator('[data-kind=line] [data-testid=time-chart]').waitFor();
   const before = await widgetBoxes(page);
   const gaugeBox = (await gauge.boundingBox())!;
-  assert.ok(gaugeBox.x > lineBox.x + lineBox.width - 5, 'the gauge moved to the right of the line chart');
-  assert.ok((await line.boundingBox())!.height > lineBox.height + 50, 'the line chart is taller');
+  const savedLine = (await line.boundingBox())!;
+  assert.ok(gaugeBox.x > savedLine.x + savedLine.width - 5, 'the gauge stays right of the line chart once saved');
+  assert.ok(savedLine.height > lineHeight + 50, 'the line chart stays taller once saved');
   await page.locator('[data-kind=gauge] [data-testid=gauge]').waitFor();
   await page.locator('[data-kind=position] [data-testid=position]').waitFor();
   await shoot(page, 'dashboard-owner');
