@@ -6,7 +6,8 @@ import { mayUseDevice } from '../access/device-access';
 import type { Principal } from '../access/principal';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
 import { untrusted } from '../logging/untrusted';
-import type { MqttAccounting } from './writer-ops';
+import type { MqttAccounting, MqttSessionOpening } from './writer-ops';
+import { TurnBatch } from './turn-batch';
 import type { Session } from './session';
 
 /**
@@ -20,12 +21,21 @@ export class SessionRegistry {
   private readonly outByDevice = new Map<number, { messages: number; bytes: number }>();
   /** Final rows on their way to the writer thread: the broker waits for them before the writer stops. */
   private readonly closing = new Set<Promise<void>>();
+  /** Rows of the sessions opened and ended in one turn, written in one writer op each (turn-batch.ts says why). */
+  private readonly opens: TurnBatch<MqttSessionOpening, number>;
+  private readonly ends: TurnBatch<MqttAccounting['sessions'][number], void>;
 
   constructor(
     private readonly db: Db,
     private readonly writer: Pick<Pipeline, 'write'>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.opens = new TurnBatch((rows) => writer.write('mqtt-sessions-open', rows));
+    this.ends = new TurnBatch<MqttAccounting['sessions'][number], void>(async (rows) => {
+      await writer.write('mqtt-accounting', { sessions: rows, out: [] });
+      return rows.map(() => undefined);
+    });
+  }
 
   get size(): number {
     return this.byClient.size;
@@ -60,8 +70,8 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.byClient.set(session.client, session);
-    session.opened = this.writer
-      .write('mqtt-session-open', { clientId: session.clientId, deviceId: session.deviceId, remoteAddress: session.remoteAddress, connectedAt: session.connectedAt })
+    session.opened = this.opens
+      .add({ clientId: session.clientId, deviceId: session.deviceId, remoteAddress: session.remoteAddress, connectedAt: session.connectedAt })
       .then(
         (rowId) => void (session.rowId = rowId),
         (err: unknown) => this.logger.warn({ err, clientId: untrusted(session.clientId) }, 'MQTT session row not written'),
@@ -116,7 +126,7 @@ export class SessionRegistry {
     const done: Promise<void> = s.opened
       .then(() => {
         if (s.rowId === 0) return;
-        return this.writer.write('mqtt-accounting', { sessions: [this.row(s, at)], out: [] });
+        return this.ends.add(this.row(s, at));
       })
       .catch((err: unknown) => this.logger.warn({ err }, 'MQTT session end not written'))
       .finally(() => this.closing.delete(done));

@@ -2,10 +2,17 @@ import type { Db } from '../store/database';
 import { hourOf, usageStatements } from '../ingest/queries/usage';
 import { mqttSessionStatements, type MqttSessionCounters } from './queries/mqtt-sessions';
 
-/** Writer-thread op: the mqtt_sessions row of a new connection; returns its id. */
-export function mqttSessionOpenOp(db: Db) {
+export interface MqttSessionOpening {
+  clientId: string;
+  deviceId: number | null;
+  remoteAddress: string;
+  connectedAt: number;
+}
+
+/** Writer-thread op: the mqtt_sessions rows of the connections made in one turn; returns their ids in order. */
+export function mqttSessionsOpenOp(db: Db) {
   const sessions = mqttSessionStatements(db);
-  return (payload: { clientId: string; deviceId: number | null; remoteAddress: string; connectedAt: number }): number => sessions.open(payload);
+  return (payload: MqttSessionOpening[]): number[] => payload.map((s) => sessions.open(s));
 }
 
 export interface MqttAccounting {

@@ -3,7 +3,7 @@ import type { StoredReading } from './types';
 import { syncOutboxHook } from '../../sync/outbox-hook';
 import { syncReceivedHook, syncOriginRefOp } from '../../sync/received-hook';
 import { syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
-import { mqttAccountingOp, mqttSessionOpenOp } from '../../broker/writer-ops';
+import { mqttAccountingOp, mqttSessionsOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 import { incrementalVacuumOp, retentionPurgeOp } from '../../settings/retention-purge';
 import { refusalsAppendOp } from '../refusal-ops';
@@ -50,7 +50,7 @@ export const writeOps = {
   'sync-origin-ref': syncOriginRefOp,
   'sync-mark-sent': syncMarkSentOp,
   'sync-status': syncStatusOp,
-  'mqtt-session-open': mqttSessionOpenOp,
+  'mqtt-sessions-open': mqttSessionsOpenOp,
   'mqtt-accounting': mqttAccountingOp,
   'rollups-settle': rollupsSettleOp,
   'retention-purge': retentionPurgeOp,
