@@ -3,7 +3,8 @@ import { unseal } from '../../security/sealed-secret';
 import type { Db } from '../../store/database';
 import { channelById } from '../queries/channels';
 import { dueDeliveries, type DeliveryResult, type StoredDelivery } from '../queries/deliveries';
-import { webhookHostAllowed } from './allowlist';
+import { hostAllowed, webhookHostAllowed } from './allowlist';
+import { sendAlarmEmail } from './email';
 import { postWebhook } from './webhook';
 
 export interface DeliveryPipeline {
@@ -102,18 +103,25 @@ export class DeliverySender {
       return { id: d.id, at, status: giveUp ? 'failed' : 'pending', error: short(error), nextAt: at + backoff };
     };
     const channel = channelById(this.db, d.channelId);
-    if (!channel || !channel.sealedSecret) return fail('the channel has no secret; create it again', true);
-    if (!webhookHostAllowed(channel.config.url, this.options.allowlist())) {
-      return fail(`the host of ${channel.config.url} is not on the webhook allowlist (policy webhookHosts)`, true);
-    }
-    let secret: string;
+    if (!channel) return fail('the channel was removed', true);
+    const allowlist = this.options.allowlist();
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    let opened: string | null = null;
     try {
-      secret = unseal(this.options.key, channel.sealedSecret, channelSecretLabel(channel.id)).toString('utf8');
+      opened = channel.sealedSecret ? unseal(this.options.key, channel.sealedSecret, channelSecretLabel(channel.id)).toString('utf8') : null;
     } catch {
       return fail('the channel secret cannot be opened with this hub key; create the channel again', true);
     }
     try {
-      await postWebhook({ url: channel.config.url, body: d.payload, secret, deliveryId: d.id, timeoutMs: this.options.timeoutMs ?? 10_000, extraCa: this.options.extraCa, now: at });
+      if (channel.kind === 'email') {
+        const { host, port } = channel.config;
+        if (!hostAllowed(host, port, allowlist)) return fail(`the SMTP server ${host}:${port} is not on the outbound allowlist (policy webhookHosts)`, true);
+        await sendAlarmEmail({ config: channel.config, password: opened, body: d.payload, deliveryId: d.id, createdAt: d.createdAt, timeoutMs, extraCa: this.options.extraCa });
+      } else {
+        if (opened === null) return fail('the channel has no secret; create it again', true);
+        if (!webhookHostAllowed(channel.config.url, allowlist)) return fail(`the host of ${channel.config.url} is not on the webhook allowlist (policy webhookHosts)`, true);
+        await postWebhook({ url: channel.config.url, body: d.payload, secret: opened, deliveryId: d.id, timeoutMs, extraCa: this.options.extraCa, now: at });
+      }
       return { id: d.id, at: this.clock(), status: 'sent' };
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));
