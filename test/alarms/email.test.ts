@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { createInterface } from 'node:readline';
-import { resolveIngestToken } from '../../src-main/access/device-credentials';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { createHub, type Hub } from '../../src-main/hub';
 import { createLogger } from '../../src-main/logging/logger';
 import type { AlarmChannel, AlarmDelivery } from '../../src-shared/api/areas/alarm-channels';
+import { allowHosts, asCli, deliveriesWhen, must, sendReading } from '../helpers/alarms';
 import { startTestHub } from '../helpers/hub';
 import { eventually } from '../helpers/ingest';
 import { tempDir } from '../helpers/tmp';
@@ -59,28 +59,9 @@ async function smtpServer(hub: Hub, mode: 'starttls' | 'tls' | 'plain', env: Rec
   return smtp;
 }
 
-async function call<T>(hub: Hub, method: string, input: unknown, orgId = 1): Promise<{ ok: boolean; value?: T; code?: string; message?: string }> {
-  const r = await hub.registry.call(method, input, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId } });
-  return r.ok ? { ok: true, value: r.value as T } : { ok: false, code: r.error.code, message: r.error.message };
-}
-
-async function must<T>(hub: Hub, method: string, input: unknown): Promise<T> {
-  const r = await call<T>(hub, method, input);
-  assert.ok(r.ok, JSON.stringify(r));
-  return r.value as T;
-}
-
-const allow = (hub: Hub, hosts: string[]) => hub.services.access.setPolicy({ ...hub.services.access.policy(), webhookHosts: hosts });
-
-async function deliveriesWhen(hub: Hub, done: (d: AlarmDelivery[]) => boolean, timeoutMs = 15_000): Promise<AlarmDelivery[]> {
-  const until = Date.now() + timeoutMs;
-  let d = await must<AlarmDelivery[]>(hub, 'alarmDeliveries.list', {});
-  while (!done(d) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = await must<AlarmDelivery[]>(hub, 'alarmDeliveries.list', {});
-  }
-  return d;
-}
+const call = asCli;
+const allow = allowHosts;
+const deliveriesSoon = (hub: Hub, done: (d: AlarmDelivery[]) => boolean) => deliveriesWhen(hub, done, 15_000);
 
 const emailChannel = (port: number, extra: Record<string, unknown> = {}) => ({
   name: 'duty email',
@@ -104,10 +85,8 @@ async function setup(hub: Hub, channelInput: Record<string, unknown>): Promise<{
     name: 'freezer warm',
     spec: { scope: { kind: 'device', deviceId: dev.device.id }, subject: { kind: 'variable', variable: 't' }, op: '>', levels: [{ severity: 'warning', value: -18 }], channels: [channel.id] },
   });
-  const r = resolveIngestToken(hub.db, dev.token);
-  assert.ok(r.ok);
   const send = async (value: number) => {
-    await hub.services.pipeline.ingest({ principal: r.principal, protocol: 'mqtt', deviceLabel: 'freezer', dots: [{ variable: 't', value }], bytes: 10 });
+    await sendReading(hub, dev.token, 'freezer', value);
     await hub.services.alarms.flush();
   };
   return { send, channelId: channel.id };
@@ -153,7 +132,7 @@ test('a raised alarm reaches a real SMTP server over STARTTLS with login; the pa
   assert.match(mail.data, /^X-Outpost-Delivery: \d+$/m);
   assert.match(mail.data, /Value: +-5 \(peak -5\)/);
   assert.match(mail.data, /filename=alarm\.json/);
-  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'sent');
+  const d = await deliveriesSoon(hub, (list) => list[0]?.status === 'sent');
   assert.deepEqual(d.map((x) => [x.event, x.status, x.attempts, x.channelName]), [['raised', 'sent', 1, 'duty email']]);
   assert.ok(logs.length > 0 && !logs.includes(password), 'the debug log never has the password');
 });
@@ -164,7 +143,7 @@ test('implicit TLS (port 465 style) delivers; a temporary SMTP refusal (451) is 
   const smtp = await smtpServer(hub, 'tls', { SMTP_FAIL_FIRST: '2' });
   const { send } = await setup(hub, emailChannel(smtp.port, { security: 'tls' }));
   await send(-5);
-  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'sent');
+  const d = await deliveriesSoon(hub, (list) => list[0]?.status === 'sent');
   assert.equal(d[0]?.status, 'sent', JSON.stringify(d));
   assert.equal(d[0]?.attempts, 3);
   assert.equal(smtp.refused, 2);
@@ -180,7 +159,7 @@ test('a server that offers no STARTTLS is refused before any login or message; a
   const plain = await smtpServer(hub, 'plain');
   const { send } = await setup(hub, emailChannel(plain.port));
   await send(-5);
-  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'failed');
+  const d = await deliveriesSoon(hub, (list) => list[0]?.status === 'failed');
   assert.equal(d[0]?.status, 'failed', JSON.stringify(d));
   assert.match(d[0]?.lastError ?? '', /STARTTLS/i);
   assert.equal(plain.auths.length, 0, 'no login was tried in clear');
@@ -191,7 +170,7 @@ test('a server that offers no STARTTLS is refused before any login or message; a
   const smtp = await smtpServer(hub2, 'starttls');
   const wrong = await setup(hub2, emailChannel(smtp.port, { password: 'not-the-password' }));
   await wrong.send(-5);
-  const w = await deliveriesWhen(hub2, (list) => list[0]?.status === 'failed');
+  const w = await deliveriesSoon(hub2, (list) => list[0]?.status === 'failed');
   assert.equal(w[0]?.status, 'failed', JSON.stringify(w));
   assert.equal(w[0]?.attempts, 2);
   assert.match(w[0]?.lastError ?? '', /535|auth/i);
@@ -213,7 +192,7 @@ test('an SMTP server off the outbound allowlist is refused at creation and a que
   const { send } = await setup(hub, emailChannel(smtp.port));
   allow(hub, []);
   await send(-5);
-  const d = await deliveriesWhen(hub, (list) => list[0]?.status === 'failed');
+  const d = await deliveriesSoon(hub, (list) => list[0]?.status === 'failed');
   assert.equal(d[0]?.status, 'failed');
   assert.match(d[0]?.lastError ?? '', /not on the outbound allowlist/);
   assert.equal(smtp.auths.length + smtp.mails.length, 0);

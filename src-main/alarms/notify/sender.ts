@@ -2,7 +2,8 @@ import type { Logger } from '../../logging/logger';
 import { unseal } from '../../security/sealed-secret';
 import type { Db } from '../../store/database';
 import { channelById } from '../queries/channels';
-import { dueDeliveries, type DeliveryResult, type StoredDelivery } from '../queries/deliveries';
+import { alarmById } from '../queries/alarms';
+import { channelToldOf, dueDeliveries, type DeliveryResult, type StoredDelivery } from '../queries/deliveries';
 import { hostAllowed, webhookHostAllowed } from './allowlist';
 import { sendAlarmEmail } from './email';
 import { postWebhook } from './webhook';
@@ -40,19 +41,19 @@ const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 export class DeliverySender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private readonly clock: () => number;
-
   constructor(
     private readonly db: Db,
     private readonly pipeline: DeliveryPipeline,
     private readonly logger: Logger,
     private readonly options: SenderOptions,
-  ) {
-    this.clock = options.clock ?? Date.now;
+  ) {}
+
+  private clock(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
-  /** Shorter timings (tests: retries within seconds, not minutes). */
-  setTiming(t: Pick<SenderOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs'>): void {
+  /** Shorter timings (tests: retries within seconds, not minutes) or another clock (tests: the end of quiet hours). */
+  setTiming(t: Pick<SenderOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs' | 'clock'>): void {
     Object.assign(this.options, t);
   }
 
@@ -104,6 +105,8 @@ export class DeliverySender {
     };
     const channel = channelById(this.db, d.channelId);
     if (!channel) return fail('the channel was removed', true);
+    const moot = d.heldUntil !== null && d.attempts === 0 ? this.mootAfterQuietHours(d) : null;
+    if (moot) return { id: d.id, at, status: 'skipped', reason: moot };
     const allowlist = this.options.allowlist();
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     let opened: string | null = null;
@@ -126,5 +129,22 @@ export class DeliverySender {
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /**
+   * Why a delivery held by quiet hours need not be sent now that they ended,
+   * or null to send it: news of an alarm (raised, escalated, reminder) that
+   * was acknowledged or cleared meanwhile is stale, and its acknowledgement or
+   * clearing matters only to a channel that was told of the alarm.
+   */
+  private mootAfterQuietHours(d: StoredDelivery): string | null {
+    const alarm = alarmById(this.db, d.alarmId);
+    if (!alarm) return 'the alarm was removed during quiet hours';
+    if (d.event === 'acknowledged' || d.event === 'cleared') {
+      return channelToldOf(this.db, d.alarmId, d.channelId) ? null : `held by quiet hours; the channel was never told of this alarm, so its ${d.event} event is not sent`;
+    }
+    if (alarm.state === 'cleared') return 'held by quiet hours; the alarm cleared before they ended';
+    if (alarm.acked) return 'held by quiet hours; the alarm was acknowledged before they ended';
+    return null;
   }
 }

@@ -65,18 +65,23 @@ export type CreateChannelInput = z.infer<typeof createChannelInput>;
 export const deliveryEvents = ['raised', 'escalated', 'acknowledged', 'cleared', 'reminder'] as const;
 export type DeliveryEvent = (typeof deliveryEvents)[number];
 
+export const deliveryStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
+
 export const alarmDeliverySchema = z.object({
   id: idSchema,
   alarmId: idSchema,
   channelId: idSchema,
   channelName: z.string(),
   event: z.enum(deliveryEvents),
-  status: z.enum(['pending', 'sent', 'failed']),
+  /** `skipped`: held by quiet hours, and by their end the alarm was acknowledged or cleared (lastError says which). */
+  status: z.enum(deliveryStatuses),
   attempts: z.number().int(),
   nextAt: z.number(),
   lastError: z.string().nullable(),
   createdAt: z.number(),
   sentAt: z.number().nullable(),
+  /** When the rule's quiet hours ended (or end), for a delivery queued inside them. */
+  heldUntil: z.number().nullable(),
 });
 export type AlarmDelivery = z.infer<typeof alarmDeliverySchema>;
 
@@ -103,7 +108,7 @@ export const alarmChannelsMethods = {
     description: 'Removes a channel and its deliveries; rules naming it stop notifying it.',
   },
   'alarmDeliveries.list': {
-    input: z.object({ status: z.enum(['pending', 'sent', 'failed']).optional(), alarmId: idSchema.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    input: z.object({ status: z.enum(deliveryStatuses).optional(), alarmId: idSchema.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.array(alarmDeliverySchema),
     permission: 'alarms:admin',
     description: 'Notification deliveries of the organisation, newest first: pending, sent or failed, with attempts and the last error.',
