@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AlarmChannel, CreateChannelInput, SmtpSecurity } from '../../src-shared/api/areas/alarm-channels';
 import { ConfirmButton } from '../components/ConfirmButton';
+import { ErrorNote } from '../components/ErrorNote';
 import { FormActions } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
@@ -60,6 +61,7 @@ export function ChannelList() {
           )
         }
       </Loading>
+      <ErrorNote error={remove.error} />
       {adding ? (
         <ChannelForm
           onDone={(made) => {
