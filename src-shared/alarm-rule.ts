@@ -56,6 +56,8 @@ export const ruleSpecSchema = z
       .default({ deadband: 0, seconds: 0, readings: 1 }),
     /** Alarms are raised only inside these hours (hub local time); they clear at any time. */
     activeHours: hoursSchema.optional(),
+    /** Notifications queued inside these hours (hub local time) are held until they end; the alarm itself is raised as usual. */
+    quietHours: hoursSchema.optional(),
     /** Reminder every N minutes while the alarm is active, unacknowledged and not snoozed. */
     reminderMinutes: z.number().int().min(1).max(10_080).optional(),
     /** Notification channels (ids of the organisation's `alarmChannels`) told of this rule's alarm events. */
@@ -78,11 +80,22 @@ export const ruleSpecSchema = z
 export type RuleSpec = z.output<typeof ruleSpecSchema>;
 export type RuleSpecInput = z.input<typeof ruleSpecSchema>;
 
+const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
+
+/** The first moment after `now` at which the hours end (their `to`, hub local time). */
+export function hoursEnd(hours: Hours, now: number): number {
+  const end = new Date(now);
+  end.setHours(Math.floor(minutesOf(hours.to) / 60), minutesOf(hours.to) % 60, 0, 0);
+  // setDate keeps the wall-clock time across a daylight-saving change, which adding 24 h would not.
+  if (end.getTime() <= now) end.setDate(end.getDate() + 1);
+  return end.getTime();
+}
+
 /** Whether `now` (ms) falls inside the hours, in the hub's local time. */
 export function withinHours(hours: Hours | undefined, now: number): boolean {
   if (!hours) return true;
   const d = new Date(now);
   const minute = d.getHours() * 60 + d.getMinutes();
-  const [from, to] = [hours.from, hours.to].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+  const [from, to] = [hours.from, hours.to].map(minutesOf);
   return from! <= to! ? minute >= from! && minute < to! : minute >= from! || minute < to!;
 }

@@ -5,7 +5,14 @@ import { dateTime } from '../lib/format';
 import { useApiQuery } from '../lib/query';
 import { useSession } from '../lib/session';
 
-const statusClass: Record<AlarmDelivery['status'], string> = { sent: 'online', pending: 'stale', failed: 'offline' };
+const statusClass: Record<AlarmDelivery['status'], string> = { sent: 'online', pending: 'stale', failed: 'offline', skipped: 'stale' };
+
+/** What the status badge says: a retry's time, or that quiet hours hold the delivery. */
+function statusText(d: AlarmDelivery): string {
+  if (d.status === 'pending' && d.attempts > 0) return `retry ${dateTime(d.nextAt)}`;
+  if (d.status === 'pending' && d.heldUntil !== null) return `quiet until ${dateTime(d.heldUntil)}`;
+  return d.status;
+}
 
 /** The organisation's latest notification deliveries (alarms:admin): pending, sent or failed, with attempts and the last error. */
 export function DeliveryList() {
@@ -24,12 +31,12 @@ export function DeliveryList() {
           ) : (
             <div className="table-scroll">
               <table className="grid small" data-testid="deliveries-table">
-                <TableHead columns={['Status', 'Event', 'Alarm', 'Channel', 'Attempts', 'Queued', 'Last error']} numeric={['Attempts']} />
+                <TableHead columns={['Status', 'Event', 'Alarm', 'Channel', 'Attempts', 'Queued', 'Last error / note']} numeric={['Attempts']} />
                 <tbody>
                   {list.map((d) => (
                     <tr key={d.id} data-testid={`delivery-${d.id}`} data-status={d.status}>
                       <td data-label="Status">
-                        <span className={`badge ${statusClass[d.status]}`}>{d.status === 'pending' && d.attempts > 0 ? `retry ${dateTime(d.nextAt)}` : d.status}</span>
+                        <span className={`badge ${statusClass[d.status]}`}>{statusText(d)}</span>
                       </td>
                       <td data-label="Event">{d.event}</td>
                       <td data-label="Alarm">#{d.alarmId}</td>
@@ -38,7 +45,7 @@ export function DeliveryList() {
                         {d.attempts}
                       </td>
                       <td data-label="Queued">{dateTime(d.createdAt)}</td>
-                      <td data-label="Last error">{d.lastError ?? '–'}</td>
+                      <td data-label="Last error / note">{d.lastError ?? '–'}</td>
                     </tr>
                   ))}
                 </tbody>

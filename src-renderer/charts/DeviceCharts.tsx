@@ -2,12 +2,12 @@ import { useRef, useState } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { RangePreset } from '../../src-shared/api/areas/dashboards';
 import { ErrorNote } from '../components/ErrorNote';
-import { useAction } from '../lib/query';
+import { useAction, useApiQuery } from '../lib/query';
 import { rangeTimes, useSeries, type ChartRange } from '../lib/series-query';
 import { downloadExport } from '../lib/download';
 import { presetRange } from './ranges';
 import { RangeBar, type RangeState } from './RangeBar';
-import { duration, TimeChart } from './TimeChart';
+import { duration, TimeChart, type AlarmSpan } from './TimeChart';
 import { initialChartWidth, pointsFor, useWidth } from './useWidth';
 
 type Device = ApiOutput<'devices.get'>;
@@ -38,8 +38,15 @@ export function DeviceCharts({ device, initial }: { device: Device; initial: Ran
   );
 }
 
+/** The device's alarms on this variable (or its connectivity) that were active somewhere in [from, to]. */
+function alarmSpans(alarms: ApiOutput<'alarms.list'>, variable: string, from: number, to: number): AlarmSpan[] {
+  return alarms.filter((a) => (a.variable === variable || a.variable === null) && a.startedAt <= to && (a.endedAt ?? Infinity) >= from).map((a) => ({ from: a.startedAt, to: a.endedAt }));
+}
+
 function VariableChart({ deviceId, variable, range, maxPoints, onZoom }: { deviceId: number; variable: string; range: ChartRange; maxPoints: number; onZoom: (from: number, to: number) => void }) {
   const data = useSeries({ deviceId, variables: [variable], range, maxPoints });
+  // One query for every chart of the device (same input); refetched with the other alarm queries on a live alarm event.
+  const alarms = useApiQuery('alarms.list', { deviceId, limit: 200 }, { keepPrevious: true });
   const action = useAction();
   const { from, to } = rangeTimes(range);
   const series = data.state === 'ready' ? data.value.series[0] : undefined;
@@ -81,7 +88,16 @@ function VariableChart({ deviceId, variable, range, maxPoints, onZoom }: { devic
         series.t.length === 0 ? (
           <p className="muted chart-empty">No readings in this range.</p>
         ) : (
-          <TimeChart lines={[{ ...series, label: variable }]} from={from} to={to} height={220} syncKey={`device-${deviceId}`} onZoom={onZoom} label={`${variable}${series.unit ? ` in ${series.unit}` : ''}`} />
+          <TimeChart
+            lines={[{ ...series, label: variable }]}
+            from={from}
+            to={to}
+            height={220}
+            syncKey={`device-${deviceId}`}
+            onZoom={onZoom}
+            label={`${variable}${series.unit ? ` in ${series.unit}` : ''}`}
+            alarms={alarmSpans(alarms.state === 'ready' ? alarms.value : [], variable, from, to)}
+          />
         )
       ) : (
         <p className="muted chart-empty" role="status">

@@ -23,6 +23,30 @@ export interface TimeChartProps {
   onZoom?: (from: number, to: number) => void;
   compact?: boolean;
   label: string;
+  /** Times an alarm of this device was active (`to` null: still active), drawn as shaded bands behind the lines. */
+  alarms?: AlarmSpan[];
+}
+
+export interface AlarmSpan {
+  from: number;
+  to: number | null;
+}
+
+/** The alarm bands' shade: the palette's red, light enough for the lines to stay readable over it. */
+const alarmShade = withAlpha('#c62828', 0.13);
+
+/** Shades each alarm span over the plot area (canvas pixels), before the series are drawn. */
+function drawAlarmBands(u: uPlot, spans: readonly AlarmSpan[]): void {
+  if (spans.length === 0) return;
+  const { left, top, width, height } = u.bbox;
+  u.ctx.save();
+  u.ctx.fillStyle = alarmShade;
+  for (const s of spans) {
+    const x0 = Math.max(left, u.valToPos(s.from, 'x', true));
+    const x1 = Math.min(left + width, u.valToPos(s.to ?? Date.now(), 'x', true));
+    if (x1 > x0) u.ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+  }
+  u.ctx.restore();
 }
 
 const timeText = (ts: number) => `${new Date(ts).toLocaleString()} (${new Date(ts).toISOString().replace('.000Z', 'Z')})`;
@@ -33,7 +57,7 @@ const timeText = (ts: number) => `${new Date(ts).toLocaleString()} (${new Date(t
  * min and max. The plotted data is summarised on the element's data-*
  * attributes, for tests and for assistive text.
  */
-export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = false, label }: TimeChartProps) {
+export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = false, label, alarms = [] }: TimeChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -42,6 +66,8 @@ export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = 
   // The plot outlives a data change; its tooltip reads the current lines from here.
   const current = useRef(lines);
   current.current = lines;
+  const spans = useRef(alarms);
+  spans.current = alarms;
   const theme = useChartTheme();
   const data = toAligned(lines);
   const shape = lines.map((l) => `${l.label}:${l.unit ?? ''}:${l.bucketMs === null ? 'raw' : 'b'}`).join('|');
@@ -50,7 +76,7 @@ export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = 
   useEffect(() => {
     const el = holder.current;
     if (!el) return;
-    const u = new uPlot(options(lines, theme, el.clientWidth || 600, height, syncKey, compact, zoom, tip, current), data, el);
+    const u = new uPlot(options(lines, theme, el.clientWidth || 600, height, syncKey, compact, zoom, tip, current, spans), data, el);
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
@@ -90,6 +116,7 @@ export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = 
       data-max={summary.max}
       data-sum={summary.sum}
       data-bucket-ms={lines[0]?.bucketMs ?? 0}
+      data-alarm-bands={alarms.length}
     >
       <div ref={holder} />
       <div ref={tip} className="chart-tip" hidden />
@@ -143,6 +170,7 @@ function options(
   zoom: { current: ((from: number, to: number) => void) | undefined },
   tip: { current: HTMLDivElement | null },
   current: { current: ChartLine[] },
+  spans: { current: AlarmSpan[] },
 ): uPlot.Options {
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
@@ -187,6 +215,7 @@ function options(
         },
       ],
       setCursor: [(u) => showTip(u, current.current, tip.current)],
+      drawClear: [(u) => drawAlarmBands(u, spans.current)],
       // bench/console measures navigation -> first chart drawn with data from this mark.
       draw: [
         (u) => {

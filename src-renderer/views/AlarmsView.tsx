@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { severities } from '../../src-shared/alarm-rule';
 import type { ApiInput } from '../../src-shared/api/contract';
 import { AlarmList } from '../alarms/AlarmList';
+import { ChannelList } from '../alarms/ChannelList';
 import { DeliveryList } from '../alarms/DeliveryList';
 import { useApiQuery } from '../lib/query';
 
@@ -51,6 +52,7 @@ export function AlarmsView() {
         </label>
       </form>
       <AlarmList filter={filter} />
+      <ChannelList />
       <DeliveryList />
     </section>
   );

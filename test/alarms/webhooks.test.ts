@@ -1,68 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:https';
 import { test } from 'node:test';
-import { resolveIngestToken } from '../../src-main/access/device-credentials';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import type { Hub } from '../../src-main/hub';
-import type { AlarmDelivery } from '../../src-shared/api/areas/alarm-channels';
+import { allowHosts, asCli, deliveries, deliveriesWhen, must, sendReading, webhookReceiver, type Received } from '../helpers/alarms';
 import { startTestHub } from '../helpers/hub';
 import { eventually } from '../helpers/ingest';
 import { tempDir } from '../helpers/tmp';
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A real HTTPS receiver with the hub's certificate (issued by the hub's own CA, tls/material.ts); answers with `statuses` in turn, then 204. */
-async function receiver(hub: Hub, statuses: number[] = []): Promise<{ server: Server; port: number; got: Received[] }> {
-  const got: Received[] = [];
-  const server = createServer({ cert: hub.tls.certPem, key: hub.tls.keyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses.shift() ?? 204;
-      if (res.statusCode >= 300 && res.statusCode < 400) res.setHeader('location', 'https://127.0.0.1:1/elsewhere');
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, got };
-}
-
-async function asCli<T>(hub: Hub, method: string, input: unknown, orgId = 1): Promise<{ ok: boolean; value?: T; code?: string }> {
-  const r = await hub.registry.call(method, input, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId } });
-  return r.ok ? { ok: true, value: r.value as T } : { ok: false, code: r.error.code };
-}
-
-async function must<T>(hub: Hub, method: string, input: unknown, orgId = 1): Promise<T> {
-  const r = await asCli<T>(hub, method, input, orgId);
-  assert.ok(r.ok, JSON.stringify(r));
-  return r.value as T;
-}
-
-async function send(hub: Hub, token: string, label: string, value: number): Promise<void> {
-  const r = resolveIngestToken(hub.db, token);
-  assert.ok(r.ok);
-  await hub.services.pipeline.ingest({ principal: r.principal, protocol: 'mqtt', deviceLabel: label, dots: [{ variable: 't', value }], bytes: 10 });
-}
-
-const allow = (hub: Hub, hosts: string[]) => hub.services.access.setPolicy({ ...hub.services.access.policy(), webhookHosts: hosts });
-const deliveries = (hub: Hub, orgId = 1) => must<AlarmDelivery[]>(hub, 'alarmDeliveries.list', {}, orgId);
-
-/** The delivery list once `done` holds for it, or as it is after `timeoutMs` (the assertions that follow say what was wrong). */
-async function deliveriesWhen(hub: Hub, done: (d: AlarmDelivery[]) => boolean, timeoutMs = 10_000): Promise<AlarmDelivery[]> {
-  const until = Date.now() + timeoutMs;
-  let d = await deliveries(hub);
-  while (!done(d) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = await deliveries(hub);
-  }
-  return d;
-}
+const receiver = webhookReceiver;
+const allow = allowHosts;
+const send = sendReading;
 
 async function setup(hub: Hub, port: number): Promise<{ token: string; secret: string; channelId: number }> {
   allow(hub, ['127.0.0.1']);

@@ -1,9 +1,21 @@
 /**
- * Whether a webhook URL's host is on the hub's allowlist (security policy
- * `webhookHosts`): an entry `name` allows that host on any port, `name:port`
- * that port only. Names compare case-insensitively; nothing is resolved, so
- * the check is on what the admin wrote, and redirects are never followed
- * (webhook.ts), so a listed host cannot send the hub elsewhere.
+ * Whether a host and port are on the hub's outbound allowlist (security
+ * policy `webhookHosts`, which covers webhook targets and SMTP servers): an
+ * entry `name` allows that host on any port, `name:port` that port only.
+ * Names compare case-insensitively; nothing is resolved, so the check is on
+ * what the admin wrote.
+ */
+export function hostAllowed(host: string, port: number | string, allowlist: readonly string[]): boolean {
+  const h = host.toLowerCase();
+  return allowlist.some((entry) => {
+    const e = entry.trim().toLowerCase();
+    return e === h || e === `${h}:${port}`;
+  });
+}
+
+/**
+ * Whether a webhook URL is https and its host on the allowlist. Redirects are
+ * never followed (webhook.ts), so a listed host cannot send the hub elsewhere.
  */
 export function webhookHostAllowed(url: string, allowlist: readonly string[]): boolean {
   let u: URL;
@@ -13,10 +25,5 @@ export function webhookHostAllowed(url: string, allowlist: readonly string[]): b
     return false;
   }
   if (u.protocol !== 'https:') return false;
-  const host = u.hostname.toLowerCase();
-  const port = u.port || '443';
-  return allowlist.some((entry) => {
-    const e = entry.trim().toLowerCase();
-    return e === host || e === `${host}:${port}`;
-  });
+  return hostAllowed(u.hostname, u.port || '443', allowlist);
 }

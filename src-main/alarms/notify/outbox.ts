@@ -1,4 +1,5 @@
 import type { DeliveryEvent } from '../../../src-shared/api/areas/alarm-channels';
+import { hoursEnd, withinHours } from '../../../src-shared/alarm-rule';
 import type { Db } from '../../store/database';
 import { alarmById } from '../queries/alarms';
 import { channelIdsOf } from '../queries/channels';
@@ -40,6 +41,8 @@ export function enqueueAlarmEvent(db: Db, alarmId: number, event: DeliveryEvent,
   const channels = channelIdsOf(db, alarm.orgId, spec?.channels ?? []);
   if (channels.length === 0) return 0;
   const payload = alarmEventBody(alarm, event, at);
-  for (const channelId of channels) insertDelivery(db, { orgId: alarm.orgId, alarmId, channelId, event, payload, now: at });
+  // Inside the rule's quiet hours the deliveries wait for their end; the sender then decides whether they still matter.
+  const heldUntil = spec?.quietHours && withinHours(spec.quietHours, at) ? hoursEnd(spec.quietHours, at) : null;
+  for (const channelId of channels) insertDelivery(db, { orgId: alarm.orgId, alarmId, channelId, event, payload, now: at, heldUntil });
   return channels.length;
 }

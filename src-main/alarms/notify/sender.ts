@@ -2,8 +2,10 @@ import type { Logger } from '../../logging/logger';
 import { unseal } from '../../security/sealed-secret';
 import type { Db } from '../../store/database';
 import { channelById } from '../queries/channels';
-import { dueDeliveries, type DeliveryResult, type StoredDelivery } from '../queries/deliveries';
-import { webhookHostAllowed } from './allowlist';
+import { alarmById } from '../queries/alarms';
+import { channelToldOf, dueDeliveries, type DeliveryResult, type StoredDelivery } from '../queries/deliveries';
+import { hostAllowed, webhookHostAllowed } from './allowlist';
+import { sendAlarmEmail } from './email';
 import { postWebhook } from './webhook';
 
 export interface DeliveryPipeline {
@@ -39,19 +41,19 @@ const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 export class DeliverySender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private readonly clock: () => number;
-
   constructor(
     private readonly db: Db,
     private readonly pipeline: DeliveryPipeline,
     private readonly logger: Logger,
     private readonly options: SenderOptions,
-  ) {
-    this.clock = options.clock ?? Date.now;
+  ) {}
+
+  private clock(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
-  /** Shorter timings (tests: retries within seconds, not minutes). */
-  setTiming(t: Pick<SenderOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs'>): void {
+  /** Shorter timings (tests: retries within seconds, not minutes) or another clock (tests: the end of quiet hours). */
+  setTiming(t: Pick<SenderOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs' | 'clock'>): void {
     Object.assign(this.options, t);
   }
 
@@ -102,21 +104,47 @@ export class DeliverySender {
       return { id: d.id, at, status: giveUp ? 'failed' : 'pending', error: short(error), nextAt: at + backoff };
     };
     const channel = channelById(this.db, d.channelId);
-    if (!channel || !channel.sealedSecret) return fail('the channel has no secret; create it again', true);
-    if (!webhookHostAllowed(channel.config.url, this.options.allowlist())) {
-      return fail(`the host of ${channel.config.url} is not on the webhook allowlist (policy webhookHosts)`, true);
-    }
-    let secret: string;
+    if (!channel) return fail('the channel was removed', true);
+    const moot = d.heldUntil !== null && d.attempts === 0 ? this.mootAfterQuietHours(d) : null;
+    if (moot) return { id: d.id, at, status: 'skipped', reason: moot };
+    const allowlist = this.options.allowlist();
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    let opened: string | null = null;
     try {
-      secret = unseal(this.options.key, channel.sealedSecret, channelSecretLabel(channel.id)).toString('utf8');
+      opened = channel.sealedSecret ? unseal(this.options.key, channel.sealedSecret, channelSecretLabel(channel.id)).toString('utf8') : null;
     } catch {
       return fail('the channel secret cannot be opened with this hub key; create the channel again', true);
     }
     try {
-      await postWebhook({ url: channel.config.url, body: d.payload, secret, deliveryId: d.id, timeoutMs: this.options.timeoutMs ?? 10_000, extraCa: this.options.extraCa, now: at });
+      if (channel.kind === 'email') {
+        const { host, port } = channel.config;
+        if (!hostAllowed(host, port, allowlist)) return fail(`the SMTP server ${host}:${port} is not on the outbound allowlist (policy webhookHosts)`, true);
+        await sendAlarmEmail({ config: channel.config, password: opened, body: d.payload, deliveryId: d.id, createdAt: d.createdAt, timeoutMs, extraCa: this.options.extraCa });
+      } else {
+        if (opened === null) return fail('the channel has no secret; create it again', true);
+        if (!webhookHostAllowed(channel.config.url, allowlist)) return fail(`the host of ${channel.config.url} is not on the webhook allowlist (policy webhookHosts)`, true);
+        await postWebhook({ url: channel.config.url, body: d.payload, secret: opened, deliveryId: d.id, timeoutMs, extraCa: this.options.extraCa, now: at });
+      }
       return { id: d.id, at: this.clock(), status: 'sent' };
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /**
+   * Why a delivery held by quiet hours need not be sent now that they ended,
+   * or null to send it: news of an alarm (raised, escalated, reminder) that
+   * was acknowledged or cleared meanwhile is stale, and its acknowledgement or
+   * clearing matters only to a channel that was told of the alarm.
+   */
+  private mootAfterQuietHours(d: StoredDelivery): string | null {
+    const alarm = alarmById(this.db, d.alarmId);
+    if (!alarm) return 'the alarm was removed during quiet hours';
+    if (d.event === 'acknowledged' || d.event === 'cleared') {
+      return channelToldOf(this.db, d.alarmId, d.channelId) ? null : `held by quiet hours; the channel was never told of this alarm, so its ${d.event} event is not sent`;
+    }
+    if (alarm.state === 'cleared') return 'held by quiet hours; the alarm cleared before they ended';
+    if (alarm.acked) return 'held by quiet hours; the alarm was acknowledged before they ended';
+    return null;
   }
 }

@@ -1,3 +1,4 @@
+import type { EmailChannelConfig } from '../../../src-shared/api/areas/alarm-channels';
 import type { Db } from '../../store/database';
 
 interface ChannelRow {
@@ -14,25 +15,25 @@ export interface WebhookConfig {
   url: string;
 }
 
-export interface StoredChannel {
+export type ChannelConfig = { kind: 'webhook'; config: WebhookConfig } | { kind: 'email'; config: EmailChannelConfig };
+
+export type StoredChannel = {
   id: number;
   orgId: number;
   name: string;
-  kind: 'webhook';
-  config: WebhookConfig;
-  /** Sealed with the hub's `alarm-secrets` key, label `alarm-channel:<id>`. */
+  /** Sealed with the hub's `alarm-secrets` key, label `alarm-channel:<id>`: a webhook's signing secret, an email channel's SMTP password. */
   sealedSecret: Buffer | null;
   createdAt: number;
-}
+} & ChannelConfig;
 
+// The kind column's CHECK (migration 0009) allows only these two; the config was written by this module.
 const toChannel = (r: ChannelRow): StoredChannel => ({
   id: r.id,
   orgId: r.org_id,
   name: r.name,
-  kind: r.kind as 'webhook',
-  config: JSON.parse(r.config) as WebhookConfig,
   sealedSecret: r.secret,
   createdAt: r.created_at,
+  ...(r.kind === 'email' ? { kind: 'email', config: JSON.parse(r.config) as EmailChannelConfig } : { kind: 'webhook', config: JSON.parse(r.config) as WebhookConfig }),
 });
 
 export function listChannels(db: Db, orgId: number): StoredChannel[] {
@@ -50,8 +51,10 @@ export function findChannelByName(db: Db, orgId: number, name: string): StoredCh
 }
 
 /** The channel row first (its id labels the sealed secret), then the secret: call inside one transaction. */
-export function insertChannel(db: Db, c: { orgId: number; name: string; config: WebhookConfig; now: number }): number {
-  return Number(db.prepare(`INSERT INTO alarm_channels (org_id, name, kind, config, created_at) VALUES (?, ?, 'webhook', ?, ?)`).run(c.orgId, c.name, JSON.stringify(c.config), c.now).lastInsertRowid);
+export function insertChannel(db: Db, c: { orgId: number; name: string; kind?: 'webhook' | 'email'; config: WebhookConfig | EmailChannelConfig; now: number }): number {
+  return Number(
+    db.prepare('INSERT INTO alarm_channels (org_id, name, kind, config, created_at) VALUES (?, ?, ?, ?, ?)').run(c.orgId, c.name, c.kind ?? 'webhook', JSON.stringify(c.config), c.now).lastInsertRowid,
+  );
 }
 
 export function setChannelSecret(db: Db, id: number, sealed: Buffer): void {

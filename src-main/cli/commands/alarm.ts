@@ -2,18 +2,21 @@ import { comparisons, severities, type RuleLevel, type RuleSpecInput } from '../
 import { apiOptions, parseCommand } from '../args';
 import { ApiCallError, deviceIdsByLabel, withLocalApi, type LocalApi } from '../local-api';
 import { UsageError } from '../output';
+import { alarmChannelAction, alarmChannelHelp, alarmChannelOptions, channelIdsByName } from './alarm-channel';
 
-export const alarmHelp = `outpost alarm rule add|list|remove, alarm list|ack|clear [--org O] [--data-dir DIR] [--json]
+export const alarmHelp = `outpost alarm rule add|list|remove, alarm channel add|list|remove, alarm list|ack|clear [--org O] [--data-dir DIR] [--json]
   rule add NAME (--device L | --group G | --type T) (--variable V | --connectivity) --op OP --level SEV:X [--level SEV:X ...]
        OP is one of ${comparisons.join(' ')}; X is the threshold (a value, LOW..HIGH for outside/inside,
        minutes for noData); levels go from the least to the most severe (${severities.join(', ')}).
        [--delay-seconds N] [--delay-readings N] [--deadband N] [--clear-seconds N] [--clear-readings N]
        [--active-hours HH:MM-HH:MM] [--reminder-minutes N] [--disabled]
+       [--channel NAME ...] [--quiet-hours HH:MM-HH:MM]   notify these channels; hold notifications in these hours
   rule list                      the organisation's rules
   rule remove NAME               clears its open alarms; their history stays
   list [--state active|cleared] [--severity S] [--device L]   alarms, newest first
   ack ID [--comment TEXT]        acknowledge an alarm
   clear ID                       clear an active alarm by hand
+${alarmChannelHelp}
   docs/ALARMS.md describes rules and alarms.`;
 
 const options = {
@@ -36,6 +39,9 @@ const options = {
   state: { type: 'string' },
   severity: { type: 'string' },
   comment: { type: 'string' },
+  channel: { type: 'string', multiple: true },
+  'quiet-hours': { type: 'string' },
+  ...alarmChannelOptions,
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof options>>['values'];
@@ -68,6 +74,14 @@ async function scopeOf(api: LocalApi, v: Values): Promise<RuleSpecInput['scope']
   return { kind: 'group', groupId: group.id };
 }
 
+/** `HH:MM-HH:MM` as a rule's hours; the API checks the times themselves. */
+function hoursOf(text: string | undefined, flag: string): { from: string; to: string } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(text);
+  if (!m) throw new UsageError(`${flag} is HH:MM-HH:MM; got "${text}".`);
+  return { from: m[1]!, to: m[2]! };
+}
+
 async function specOf(api: LocalApi, v: Values): Promise<RuleSpecInput> {
   if (!v.op) throw new UsageError(`rule add needs --op, one of ${comparisons.join(' ')}.`);
   if (!v.level?.length) throw new UsageError('rule add needs at least one --level SEVERITY:THRESHOLD.');
@@ -78,8 +92,8 @@ async function specOf(api: LocalApi, v: Values): Promise<RuleSpecInput> {
     if (value.trim() === '' || !Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x))) throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} of at least 0; got "${value}".`);
     return x;
   };
-  const hours = v['active-hours'] === undefined ? undefined : /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(v['active-hours']);
-  if (hours === null) throw new UsageError(`--active-hours is HH:MM-HH:MM; got "${v['active-hours']}".`);
+  const hours = hoursOf(v['active-hours'], '--active-hours');
+  const quiet = hoursOf(v['quiet-hours'], '--quiet-hours');
   return {
     scope: await scopeOf(api, v),
     subject: v.connectivity ? { kind: 'connectivity' } : { kind: 'variable', variable: v.variable! },
@@ -87,7 +101,9 @@ async function specOf(api: LocalApi, v: Values): Promise<RuleSpecInput> {
     levels: v.level.map((l) => levelOf(l, v.op!)),
     delay: { seconds: n(v['delay-seconds'], '--delay-seconds'), readings: n(v['delay-readings'], '--delay-readings') },
     clear: { deadband: n(v.deadband, '--deadband', false), seconds: n(v['clear-seconds'], '--clear-seconds'), readings: n(v['clear-readings'], '--clear-readings') },
-    ...(hours ? { activeHours: { from: hours[1]!, to: hours[2]! } } : {}),
+    ...(hours ? { activeHours: hours } : {}),
+    ...(quiet ? { quietHours: quiet } : {}),
+    channels: await channelIdsByName(api, v.channel ?? []),
     ...(v['reminder-minutes'] === undefined ? {} : { reminderMinutes: n(v['reminder-minutes'], '--reminder-minutes') }),
   };
 }
@@ -104,10 +120,11 @@ export async function alarmCommand(argv: string[]): Promise<number> {
   const { values, positionals, out, exit } = parseCommand(argv, options, alarmHelp);
   if (exit !== undefined) return exit;
   const [action, sub, name] = positionals as [string, ...(string | undefined)[]];
-  if (!['rule', 'list', 'ack', 'clear'].includes(action)) throw new UsageError(`unknown action "${action}"`);
+  if (!['rule', 'channel', 'list', 'ack', 'clear'].includes(action)) throw new UsageError(`unknown action "${action}"`);
   if (action === 'rule' && !['add', 'list', 'remove'].includes(sub ?? '')) throw new UsageError('alarm rule needs add, list or remove');
   if (action === 'rule' && sub !== 'list' && !name) throw new UsageError(`alarm rule ${sub} needs a NAME`);
   return withLocalApi(values, out, async (api) => {
+    if (action === 'channel') return alarmChannelAction(api, out, sub, name, values);
     if (action === 'rule' && sub === 'add') {
       const rule = await api.call('alarmRules.create', { name: name!, enabled: !values.disabled, spec: await specOf(api, values) });
       out.event('rule-added', { rule }, `Alarm rule "${rule.name}" (id ${rule.id}) ${rule.enabled ? 'is on' : 'is saved, disabled'}.`);
