@@ -1,4 +1,4 @@
-import { Aedes, type Client, type Subscription } from 'aedes';
+import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
 import type { Socket } from 'node:net';
 import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
 import { findDeviceByLabel } from '../devices/queries/devices';
@@ -11,6 +11,11 @@ import { aedesLimitOptions, handleLimited } from './limits';
 import type { HubPersistence } from './persistence';
 import type { Session } from './session';
 import { requireWellFormedStrings } from './string-check';
+import { topicAcl } from './topic-acl';
+import { IntegrationTree } from './integration-tree';
+
+/** A device with no MQTT session that sent nothing for this long shows as offline to integrations. */
+const deviceOfflineAfterMs = 5 * 60_000;
 import { closeRefusalLog, refusalLog } from '../logging/refusal-log';
 import { untrusted } from '../logging/untrusted';
 
@@ -18,15 +23,23 @@ export interface OutpostBroker {
   aedes: Aedes;
   /** Hands an accepted socket (TLS or plain) to the broker. */
   handle(socket: Socket): void;
+  /** The topic tree integrations read (broker/integration-tree.ts). */
+  tree: IntegrationTree;
   close(): Promise<void>;
 }
 
-export async function createBroker(deps: BrokerDeps, persistence: HubPersistence): Promise<OutpostBroker> {
+export async function createBroker(deps: BrokerDeps, persistence: HubPersistence, identity: { hubId: string; version: string }): Promise<OutpostBroker> {
   const aedes = new Aedes({
     persistence,
     authenticate: createAuthenticate(deps),
     authorizePublish: createAuthorizePublish(deps),
     authorizeSubscribe: createAuthorizeSubscribe(deps),
+    // Every message aedes routes (live, retained, queued for a stored session) passes the topic ACL again for integrations.
+    authorizeForward: (client: Client, packet: AedesPublishPacket) => {
+      const session = deps.sessions.get(client);
+      if (!session) return null;
+      return !session.integration || topicAcl(deps.db, session, 'receive', packet.topic).ok ? packet : null;
+    },
     maxTopicLevels: brokerLimits.maxTopicLevels,
     ...aedesLimitOptions(deps.limits),
     // Enough pipelined QoS 1 messages before CONNACK for a fast publisher to start at once.
@@ -44,11 +57,19 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   aedes.on('connectionError', (client: Client, err: Error) =>
     refusalLog(deps.logger).refused(remoteAddressOf(client), 'connection', 'bad_request', { detail: err.message }, 'MQTT connection refused before CONNECT completed'),
   );
-  const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => fanOutReadings(deps, readings);
+  const tree = new IntegrationTree({ db: deps.db, logger: deps.logger, aedes, sessions: deps.sessions, ...identity, offlineAfterMs: deviceOfflineAfterMs });
+  tree.start();
+  aedes.on('clientReady', (client: Client) => tree.clientReady(client));
+  aedes.on('clientDisconnect', (client: Client) => tree.clientGone(client));
+  const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => {
+    fanOutReadings(deps, readings);
+    tree.onReadings(readings);
+  };
   deps.pipeline.live.on('readings', onReadings);
 
   return {
     aedes,
+    tree,
     handle(socket) {
       const client = handleLimited(aedes, socket, deps.limits, (limited, length, cmd) => {
         const session = deps.sessions.get(limited);
@@ -75,6 +96,7 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
     },
     close() {
       deps.pipeline.live.off('readings', onReadings);
+      tree.stop();
       closeRefusalLog(deps.logger);
       return new Promise((resolve) => aedes.close(() => resolve()));
     },
@@ -104,6 +126,8 @@ function onRestored(deps: BrokerDeps, client: Client): void {
 }
 
 function subscribed(deps: BrokerDeps, session: Session, granted: { topic: string; qos: number }[], sendLast: boolean): void {
+  // An integration's messages are routed by aedes (broker/integrations.ts), not built per session.
+  if (session.integration) return;
   for (const s of granted) session.subscriptions.set(s.topic, s.qos > 0 ? 1 : 0);
   const byDevice = new Map<string, string[]>();
   for (const s of granted) {
