@@ -1,6 +1,6 @@
 import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
 import type { Socket } from 'node:net';
-import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
+import { subscriptionScope, topicMatches } from '../../src-shared/protocols/mqtt-topics';
 import { findDeviceByLabel } from '../devices/queries/devices';
 import { createAuthenticate, remoteAddressOf } from './authenticate';
 import { createAuthorizePublish } from './authorize-publish';
@@ -38,7 +38,12 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
     authorizeForward: (client: Client, packet: AedesPublishPacket) => {
       const session = deps.sessions.get(client);
       if (!session) return null;
-      return !session.integration || topicAcl(deps.db, session, 'receive', packet.topic).ok ? packet : null;
+      if (!session.integration) return packet;
+      if (!topicAcl(deps.db, session, 'receive', packet.topic).ok) return null;
+      // MQTT-3.8.4-6: the lower of the published and the granted QoS. aedes 1.2 (lib/client.js deliverQoS)
+      // looks the subscription up by the topic itself, so a wildcard subscription was never downgraded.
+      const granted = grantedQos(client, packet.topic);
+      return granted < packet.qos ? { ...packet, qos: granted } : packet;
     },
     maxTopicLevels: brokerLimits.maxTopicLevels,
     ...aedesLimitOptions(deps.limits),
@@ -101,6 +106,14 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
       return new Promise((resolve) => aedes.close(() => resolve()));
     },
   };
+}
+
+/** The highest QoS among the client's subscriptions matching `topic` (aedes keeps them by filter). */
+function grantedQos(client: Client, topic: string): 0 | 1 | 2 {
+  const subs = (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  let best = 0;
+  for (const [filter, sub] of Object.entries(subs)) if (sub.qos > best && topicMatches(filter, topic)) best = sub.qos;
+  return best as 0 | 1 | 2;
 }
 
 function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): void {
