@@ -62,7 +62,8 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   aedes.on('connectionError', (client: Client, err: Error) =>
     refusalLog(deps.logger).refused(remoteAddressOf(client), 'connection', 'bad_request', { detail: err.message }, 'MQTT connection refused before CONNECT completed'),
   );
-  const tree = new IntegrationTree({ db: deps.db, logger: deps.logger, aedes, sessions: deps.sessions, ...identity, offlineAfterMs: deviceOfflineAfterMs });
+  const audience = () => deps.sessions.integrations > 0 || deps.stored.anyOwnedBy('app:');
+  const tree = new IntegrationTree({ db: deps.db, logger: deps.logger, aedes, persistence, sessions: deps.sessions, ...identity, offlineAfterMs: deviceOfflineAfterMs, audience });
   tree.start();
   aedes.on('clientReady', (client: Client) => tree.clientReady(client));
   aedes.on('clientDisconnect', (client: Client) => tree.clientGone(client));

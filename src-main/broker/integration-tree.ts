@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import { haDiscoverySetting, readSetting } from '../settings/hub-settings';
 import type { Db } from '../store/database';
 import { haSensorConfig } from './ha-discovery';
+import type { HubPersistence } from './persistence';
 import type { SessionRegistry } from './sessions';
 
 /** Variables with these names would collide with the device's own topics: they stay out of the tree. */
@@ -17,11 +18,15 @@ export interface IntegrationTreeDeps {
   db: Db;
   logger: Logger;
   aedes: Aedes;
+  /** aedes' store: retained values are written to it directly while no integration listens. */
+  persistence: HubPersistence;
   sessions: SessionRegistry;
   hubId: string;
   version: string;
   /** A device with no MQTT session and no reading for this long is offline. */
   offlineAfterMs: number;
+  /** Is any integration connected, or holding a stored session? Without one, values are only kept as retained. */
+  audience(): boolean;
 }
 
 interface Known {
@@ -65,6 +70,7 @@ export class IntegrationTree {
 
   onReadings(readings: readonly StoredReading[]): void {
     const now = Date.now();
+    const routed = this.deps.audience();
     for (const r of readings) {
       const k = this.known.get(r.deviceId) ?? this.add({ id: r.deviceId, orgId: r.orgId, label: r.device, name: r.device, type: null, createdAt: now, lastSeenAt: now, disabledAt: null }, false);
       k.lastSeen = now;
@@ -75,7 +81,11 @@ export class IntegrationTree {
       const newest = !v || r.ts >= v.ts;
       if (!v) k.variables.set(r.variable, { ts: r.ts, unit: null });
       else if (newest) v.ts = r.ts;
-      this.publish(deviceValueTopic(r.orgId, k.device.label, r.variable), JSON.stringify({ value: r.value, timestamp: r.ts, context: r.context ?? {} }), newest);
+      const topic = deviceValueTopic(r.orgId, k.device.label, r.variable);
+      const payload = JSON.stringify({ value: r.value, timestamp: r.ts, context: r.context ?? {} });
+      // With nobody to route to, only the retained value matters: stored directly, without aedes' per-message work (ingest runs on this thread).
+      if (routed) this.publish(topic, payload, newest);
+      else if (newest) this.retainOnly(topic, payload);
       if (!v && this.discovery) this.announce(k, r.variable);
     }
   }
@@ -191,8 +201,16 @@ export class IntegrationTree {
     this.publish(topic, '', true);
   }
 
+  private retainOnly(topic: string, payload: string): void {
+    this.deps.persistence.storeRetained({ ...this.packet(topic, payload, true) }).catch((err: unknown) => this.deps.logger.warn({ err, topic: topic.slice(0, 200) }, 'integration topic not retained'));
+  }
+
+  private packet(topic: string, payload: string, retain: boolean): PublishPacket {
+    return { cmd: 'publish', topic, payload: Buffer.from(payload, 'utf8'), qos: 1, retain, dup: false } as PublishPacket;
+  }
+
   private publish(topic: string, payload: string, retain: boolean): void {
-    const packet = { cmd: 'publish', topic, payload: Buffer.from(payload, 'utf8'), qos: 1, retain, dup: false } as PublishPacket;
+    const packet = this.packet(topic, payload, retain);
     this.deps.aedes.publish(packet, (err?: Error) => {
       if (err) this.deps.logger.warn({ err, topic: topic.slice(0, 200) }, 'integration topic not published');
     });

@@ -20,6 +20,8 @@ export class SessionRegistry {
   private readonly outByDevice = new Map<number, { messages: number; bytes: number }>();
   /** Final rows on their way to the writer thread: the broker waits for them before the writer stops. */
   private readonly closing = new Set<Promise<void>>();
+  /** Live integration sessions (app tokens): the topic tree is routed through aedes only while there is one. */
+  private integrationSessions = 0;
 
   constructor(
     private readonly db: Db,
@@ -29,6 +31,10 @@ export class SessionRegistry {
 
   get size(): number {
     return this.byClient.size;
+  }
+
+  get integrations(): number {
+    return this.integrationSessions;
   }
 
   get(client: Client): Session | undefined {
@@ -60,6 +66,7 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.byClient.set(session.client, session);
+    if (session.integration) this.integrationSessions += 1;
     session.opened = this.writer
       .write('mqtt-session-open', { clientId: session.clientId, deviceId: session.deviceId, remoteAddress: session.remoteAddress, connectedAt: session.connectedAt })
       .then(
@@ -71,8 +78,7 @@ export class SessionRegistry {
   end(client: Client): void {
     const session = this.byClient.get(client);
     if (!session) return;
-    this.byClient.delete(client);
-    this.closeRow(session);
+    this.forget(session);
   }
 
   /** Writes counters of every live session and the hour's outgoing usage; resolves once committed. */
@@ -99,8 +105,7 @@ export class SessionRegistry {
     for (const s of [...this.byClient.values()]) {
       if (stillValid(s.principal)) continue;
       this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
-      this.byClient.delete(s.client);
-      this.closeRow(s);
+      this.forget(s);
       s.client.close();
     }
   }
@@ -108,6 +113,12 @@ export class SessionRegistry {
   /** Resolves when every ended session's final row is written. */
   async settled(): Promise<void> {
     while (this.closing.size > 0) await Promise.all([...this.closing]);
+  }
+
+  private forget(s: Session): void {
+    this.byClient.delete(s.client);
+    if (s.integration) this.integrationSessions -= 1;
+    this.closeRow(s);
   }
 
   /** Final counters and the disconnect time, once the row exists. */
