@@ -20,6 +20,7 @@ import { openSetup } from './access/setup-code';
 import { connectionFacts } from './devices/connection-facts';
 import type { ConsoleGate } from './console/gate';
 import { startBroker } from './broker/module';
+import type { ApiSlot } from './broker/deps';
 import type { CommandService } from './commands/service';
 import { startHttpsIngest } from './ingest/https/module';
 import { startTcpIngest } from './ingest/tcp/module';
@@ -203,7 +204,8 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const retention = startRetention(ctx, pipeline);
     const alarms = startAlarms(ctx, { pipeline, watcher });
     const alarmNotifications = startAlarmNotifications(ctx, { pipeline });
-    const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices });
+    const brokerApi: ApiSlot = { registry: null };
+    const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices, api: brokerApi });
     await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
@@ -214,6 +216,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship });
+    brokerApi.registry = registry;
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');

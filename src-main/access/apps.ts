@@ -23,6 +23,9 @@ export interface AppView {
   revoked: boolean;
   /** Who made it (`user:3`, `app:2`, `cli`): its rights never exceed theirs. */
   createdBy: string;
+  /** MQTT topic patterns (docs/INTEGRATIONS.md); both empty: the token has no MQTT access. */
+  mqttSubscribe: string[];
+  mqttPublish: string[];
 }
 
 export function toAppView(a: App): AppView {
@@ -40,6 +43,8 @@ export function toAppView(a: App): AppView {
     lastUsedAt: a.lastUsedAt,
     revoked: a.revokedAt !== null,
     createdBy: 'id' in a.creator ? `${a.creator.kind}:${a.creator.id}` : a.creator.kind,
+    mqttSubscribe: a.mqttSubscribe,
+    mqttPublish: a.mqttPublish,
   };
 }
 
@@ -51,6 +56,8 @@ export interface NewAppInput {
   allowOrigins?: string[] | undefined;
   serverOnly?: boolean | undefined;
   expiresAt?: number | null | undefined;
+  mqttSubscribe?: string[] | undefined;
+  mqttPublish?: string[] | undefined;
 }
 
 /** Creates an app and returns its token: the only time the token exists outside the caller's hands. */
@@ -80,9 +87,11 @@ export function createApp(ctx: AccessContext, caller: Caller, input: NewAppInput
     expiresAt: input.expiresAt ?? null,
     creator: creatorOf(caller.principal),
     createdAt: now,
+    mqttSubscribe: [...new Set(input.mqttSubscribe ?? [])],
+    mqttPublish: [...new Set(input.mqttPublish ?? [])],
   });
   caller.audit.target({ kind: 'app', id, label: input.name });
-  caller.audit.detail({ scopes: input.scopes, deviceIds });
+  caller.audit.detail({ scopes: input.scopes, deviceIds, ...(input.mqttSubscribe?.length || input.mqttPublish?.length ? { mqttSubscribe: input.mqttSubscribe ?? [], mqttPublish: input.mqttPublish ?? [] } : {}) });
   return { app: toAppView(appById(ctx.db, orgId, id)!), token };
 }
 

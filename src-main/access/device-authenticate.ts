@@ -6,6 +6,7 @@ import type { AccessContext } from './context';
 import { effectiveRights } from './delegation';
 import { principalStillValid, resolveIngestToken } from './device-credentials';
 import { AccessError } from './errors';
+import { integrationStillValid, resolveIntegrationToken, type IntegrationOutcome } from './integration-credentials';
 import type { Principal } from './principal';
 import { accessTokenByJti } from './queries/access-tokens';
 import { apiKeyById } from './queries/api-keys';
@@ -31,6 +32,8 @@ export interface DeviceAuth {
   /** Does the credential behind a live connection still hold (revoked, disabled, removed, maker gone)? */
   stillValid(principal: Principal): boolean;
   audit(event: AuditEvent): void;
+  /** An app token with MQTT topic patterns (the broker only; docs/INTEGRATIONS.md); refusals delayed like the others. */
+  authenticateIntegration(token: string, address: string): Promise<IntegrationOutcome>;
 }
 
 /** Longer than any token Outpost or an access-token issuer hands out: refused before hashing or verifying. */
@@ -84,8 +87,14 @@ export function createDeviceAuth(ctx: AccessContext): DeviceAuth {
       await refuse(address, { ok: false, reason: 'bad_token', message: 'bad API key' });
       return null;
     },
+    async authenticateIntegration(token, address) {
+      const outcome = token.length > maxTokenLength ? ({ ok: false, reason: 'bad_token', message: 'the token is not a valid Outpost token' } as const) : await resolveIntegrationToken(ctx, token, address);
+      if (outcome.ok) return outcome;
+      return (await refuse(address, outcome)) as IntegrationOutcome;
+    },
     stillValid(principal) {
       if (principal.kind === 'apiKey') return apiKeyTokenLive(ctx.db, principal, ctx.now());
+      if (principal.kind === 'app') return integrationStillValid(ctx, principal);
       return principalStillValid(ctx.db, principal);
     },
     audit: (event) => ctx.audit(event),

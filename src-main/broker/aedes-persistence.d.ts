@@ -22,6 +22,8 @@ declare module 'aedes-persistence/asyncPersistence.js' {
     outgoingUpdate(client: Pick<Client, 'id'>, packet: StoredPacket): Promise<void>;
     outgoingClearMessageId(client: Pick<Client, 'id'>, packet: StoredPacket): Promise<StoredPacket | undefined>;
     outgoingStream(client: Pick<Client, 'id'>): Readable;
+    /** Keeps the packet as the topic's retained message; an empty payload removes it. */
+    storeRetained(packet: StoredPacket & { topic: string; payload: Buffer | string }): Promise<void>;
     destroy(): Promise<void>;
   }
 }

@@ -1,4 +1,5 @@
 import type { AuthenticateError, Client } from 'aedes';
+import { isAppToken, type MqttGrant } from '../access/integration-credentials';
 import { refusalLog } from '../logging/refusal-log';
 import { untrusted } from '../logging/untrusted';
 import { namespaceClientId } from './client-ids';
@@ -38,11 +39,14 @@ export function createAuthenticate(deps: BrokerDeps) {
     const passwordText = password ? password.toString('utf8') : '';
     if (!username && !passwordText) return refuse(badUsernameOrPassword, 'bad_token', 'no username: the username must be a device or ingest token');
     void (async () => {
-      const result = await access.authenticate([username ?? '', passwordText], address);
+      // An app token is an integration (docs/INTEGRATIONS.md): checked as the console checks it, never as a device credential.
+      const appToken = [username ?? '', passwordText].find(isAppToken);
+      const result = appToken ? await access.authenticateIntegration(appToken, address) : await access.authenticate([username ?? '', passwordText], address);
       if (!result.ok) return refuse(notAuthorized, result.reason, result.message);
       if (client.closed) return;
       const clientId = client.id;
       const session = new Session(client, clientId, result.principal, address, sessions.countOut);
+      if ('grant' in result) session.integration = (result as { grant: MqttGrant }).grant;
       namespaceClientId(client, session.owner);
       stored.connected(client, session.owner, client.clean);
       sessions.add(session);
@@ -50,7 +54,7 @@ export function createAuthenticate(deps: BrokerDeps) {
         sessions.end(client);
         stored.disconnected(client);
       });
-      logger.info({ address, clientId: untrusted(clientId), device: session.deviceLabel, kind: result.principal.kind, clean: client.clean }, 'MQTT client connected');
+      logger.info({ address, clientId: untrusted(clientId), device: session.deviceLabel, kind: result.principal.kind, clean: client.clean, ...(session.integration ? { app: untrusted(session.integration.name) } : {}) }, 'MQTT client connected');
       done(null, true);
     })().catch((err: unknown) => {
       logger.error({ err, address }, 'MQTT CONNECT check failed');

@@ -10,6 +10,8 @@ import { tbRpcRequest, tbRpcResponse } from './handlers/tb-rpc';
 import { tbTelemetry } from './handlers/tb-telemetry';
 import { refuseMessage, type PublishHandler } from './handlers/types';
 import { ubidotsPublish } from './handlers/ubidots-publish';
+import { integrationCommand, refuseIntegrationPublish } from './handlers/integration-publish';
+import { topicAcl } from './topic-acl';
 
 const handlers: { [K in PublishTarget['kind']]: PublishHandler<K> } = {
   ubidots: ubidotsPublish,
@@ -61,6 +63,10 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
       packet.retain = false;
       done(null);
     };
+    if (session.integration) {
+      integrationPublish(session, packet, finish, done);
+      return;
+    }
     const target = classifyPublish(packet.topic);
     if (!target) {
       refuseMessage(deps, session, packet, 'not_authorized', 'this topic is not one a device may publish to (see docs/PROTOCOLS.md); the message was dropped');
@@ -85,6 +91,24 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
       }
       deps.logger.error({ err, clientId: untrusted(session!.client.id) }, 'MQTT publish failed');
       done(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * An integration (docs/INTEGRATIONS.md): a command is consumed by the
+   * command service, a message under its share tree is routed by aedes as
+   * sent (QoS, retain, wills: MQTT 3.1.1 between integrations), anything
+   * else is dropped. Readings never come from here.
+   */
+  function integrationPublish(session: Session, packet: PublishPacket, consume: () => void, done: (err?: Error | null) => void): void {
+    const decision = topicAcl(deps.db, session, 'publish', packet.topic);
+    if (!decision.ok) {
+      refuseIntegrationPublish(deps, session, packet, decision.reason);
+      consume();
+    } else if (decision.tree?.kind === 'set' || decision.tree?.kind === 'rpc') {
+      integrationCommand(deps, session, decision.tree, packet).then(consume, (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
+    } else {
+      done(null);
     }
   }
 }

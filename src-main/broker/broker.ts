@@ -1,6 +1,6 @@
-import { Aedes, type Client, type Subscription } from 'aedes';
+import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
 import type { Socket } from 'node:net';
-import { subscriptionScope } from '../../src-shared/protocols/mqtt-topics';
+import { subscriptionScope, topicMatches } from '../../src-shared/protocols/mqtt-topics';
 import { findDeviceByLabel } from '../devices/queries/devices';
 import { createAuthenticate, remoteAddressOf } from './authenticate';
 import { createAuthorizePublish } from './authorize-publish';
@@ -11,6 +11,11 @@ import { aedesLimitOptions, handleLimited } from './limits';
 import type { HubPersistence } from './persistence';
 import type { Session } from './session';
 import { requireWellFormedStrings } from './string-check';
+import { topicAcl } from './topic-acl';
+import { IntegrationTree } from './integration-tree';
+
+/** A device with no MQTT session that sent nothing for this long shows as offline to integrations. */
+const deviceOfflineAfterMs = 5 * 60_000;
 import { closeRefusalLog, refusalLog } from '../logging/refusal-log';
 import { untrusted } from '../logging/untrusted';
 
@@ -18,15 +23,28 @@ export interface OutpostBroker {
   aedes: Aedes;
   /** Hands an accepted socket (TLS or plain) to the broker. */
   handle(socket: Socket): void;
+  /** The topic tree integrations read (broker/integration-tree.ts). */
+  tree: IntegrationTree;
   close(): Promise<void>;
 }
 
-export async function createBroker(deps: BrokerDeps, persistence: HubPersistence): Promise<OutpostBroker> {
+export async function createBroker(deps: BrokerDeps, persistence: HubPersistence, identity: { hubId: string; version: string }): Promise<OutpostBroker> {
   const aedes = new Aedes({
     persistence,
     authenticate: createAuthenticate(deps),
     authorizePublish: createAuthorizePublish(deps),
     authorizeSubscribe: createAuthorizeSubscribe(deps),
+    // Every message aedes routes (live, retained, queued for a stored session) passes the topic ACL again for integrations.
+    authorizeForward: (client: Client, packet: AedesPublishPacket) => {
+      const session = deps.sessions.get(client);
+      if (!session) return null;
+      if (!session.integration) return packet;
+      if (!topicAcl(deps.db, session, 'receive', packet.topic).ok) return null;
+      // MQTT-3.8.4-6: the lower of the published and the granted QoS. aedes 1.2 (lib/client.js deliverQoS)
+      // looks the subscription up by the topic itself, so a wildcard subscription was never downgraded.
+      const granted = grantedQos(client, packet.topic);
+      return granted < packet.qos ? { ...packet, qos: granted } : packet;
+    },
     maxTopicLevels: brokerLimits.maxTopicLevels,
     ...aedesLimitOptions(deps.limits),
     // Enough pipelined QoS 1 messages before CONNACK for a fast publisher to start at once.
@@ -44,11 +62,20 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   aedes.on('connectionError', (client: Client, err: Error) =>
     refusalLog(deps.logger).refused(remoteAddressOf(client), 'connection', 'bad_request', { detail: err.message }, 'MQTT connection refused before CONNECT completed'),
   );
-  const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => fanOutReadings(deps, readings);
+  const audience = () => deps.sessions.integrations > 0 || deps.stored.anyOwnedBy('app:');
+  const tree = new IntegrationTree({ db: deps.db, logger: deps.logger, aedes, persistence, sessions: deps.sessions, ...identity, offlineAfterMs: deviceOfflineAfterMs, audience });
+  tree.start();
+  aedes.on('clientReady', (client: Client) => tree.clientReady(client));
+  aedes.on('clientDisconnect', (client: Client) => tree.clientGone(client));
+  const onReadings = (readings: Parameters<typeof fanOutReadings>[1]) => {
+    fanOutReadings(deps, readings);
+    tree.onReadings(readings);
+  };
   deps.pipeline.live.on('readings', onReadings);
 
   return {
     aedes,
+    tree,
     handle(socket) {
       const client = handleLimited(aedes, socket, deps.limits, (limited, length, cmd) => {
         const session = deps.sessions.get(limited);
@@ -75,10 +102,19 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
     },
     close() {
       deps.pipeline.live.off('readings', onReadings);
+      tree.stop();
       closeRefusalLog(deps.logger);
       return new Promise((resolve) => aedes.close(() => resolve()));
     },
   };
+}
+
+/** The highest QoS among the client's subscriptions matching `topic` (aedes keeps them by filter). */
+function grantedQos(client: Client, topic: string): 0 | 1 | 2 {
+  const subs = (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  let best = 0;
+  for (const [filter, sub] of Object.entries(subs)) if (sub.qos > best && topicMatches(filter, topic)) best = sub.qos;
+  return best as 0 | 1 | 2;
 }
 
 function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): void {
@@ -104,6 +140,8 @@ function onRestored(deps: BrokerDeps, client: Client): void {
 }
 
 function subscribed(deps: BrokerDeps, session: Session, granted: { topic: string; qos: number }[], sendLast: boolean): void {
+  // An integration's messages are routed by aedes (broker/integrations.ts), not built per session.
+  if (session.integration) return;
   for (const s of granted) session.subscriptions.set(s.topic, s.qos > 0 ? 1 : 0);
   const byDevice = new Map<string, string[]>();
   for (const s of granted) {

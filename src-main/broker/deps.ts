@@ -1,3 +1,4 @@
+import type { CallContext, CallResult } from '../console/registry';
 import type { Logger } from '../logging/logger';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
 import type { DeviceAuth } from '../access/device-authenticate';
@@ -13,6 +14,15 @@ export interface RpcAnswers {
   deviceReady(deviceId: number): void;
 }
 
+/**
+ * The console API, bound once it exists (it is created after the broker):
+ * integration commands go through it, so they get the console's permission
+ * checks and audit (docs/INTEGRATIONS.md).
+ */
+export interface ApiSlot {
+  registry: { call(method: string, input: unknown, ctx: CallContext): Promise<CallResult> } | null;
+}
+
 export interface BrokerDeps {
   db: Db;
   logger: Logger;
@@ -23,6 +33,7 @@ export interface BrokerDeps {
   stored: StoredSessions;
   rpc: RpcAnswers;
   limits: MqttLimits;
+  api: ApiSlot;
 }
 
 /** Limits a misbehaving client runs into (docs/PROTOCOLS.md, "Broker behaviour"). */

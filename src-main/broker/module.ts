@@ -8,7 +8,8 @@ import { createTlsListener, listenerLimits } from '../security/tls/listener';
 import type { DbWatcher } from '../store/db-watcher';
 import { closeDanglingSessions } from './queries/mqtt-sessions';
 import { createBroker } from './broker';
-import { brokerLimits, type BrokerDeps } from './deps';
+import { brokerLimits, type ApiSlot, type BrokerDeps } from './deps';
+import { packageVersion } from '../paths';
 import { mqttLimits, storedSessionLimits } from './limits';
 import { HubPersistence } from './persistence';
 import { SessionRegistry } from './sessions';
@@ -23,13 +24,15 @@ export interface BrokerServices {
   pipeline: Pipeline;
   watcher: DbWatcher;
   access: DeviceAuth;
+  /** Filled once the console API exists: integration commands go through it (docs/INTEGRATIONS.md). */
+  api?: ApiSlot;
 }
 
 /**
  * The MQTT broker (MQTT/TLS on ports.mqtts, plain MQTT on ports.mqtt when
  * switched on) and the command service that reaches devices through it.
  */
-export async function startBroker(ctx: HubContext, { pipeline, watcher, access }: BrokerServices): Promise<CommandService> {
+export async function startBroker(ctx: HubContext, { pipeline, watcher, access, api }: BrokerServices): Promise<CommandService> {
   const closed = closeDanglingSessions(ctx.db, Date.now());
   if (closed > 0) ctx.logger.info({ sessions: closed }, 'MQTT sessions left open by the last run marked closed');
 
@@ -45,9 +48,10 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
     sessions,
     stored,
     limits: mqttLimits(brokerLimits.maxPacketBytes, ctx.config.limits.connectTimeoutMs),
+    api: api ?? { registry: null },
     rpc: { answered: (deviceId, id, response) => commands.answered(deviceId, id, response), deviceReady: (deviceId) => void commands.pickUp(deviceId) },
   };
-  const broker = await createBroker(deps, persistence);
+  const broker = await createBroker(deps, persistence, { hubId: ctx.identity.hubId, version: packageVersion() });
   commands.attach(brokerTransport(deps));
 
   const { mqtts, mqtt } = ctx.config.ports;
@@ -65,6 +69,7 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access }
   // A revocation, disable or removal (this process or another) closes the sessions it affects.
   const onChange = () => {
     sessions.recheck(access.stillValid);
+    broker.tree.refresh();
     void commands.pickUp();
   };
   watcher.on('change', onChange);

@@ -1,4 +1,5 @@
 import type { Client } from 'aedes';
+import type { MqttGrant } from '../access/integration-credentials';
 import { subjectOf, type Principal } from '../access/principal';
 import type { MqttSessionCounters } from './queries/mqtt-sessions';
 import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
@@ -17,6 +18,8 @@ export class Session {
   rowId = 0;
   opened: Promise<void> = Promise.resolve();
   readonly connectedAt = Date.now();
+  /** Set for an integration's app token: its MQTT topic patterns (broker/topic-acl.ts decides with them). */
+  integration: MqttGrant | null = null;
 
   constructor(
     readonly client: Client,

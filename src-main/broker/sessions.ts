@@ -24,6 +24,8 @@ export class SessionRegistry {
   /** Rows of the sessions opened and ended in one turn, written in one writer op each (turn-batch.ts says why). */
   private readonly opens: TurnBatch<MqttSessionOpening, number>;
   private readonly ends: TurnBatch<MqttAccounting['sessions'][number], void>;
+  /** Live integration sessions (app tokens): the topic tree is routed through aedes only while there is one. */
+  private integrationSessions = 0;
 
   constructor(
     private readonly db: Db,
@@ -39,6 +41,10 @@ export class SessionRegistry {
 
   get size(): number {
     return this.byClient.size;
+  }
+
+  get integrations(): number {
+    return this.integrationSessions;
   }
 
   get(client: Client): Session | undefined {
@@ -70,6 +76,7 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.byClient.set(session.client, session);
+    if (session.integration) this.integrationSessions += 1;
     session.opened = this.opens
       .add({ clientId: session.clientId, deviceId: session.deviceId, remoteAddress: session.remoteAddress, connectedAt: session.connectedAt })
       .then(
@@ -81,8 +88,7 @@ export class SessionRegistry {
   end(client: Client): void {
     const session = this.byClient.get(client);
     if (!session) return;
-    this.byClient.delete(client);
-    this.closeRow(session);
+    this.forget(session);
   }
 
   /** Writes counters of every live session and the hour's outgoing usage; resolves once committed. */
@@ -109,8 +115,7 @@ export class SessionRegistry {
     for (const s of [...this.byClient.values()]) {
       if (stillValid(s.principal)) continue;
       this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
-      this.byClient.delete(s.client);
-      this.closeRow(s);
+      this.forget(s);
       s.client.close();
     }
   }
@@ -118,6 +123,12 @@ export class SessionRegistry {
   /** Resolves when every ended session's final row is written. */
   async settled(): Promise<void> {
     while (this.closing.size > 0) await Promise.all([...this.closing]);
+  }
+
+  private forget(s: Session): void {
+    this.byClient.delete(s.client);
+    if (s.integration) this.integrationSessions -= 1;
+    this.closeRow(s);
   }
 
   /** Final counters and the disconnect time, once the row exists. */

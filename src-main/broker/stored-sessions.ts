@@ -44,6 +44,12 @@ export class StoredSessions {
     return this.entries.size;
   }
 
+  /** Is some stored session owned by an owner whose name starts with `prefix` (`app:`: an integration)? */
+  anyOwnedBy(prefix: string): boolean {
+    for (const e of this.entries.values()) if (e.owner.startsWith(prefix)) return true;
+    return false;
+  }
+
   /** A client of `owner` authenticated; with clean session 1 whatever was stored under its id is gone. */
   connected(client: Client, owner: string, clean: boolean): void {
     if (clean) {

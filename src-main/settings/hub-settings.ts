@@ -57,8 +57,19 @@ export const auditRetentionSetting: SettingSpec<number> = {
   toText: (v) => (v === 0 ? 'forever' : String(v)),
 };
 
+/** Home Assistant MQTT discovery (docs/INTEGRATIONS.md): retained sensor configs for every device variable. */
+export const haDiscoverySetting: SettingSpec<boolean> = {
+  name: 'ha-discovery',
+  key: 'integrations.haDiscovery',
+  description: 'publish Home Assistant MQTT discovery configs (homeassistant/sensor/...) for integrations: on|off (default off)',
+  defaultValue: false,
+  schema: z.boolean(),
+  fromText: onOff,
+  toText: (v) => (v ? 'on' : 'off'),
+};
+
 // Heterogeneous registry: each entry is used only through its own spec.
-export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>, auditRetentionSetting as unknown as SettingSpec<never>];
+export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>, auditRetentionSetting as unknown as SettingSpec<never>, haDiscoverySetting as unknown as SettingSpec<never>];
 
 export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
   const spec = settingSpecs.find((s) => s.name === nameOrKey || s.key === nameOrKey);

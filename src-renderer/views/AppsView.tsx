@@ -28,7 +28,10 @@ export function AppsView() {
       </div>
       {secret && <SecretOnce label={secret.label} secret={secret.value} what="secret" onDone={() => setSecret(null)} />}
       <h2>App tokens</h2>
-      <p className="muted">For dashboards and scripts: each token has only the scopes and devices you give it, and can be limited to addresses and web origins.</p>
+      <p className="muted">
+        For dashboards and scripts: each token has only the scopes and devices you give it, and can be limited to addresses and web origins. Give it MQTT topic patterns to make it an
+        integration (Home Assistant, Node-RED) on the hub&apos;s MQTT broker: see docs/INTEGRATIONS.md.
+      </p>
       <NewApp
         onCreated={(name, token) => {
           setSecret({ label: `Token for app “${name}”`, value: token });
@@ -67,7 +70,7 @@ function RevokeCell({ name, revoked, revoke }: { name: string; revoked: boolean;
 function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
   return (
     <table className="grid">
-      <TableHead columns={['Name', 'Token', 'Scopes', 'Devices', 'Expires', 'Last used']} actions />
+      <TableHead columns={['Name', 'Token', 'Scopes', 'Devices', 'MQTT', 'Expires', 'Last used']} actions />
       <tbody>
         {apps.map((a) => (
           <tr key={a.id}>
@@ -78,6 +81,7 @@ function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
             <td className="mono">{a.hint}</td>
             <td>{a.scopes.join(', ')}</td>
             <td>{a.deviceIds === null ? 'all' : a.deviceIds.length}</td>
+            <MqttCell app={a} />
             <td>{a.expiresAt ? dateTime(a.expiresAt) : 'never'}</td>
             <td>{dateTime(a.lastUsedAt)}</td>
             <RevokeCell name={a.name} revoked={a.revoked} revoke={() => api.call('apps.revoke', { name: a.name }).then(onChanged)} />
@@ -87,6 +91,28 @@ function AppTable({ apps, onChanged }: { apps: App[]; onChanged: () => void }) {
     </table>
   );
 }
+
+/** An integration's MQTT topic patterns (docs/INTEGRATIONS.md); "none" for an app kept off the broker. */
+function MqttCell({ app }: { app: App }) {
+  if (app.mqttSubscribe.length === 0 && app.mqttPublish.length === 0) return <td className="muted">none</td>;
+  return (
+    <td className="mono">
+      {app.mqttSubscribe.map((p) => (
+        <div key={`s${p}`}>subscribe {p}</div>
+      ))}
+      {app.mqttPublish.map((p) => (
+        <div key={`p${p}`}>publish {p}</div>
+      ))}
+    </td>
+  );
+}
+
+/** Topic patterns are one per line: a topic may hold a comma. */
+const patternLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }) {
   return (
@@ -114,6 +140,8 @@ function NewApp({ onCreated }: { onCreated: (name: string, token: string) => voi
   const [allowOrigins, setAllowOrigins] = useState('');
   const [serverOnly, setServerOnly] = useState(false);
   const [days, setDays] = useState('');
+  const [mqttSubscribe, setMqttSubscribe] = useState('');
+  const [mqttPublish, setMqttPublish] = useState('');
   const action = useAction();
   if (!open) {
     return (
@@ -136,6 +164,8 @@ function NewApp({ onCreated }: { onCreated: (name: string, token: string) => voi
         allowOrigins: splitList(allowOrigins),
         serverOnly,
         expiresAt: expiresIn === null ? null : Date.now() + Math.round(expiresIn * dayMs),
+        mqttSubscribe: patternLines(mqttSubscribe),
+        mqttPublish: patternLines(mqttPublish),
       });
       setOpen(false);
       setName('');
@@ -162,6 +192,12 @@ function NewApp({ onCreated }: { onCreated: (name: string, token: string) => voi
       </label>
       <Field label="Expires after (days)" note="empty: never">
         <input inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
+      </Field>
+      <Field label="MQTT subscribe patterns" note="integrations only; one per line, + and #, %c client id, %u app name, e.g. outpost/v1/1/devices/#">
+        <textarea rows={2} value={mqttSubscribe} onChange={(e) => setMqttSubscribe(e.target.value)} />
+      </Field>
+      <Field label="MQTT publish patterns" note="one per line; commands: outpost/v1/1/devices/+/+/set">
+        <textarea rows={2} value={mqttPublish} onChange={(e) => setMqttPublish(e.target.value)} />
       </Field>
       <FormActions submit="Create token" busy={action.busy} error={action.error} onCancel={() => setOpen(false)} />
     </form>

@@ -24,17 +24,17 @@ test('quiet hours that wrap past midnight: inside from 22:00 to 07:00 local time
   assert.equal(hoursEnd(night, local(6, 59)), local(7, 0), 'before 07:00: the same day');
 });
 
-test('migration 0015 on version 13 data: deliveries keep their ids and values, are not held, and may become skipped', () => {
+test('migration 0015 on version 14 data: deliveries keep their ids and values, are not held, and may become skipped', () => {
   const db = openDatabase({ file: join(tempDir(), 'outpost.db'), key: randomBytes(32) });
   try {
-    migrate(db, migrations.filter((m) => m.version <= 13));
+    migrate(db, migrations.filter((m) => m.version < 15));
     const deviceId = Number(db.prepare("INSERT INTO devices (org_id, label, name, created_at) VALUES (1, 'old', 'Old', 0)").run().lastInsertRowid);
     const alarmId = Number(db.prepare("INSERT INTO alarms (org_id, rule_id, rule_name, device_id, severity, state, started_at, severity_history) VALUES (1, NULL, 'hot', ?, 'major', 'active', 1, '[]')").run(deviceId).lastInsertRowid);
     const channelId = Number(db.prepare("INSERT INTO alarm_channels (org_id, name, kind, config, created_at) VALUES (1, 'hook', 'webhook', '{}', 0)").run().lastInsertRowid);
     db.prepare("INSERT INTO alarm_deliveries (id, org_id, alarm_id, channel_id, event, payload, status, attempts, next_at, last_error, created_at, sent_at) VALUES (7, 1, ?, ?, 'raised', '{}', 'failed', 8, 5, 'HTTP 500', 2, NULL)").run(alarmId, channelId);
-    assert.throws(() => db.prepare("UPDATE alarm_deliveries SET status = 'skipped'").run(), /CHECK/, 'version 13 has no skipped');
+    assert.throws(() => db.prepare("UPDATE alarm_deliveries SET status = 'skipped'").run(), /CHECK/, 'version 14 has no skipped');
 
-    assert.deepEqual(migrate(db), { from: 13, to: 15 });
+    assert.deepEqual(migrate(db, migrations.filter((m) => m.version <= 15)), { from: 14, to: 15 });
     const row = db.prepare('SELECT * FROM alarm_deliveries').get() as Record<string, unknown>;
     assert.deepEqual(row, { id: 7, org_id: 1, alarm_id: alarmId, channel_id: channelId, event: 'raised', payload: '{}', status: 'failed', attempts: 8, next_at: 5, last_error: 'HTTP 500', created_at: 2, sent_at: null, held_until: null });
     db.prepare("UPDATE alarm_deliveries SET status = 'skipped'").run();

@@ -34,6 +34,7 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['group', 'member', 'add', 'boilers', 'tech@example.com'], action: 'groups.update', label: 'boilers' },
   { args: ['app', 'add', 'etl', '--scopes', 'devices:read'], action: 'apps.create', label: 'etl' },
   { args: ['app', 'revoke', 'etl'], action: 'apps.revoke', label: 'etl' },
+  { args: ['app', 'add', 'ha', '--scopes', 'readings:read', '--mqtt-subscribe', 'outpost/v1/1/devices/#', '--mqtt-publish', 'outpost/v1/1/devices/+/+/set'], action: 'apps.create', label: 'ha' },
   { args: ['apikey', 'add', 'firmware'], action: 'apiKeys.create', label: 'firmware' },
   { args: ['apikey', 'revoke', 'firmware'], action: 'apiKeys.revoke', label: 'firmware' },
   { args: ['settings', 'set', 'token-in-url', 'off'], action: 'hubSettings.set' },

@@ -21,6 +21,8 @@ interface AppRow {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  mqtt_subscribe: string;
+  mqtt_publish: string;
 }
 
 export interface App {
@@ -41,6 +43,9 @@ export interface App {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** MQTT topic patterns (docs/INTEGRATIONS.md); both empty: no MQTT access. */
+  mqttSubscribe: string[];
+  mqttPublish: string[];
 }
 
 const toApp = (r: AppRow): App => ({
@@ -59,6 +64,8 @@ const toApp = (r: AppRow): App => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  mqttSubscribe: fromJsonList(r.mqtt_subscribe),
+  mqttPublish: fromJsonList(r.mqtt_publish),
 });
 
 export type NewApp = Omit<App, 'id' | 'lastUsedAt' | 'revokedAt'>;
@@ -67,8 +74,8 @@ export function insertApp(db: Db, a: NewApp): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO apps (org_id, name, token_hash, hint, scopes, device_ids, allow_ips, allow_origins, server_only, expires_at, created_by, creator_kind, creator_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO apps (org_id, name, token_hash, hint, scopes, device_ids, allow_ips, allow_origins, server_only, expires_at, created_by, creator_kind, creator_id, created_at, mqtt_subscribe, mqtt_publish)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         a.orgId,
@@ -85,6 +92,8 @@ export function insertApp(db: Db, a: NewApp): number {
         a.creator.kind,
         creatorId(a.creator),
         a.createdAt,
+        toJsonList(a.mqttSubscribe),
+        toJsonList(a.mqttPublish),
       ).lastInsertRowid,
   );
 }

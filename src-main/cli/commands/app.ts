@@ -8,7 +8,11 @@ export const appHelp = `outpost app add|list|revoke ...
 
   outpost app add NAME --scopes S1,S2 [--devices L1,L2] [--allow-ip CIDR,...] [--allow-origin URL,...]
                   [--server-only] [--expires ISO-TIME] [--org O]
+                  [--mqtt-subscribe PATTERN]... [--mqtt-publish PATTERN]...
       prints the token once; only its hash is kept. Scopes: ${scopes.join(', ')}
+      --mqtt-subscribe/--mqtt-publish (repeatable) make it an MQTT integration: topic
+      patterns with + and #, %c = client id, %u = app name (docs/INTEGRATIONS.md), e.g.
+      --mqtt-subscribe 'outpost/v1/1/devices/#' --mqtt-publish 'outpost/v1/1/devices/+/+/set'
   outpost app list [--org O]
   outpost app revoke NAME [--org O]       the token stops working at once
   Common: --data-dir DIR, --key-file FILE, --json`;
@@ -21,6 +25,8 @@ const options = {
   'allow-origin': { type: 'string' },
   'server-only': { type: 'boolean', default: false },
   expires: { type: 'string' },
+  'mqtt-subscribe': { type: 'string', multiple: true },
+  'mqtt-publish': { type: 'string', multiple: true },
 } as const;
 
 export async function appCommand(argv: string[]): Promise<number> {
@@ -46,6 +52,8 @@ export async function appCommand(argv: string[]): Promise<number> {
         allowOrigins: listOption(values['allow-origin']),
         serverOnly: values['server-only'],
         expiresAt,
+        mqttSubscribe: values['mqtt-subscribe'] ?? [],
+        mqttPublish: values['mqtt-publish'] ?? [],
       });
       out.event('app', { app, token }, `Created app ${app.name}. Its token (shown only now; store it safely):\n${token}`);
       return 0;
@@ -53,11 +61,16 @@ export async function appCommand(argv: string[]): Promise<number> {
     if (sub === 'list') {
       const apps = await api.call('apps.list', {});
       if (out.json) out.event('apps', { apps }, '');
-      else for (const a of apps) out.line(`${a.name}  ${a.hint}  ${a.revoked ? 'revoked' : 'active'}  ${a.scopes.join(',')}`);
+      else for (const a of apps) out.line(`${a.name}  ${a.hint}  ${a.revoked ? 'revoked' : 'active'}  ${a.scopes.join(',')}${mqttSummary(a)}`);
       return 0;
     }
     const app = await api.call('apps.revoke', { name: name! });
     out.event('app', { app }, `Revoked app ${app.name}; its token no longer works.`);
     return 0;
   });
+}
+
+function mqttSummary(a: { mqttSubscribe: string[]; mqttPublish: string[] }): string {
+  const parts = [...a.mqttSubscribe.map((p) => `sub ${p}`), ...a.mqttPublish.map((p) => `pub ${p}`)];
+  return parts.length ? `  mqtt: ${parts.join('; ')}` : '';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topicPatternListSchema } from '../../protocols/outpost-topics';
 import { cidrListSchema, empty, idSchema, nameSchema, originListSchema, scopeSchema } from './common';
 
 export const appSchema = z.object({
@@ -15,6 +16,8 @@ export const appSchema = z.object({
   lastUsedAt: z.number().nullable(),
   revoked: z.boolean(),
   createdBy: z.string(),
+  mqttSubscribe: z.array(z.string()),
+  mqttPublish: z.array(z.string()),
 });
 
 const apiKeySchema = z.object({
@@ -39,12 +42,15 @@ export const appsMethods = {
         allowOrigins: originListSchema.default([]),
         serverOnly: z.boolean().default(false),
         expiresAt: z.number().int().positive().nullable().default(null),
+        // docs/INTEGRATIONS.md: MQTT topic patterns; none keeps the token off the broker.
+        mqttSubscribe: topicPatternListSchema.default([]),
+        mqttPublish: topicPatternListSchema.default([]),
       })
       .strict(),
     output: z.object({ app: appSchema, token: z.string() }),
     permission: 'apps:admin',
     kind: 'write',
-    description: 'Creates an app token with scopes, devices and network policy, never beyond what the caller holds (and cut again at every use to what the caller still holds); the token is in this answer only.',
+    description: 'Creates an app token with scopes, devices, network policy and optional MQTT topic patterns (an integration: docs/INTEGRATIONS.md), never beyond what the caller holds (and cut again at every use to what the caller still holds); the token is in this answer only.',
   },
   'apps.revoke': { input: z.object({ name: nameSchema }).strict(), output: appSchema, permission: 'apps:admin', kind: 'write', description: 'Revokes an app token at once.' },
   'apiKeys.list': { input: empty, output: z.array(apiKeySchema), permission: 'apps:admin', description: 'Ubidots-style API keys.' },
