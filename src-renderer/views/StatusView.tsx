@@ -1,4 +1,6 @@
 import { useApiQuery } from '../lib/query';
+import { useSession } from '../lib/session';
+import { HubCounters } from './HubCounters';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
 
@@ -24,6 +26,7 @@ export function PublicStatusView() {
 }
 
 export function StatusView() {
+  const session = useSession();
   const status = useApiQuery('hub.status', {}, { refreshMs: 5000 });
   if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;
   if (status.state === 'error') {
@@ -72,6 +75,7 @@ export function StatusView() {
           ))}
         </tbody>
       </table>
+      {session.can('devices:read') && <HubCounters />}
       {s.insecure.length > 0 && (
         <div className="warning" role="alert">
           Insecure settings are on: {s.insecure.join(', ')}.

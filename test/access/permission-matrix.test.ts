@@ -86,8 +86,10 @@ const samples = {
   'hub.info': { input: () => ({}) },
   'hub.status': { input: () => ({}) },
   'hub.connection': { input: () => ({}) },
+  'hub.counters': { input: () => ({}) },
   'devices.problems': { input: (_e, d) => ({ deviceId: d }), objects: true },
   'traffic.refusals': { input: () => ({}) },
+  'traffic.badTokens': { input: () => ({}) },
   'auth.login': { input: () => ({ email: 'login@example.com', password }) },
   'auth.acceptInvite': { input: (e) => ({ ...e.fresh.invitationCode(), password }) },
   // Everyone gets OWNER_EXISTS (409): the hub has accounts, so no setup code works any more.
