@@ -23,6 +23,7 @@ import { registerHubHandlers } from './hub-handlers';
 import { registerStewardshipHandlers, type StewardshipServices } from './stewardship';
 import { registerRefusalHandlers } from '../ingest/refusal-handlers';
 import { registerCounterHandlers, type CounterSources } from '../ingest/counter-handlers';
+import { registerHealthHandlers } from '../ingest/health-handlers';
 import { HandlerRegistry } from './registry';
 
 /** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
@@ -71,6 +72,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerStewardshipHandlers(registry, services.stewardship);
   registerRefusalHandlers(registry, ctx);
   registerCounterHandlers(registry, ctx, services.counters);
+  registerHealthHandlers(registry, ctx);
   const missing = registry.missing();
   if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
   return registry;
