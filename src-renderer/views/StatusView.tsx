@@ -1,6 +1,7 @@
 import { useApiQuery } from '../lib/query';
 import { useSession } from '../lib/session';
 import { HubCounters } from './HubCounters';
+import { HubCertificate } from './HubCertificate';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
 
@@ -56,6 +57,7 @@ export function StatusView() {
         <dt>Certificate valid until</dt>
         <dd>{new Date(s.tls.notAfter).toLocaleDateString()}</dd>
       </dl>
+      <HubCertificate />
       <h2>Listeners</h2>
       <table className="grid">
         <thead>

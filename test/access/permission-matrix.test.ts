@@ -87,6 +87,7 @@ const samples = {
   'hub.status': { input: () => ({}) },
   'hub.connection': { input: () => ({}) },
   'hub.counters': { input: () => ({}) },
+  'hub.ca': { input: () => ({}) },
   'devices.problems': { input: (_e, d) => ({ deviceId: d }), objects: true },
   'traffic.refusals': { input: () => ({}) },
   'traffic.badTokens': { input: () => ({}) },

@@ -66,6 +66,12 @@ export const hubMethods = {
     permission: 'devices:admin',
     description: 'What a device needs to connect: the hub’s reachable names and addresses, its device listener ports, the CA certificate and its fingerprint.',
   },
+  'hub.ca': {
+    input: z.object({}).strict(),
+    output: z.object({ caPem: z.string(), caFingerprint: z.string() }),
+    permission: 'authenticated',
+    description: 'The hub CA certificate and its fingerprint, to trust it in a browser or operating system (signed-in callers: before sign-in only the fingerprint is public).',
+  },
   'hub.info': {
     input: z.object({}).strict(),
     output: hubInfoSchema,
