@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import mqtt from 'mqtt';
 import type { DeviceHealth } from '../../src-shared/api/areas/health';
-import { createGroup } from '../../src-main/access/groups';
-import { createUser } from '../../src-main/access/users';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { openDatabase } from '../../src-main/store/database';
 import { latestVersion, migrate, migrations, schemaVersion } from '../../src-main/store/migrations';
@@ -13,7 +11,7 @@ import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
 import { eventually } from '../helpers/ingest';
 import { tempDir } from '../helpers/tmp';
-import { cliCaller, rpc } from '../access/helpers';
+import { rpc, secondOrganisation, signInTwoOrganisations } from '../access/helpers';
 
 const password = 'health passphrase 1';
 
@@ -48,21 +46,13 @@ test('device health board over two organisations: states from sessions, last-see
   const hub = await startTestHub({ ports: { console: 0, https: 0, mqtts: 0 } });
   const ctx = hub.services.access;
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
-  const cliA = cliCaller(1);
-  const orgB = (await hub.registry.call('orgs.create', { slug: 'beta', name: 'Beta' }, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId: 1 } })) as { ok: true; value: { id: number } };
+  const orgB = await secondOrganisation(hub);
   addDevice(hub.db, { orgId: 1, label: 'a-quiet' });
   const sender = addDevice(hub.db, { orgId: 1, label: 'a-sender' });
   const linked = addDevice(hub.db, { orgId: 1, label: 'a-linked' });
   const old = addDevice(hub.db, { orgId: 1, label: 'a-old' });
-  const other = addDevice(hub.db, { orgId: orgB.value.id, label: 'b-sender' });
-  await createUser(ctx, cliA, { email: 'owner@example.com', role: 'owner', password });
-  const reader = await createUser(ctx, cliA, { email: 'reader@example.com', role: 'reader', password });
-  createGroup(ctx, cliA, { name: 'one', deviceIds: [sender.device.id], memberIds: [reader.id] });
-  await createUser(ctx, cliCaller(orgB.value.id), { email: 'owner-b@example.com', role: 'owner', password });
-  const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string }).token;
-  const ownerA = await login('owner@example.com');
-  const ownerB = await login('owner-b@example.com');
-  const readerA = await login('reader@example.com');
+  const other = addDevice(hub.db, { orgId: orgB, label: 'b-sender' });
+  const { ownerA, readerA, ownerB } = await signInTwoOrganisations(ctx, base, orgB, password, [sender.device.id]);
   const health = async (token: string) => {
     const r = await rpc(base, 'devices.health', {}, token);
     assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -3,13 +3,11 @@ import { test } from 'node:test';
 import mqtt from 'mqtt';
 import type { HubCounters } from '../../src-shared/api/areas/hub';
 import { createApp } from '../../src-main/access/apps';
-import { createGroup } from '../../src-main/access/groups';
-import { createUser } from '../../src-main/access/users';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { httpsRequest } from '../helpers/https';
 import { startTestHub } from '../helpers/hub';
 import { eventually } from '../helpers/ingest';
-import { cliCaller, rpc } from '../access/helpers';
+import { cliCaller, rpc, secondOrganisation, signInTwoOrganisations } from '../access/helpers';
 
 const password = 'counters passphrase 1';
 
@@ -18,19 +16,11 @@ test('Hub page counters over two organisations: each sees its own devices, only 
   const ctx = hub.services.access;
   const base = { url: `https://127.0.0.1:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
   const cliA = cliCaller(1);
-  const orgB = (await hub.registry.call('orgs.create', { slug: 'beta', name: 'Beta' }, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId: 1 } })) as { ok: true; value: { id: number } };
-  assert.ok(orgB.ok);
+  const orgB = await secondOrganisation(hub);
   const a1 = addDevice(hub.db, { orgId: 1, label: 'a-boiler' });
   const a2 = addDevice(hub.db, { orgId: 1, label: 'a-pump' });
-  const b1 = addDevice(hub.db, { orgId: orgB.value.id, label: 'b-boiler' });
-  await createUser(ctx, cliA, { email: 'owner@example.com', role: 'owner', password });
-  const reader = await createUser(ctx, cliA, { email: 'reader@example.com', role: 'reader', password });
-  createGroup(ctx, cliA, { name: 'pumps', deviceIds: [a2.device.id], memberIds: [reader.id] });
-  await createUser(ctx, cliCaller(orgB.value.id), { email: 'owner-b@example.com', role: 'owner', password });
-  const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string }).token;
-  const ownerA = await login('owner@example.com');
-  const readerA = await login('reader@example.com');
-  const ownerB = await login('owner-b@example.com');
+  const b1 = addDevice(hub.db, { orgId: orgB, label: 'b-boiler' });
+  const { ownerA, readerA, ownerB } = await signInTwoOrganisations(ctx, base, orgB, password, [a2.device.id]);
   const appA = createApp(ctx, cliA, { name: 'wall', scopes: ['devices:read'] }).token;
   const counters = async (token: string) => {
     const r = await rpc(base, 'hub.counters', {}, token);
