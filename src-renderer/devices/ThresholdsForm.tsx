@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { defaultThresholds } from '../../src-shared/health';
-import { ErrorNote } from '../components/ErrorNote';
+import { SaveOutcome } from '../components/SaveOutcome';
 import { api } from '../lib/api';
 import { useAction, useApiQuery } from '../lib/query';
 
@@ -51,12 +51,7 @@ function ThresholdsEditor({ deviceId, initial }: { deviceId: number; initial: { 
           Save thresholds
         </button>
       </div>
-      {saved && (
-        <p role="status" className="ok">
-          Saved.
-        </p>
-      )}
-      <ErrorNote error={action.error} />
+      <SaveOutcome saved={saved} error={action.error} />
     </form>
   );
 }
