@@ -199,7 +199,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
-    const { pipeline, watcher, reader } = await startIngest(ctx);
+    const { pipeline, watcher, reader, counters } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
     const alarms = startAlarms(ctx, { pipeline, watcher });
@@ -215,7 +215,8 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const connection = () => connectionFacts(status(), tls.caCertPem);
-    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship });
+    const counterSources = { traffic: counters, databaseFile: databasePath(dataDir) };
+    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });
     brokerApi.registry = registry;
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
     const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });

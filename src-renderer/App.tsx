@@ -24,6 +24,7 @@ import { LoginView } from './views/LoginView';
 import { SettingsView } from './views/SettingsView';
 import { SetupView } from './views/SetupView';
 import { TrafficView } from './views/TrafficView';
+import { HealthView } from './views/HealthView';
 import { PublicStatusView, StatusView } from './views/StatusView';
 import { UsersView } from './views/UsersView';
 
@@ -44,6 +45,7 @@ const pages: Page[] = [
     ),
   },
   { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
+  { path: 'health', title: 'Health', needs: 'devices:read', view: () => <HealthView /> },
   { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView /> },
   { path: 'alarms', title: 'Alarms', needs: 'devices:read', view: () => <AlarmsView /> },
   { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },

@@ -22,6 +22,8 @@ import { registerSyncHandlers, type SyncControl } from '../sync/handlers';
 import { registerHubHandlers } from './hub-handlers';
 import { registerStewardshipHandlers, type StewardshipServices } from './stewardship';
 import { registerRefusalHandlers } from '../ingest/refusal-handlers';
+import { registerCounterHandlers, type CounterSources } from '../ingest/counter-handlers';
+import { registerHealthHandlers } from '../ingest/health-handlers';
 import { HandlerRegistry } from './registry';
 
 /** What the API's handlers need: the running hub's services, or a CLI process's equivalents. */
@@ -39,6 +41,8 @@ export interface ApiServices {
   reader?: ReaderClient;
   /** Backups and the key's emergency kit (console/stewardship.ts). */
   stewardship: StewardshipServices;
+  /** The running hub's traffic counters for the Hub page; the CLI has none. */
+  counters?: CounterSources;
 }
 
 /**
@@ -67,6 +71,8 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerSyncHandlers(registry, ctx, services.sync);
   registerStewardshipHandlers(registry, services.stewardship);
   registerRefusalHandlers(registry, ctx);
+  registerCounterHandlers(registry, ctx, services.counters);
+  registerHealthHandlers(registry, ctx);
   const missing = registry.missing();
   if (missing.length) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
   return registry;

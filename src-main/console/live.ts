@@ -133,7 +133,7 @@ function serveSocket(ws: WebSocket, req: IncomingMessage, options: LiveChannelOp
 function stream(ws: WebSocket, grant: LiveGrant, options: LiveChannelOptions, recheckMs: number): () => void {
   let visible = grant.deviceIds;
   const onReadings = (stored: StoredReading[]) => {
-    const readings = stored.filter((r) => visible.has(r.deviceId)).map((r) => ({ deviceId: r.deviceId, device: r.device, variable: r.variable, ts: r.ts, value: r.value }));
+    const readings = stored.filter((r) => visible.has(r.deviceId)).map((r) => ({ deviceId: r.deviceId, device: r.device, variable: r.variable, ts: r.ts, value: r.value, protocol: r.protocol }));
     if (readings.length === 0) return;
     if (ws.bufferedAmount > maxBufferedBytes) {
       ws.close(1013, 'Too far behind; reconnect.');

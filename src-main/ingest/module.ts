@@ -6,6 +6,7 @@ import { ReaderClient } from '../history/reader-client';
 import { Pipeline } from './pipeline/pipeline';
 import { WriterClient } from './pipeline/writer-client';
 import { startRefusalRecorder } from './refusal-recorder';
+import { TrafficCounters } from './traffic-counters';
 
 export interface Ingest {
   pipeline: Pipeline;
@@ -13,6 +14,8 @@ export interface Ingest {
   watcher: DbWatcher;
   /** The reader thread: console readings queries, charts and exports off the event loop. */
   reader: ReaderClient;
+  /** Live figures for the Hub page (connected devices, readings per second, refusals by reason). */
+  counters: TrafficCounters;
 }
 
 /**
@@ -40,5 +43,7 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
   ctx.onStop('pipeline', () => pipeline.drain());
   const refusals = startRefusalRecorder(pipeline, ctx.logger);
   ctx.onStop('refusal-recorder', () => refusals.stop());
-  return { pipeline, watcher, reader };
+  const counters = new TrafficCounters(pipeline);
+  ctx.onStop('traffic-counters', () => counters.close());
+  return { pipeline, watcher, reader, counters };
 }

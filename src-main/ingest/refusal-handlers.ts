@@ -4,7 +4,7 @@ import { visibleDeviceIds } from '../access/device-access';
 import { isHubOwner } from '../access/people';
 import { devicesWithin, rightsOf } from '../access/rights';
 import type { HandlerRegistry } from '../console/registry';
-import { refusalsOfDevice, refusalsOfOrg, type RefusalRow } from './queries/refusals';
+import { badTokensByAddress, refusalsOfDevice, refusalsOfOrg, type RefusalRow } from './queries/refusals';
 
 const view = (r: RefusalRow) => ({
   id: r.id,
@@ -23,6 +23,9 @@ const view = (r: RefusalRow) => ({
 /** Recent refusals: per device (the registry has checked the device), and the organisation's traffic page. */
 export function registerRefusalHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext): void {
   registry.register('devices.problems', (input) => refusalsOfDevice(ctx.db, input.deviceId, input.limit).map(view));
+  registry.register('traffic.badTokens', (input) =>
+    badTokensByAddress(ctx.db, input.limit).map((r) => ({ address: r.address, attempts: r.attempts, firstAt: r.firstAt, lastAt: r.lastAt, protocols: r.protocols.split(',') })),
+  );
   registry.register('traffic.refusals', (input, caller) => {
     const visible = new Set(visibleDeviceIds(ctx.db, caller.principal));
     const seesAll = devicesWithin(rightsOf(ctx.db, caller.principal), null);

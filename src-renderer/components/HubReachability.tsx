@@ -5,14 +5,18 @@ import { useApiQuery } from '../lib/query';
 /** How often the console checks that the hub answers (hub.info: public, tiny). */
 const checkMs = 3_000;
 
+/** True while the hub does not answer: what the console shows about devices' state is then unknown. */
+export function useHubUnreachable(): boolean {
+  return useApiQuery('hub.info', {}, { refreshMs: checkMs }).lastError?.code === 'HUB_UNREACHABLE';
+}
+
 /**
  * One banner for every page when the hub does not answer (stopped,
  * restarting, network gone), and a refresh of everything shown once it is
  * back, so nobody has to navigate away to see current values again.
  */
 export function HubReachability() {
-  const check = useApiQuery('hub.info', {}, { refreshMs: checkMs });
-  const unreachable = check.lastError?.code === 'HUB_UNREACHABLE';
+  const unreachable = useHubUnreachable();
   const queries = useQueryClient();
   const was = useRef(false);
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import { ConfirmButton } from '../components/ConfirmButton';
-import { ErrorNote } from '../components/ErrorNote';
+import { SaveOutcome } from '../components/SaveOutcome';
 import { api } from '../lib/api';
 import { useAction } from '../lib/query';
 import { navigate } from '../lib/route';
@@ -49,12 +49,7 @@ export function DeviceSettings({ device }: { device: Device }) {
           }
         />
       </div>
-      {saved && (
-        <p role="status" className="ok">
-          Saved.
-        </p>
-      )}
-      <ErrorNote error={action.error} />
+      <SaveOutcome saved={saved} error={action.error} />
     </form>
   );
 }

@@ -1,16 +1,11 @@
-/** How long since a device last sent before the console calls it stale, then offline. */
-export const freshness = { staleAfterMs: 5 * 60_000, offlineAfterMs: 60 * 60_000 } as const;
+import { defaultThresholds, type Freshness } from '../../src-shared/health';
 
-export type Freshness = 'online' | 'stale' | 'offline' | 'never';
+export { freshnessOf, type Freshness } from '../../src-shared/health';
 
-export function freshnessOf(lastSeenAt: number | null, now: number): Freshness {
-  if (lastSeenAt === null) return 'never';
-  const age = now - lastSeenAt;
-  if (age <= freshness.staleAfterMs) return 'online';
-  return age <= freshness.offlineAfterMs ? 'stale' : 'offline';
-}
+/** How long since a device last sent before the console calls it stale, then offline (devices may set their own). */
+export const freshness = { staleAfterMs: defaultThresholds.staleAfterS * 1000, offlineAfterMs: defaultThresholds.offlineAfterS * 1000 } as const;
 
-export const freshnessText: Record<Freshness, string> = { online: 'Online', stale: 'Stale', offline: 'Offline', never: 'Never seen' };
+export const freshnessText: Record<Freshness, string> = { online: 'Online', stale: 'Stale', offline: 'Offline', never: 'Never seen', unknown: 'Unknown' };
 
 export function ago(ts: number | null, now: number): string {
   if (ts === null) return 'never';

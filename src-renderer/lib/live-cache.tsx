@@ -1,8 +1,9 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, type ReactNode } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import type { LiveReading } from '../../src-shared/api/live';
 import { useLiveReadings, type LiveMode } from './live';
+import { clearAccepted, recordAccepted } from './accepted-log';
 import { appendToSeries, type SeriesAnswer } from './series-cache';
 import { seriesKeyPrefix, type SeriesKey } from './series-query';
 
@@ -24,7 +25,15 @@ export function useLiveMode(): LiveMode {
  */
 export function LiveProvider({ children, onEnded }: { children: ReactNode; onEnded: (message: string) => void }) {
   const client = useQueryClient();
-  const onReadings = useCallback((readings: LiveReading[]) => writeReadings(client, readings, Date.now()), [client]);
+  const onReadings = useCallback(
+    (readings: LiveReading[]) => {
+      writeReadings(client, readings, Date.now());
+      recordAccepted(readings, Date.now());
+    },
+    [client],
+  );
+  // Accepted messages belong to this signed-in console only.
+  useEffect(() => clearAccepted, []);
   // Alarm lists and the header badge are refetched when the hub says an alarm of a visible device changed.
   const onAlarms = useCallback(() => void client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('alarms.') }), [client]);
   const mode = useLiveReadings(onReadings, onEnded, onAlarms);

@@ -8,6 +8,7 @@ import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
 import { ConnectionCard } from '../devices/ConnectionCard';
 import { DeviceSettings } from '../devices/DeviceSettings';
+import { ThresholdsForm } from '../devices/ThresholdsForm';
 import { DeviceProblems } from '../devices/DeviceProblems';
 import { DeviceCharts } from '../charts/DeviceCharts';
 import { presets } from '../charts/ranges';
@@ -55,6 +56,9 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
   const refreshMs = mode === 'live' ? false : pollMs;
   const events = useApiQuery('devices.events', { deviceId: device.id, count: shown }, { refreshMs });
   const latest = useApiQuery('devices.latest', {}, { refreshMs });
+  // Its own thresholds and whether an MQTT session is open, from the health board.
+  const board = useApiQuery('devices.health', {}, { refreshMs: 10_000 });
+  const health = board.state === 'ready' ? board.value.find((h) => h.id === device.id) : undefined;
   const mine = latest.state === 'ready' ? (latest.value.find((l) => l.deviceId === device.id)?.variables ?? []) : [];
   const values = new Map(mine.map((v) => [v.label, v]));
   const units = new Map(device.variables.map((v) => [v.label, v.unit]));
@@ -65,7 +69,7 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
     <>
       <div className="page-head">
         <h1 id="device-title">{device.name}</h1>
-        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} />
+        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} thresholds={health?.thresholds} connected={health?.connected} />
         <LiveIndicator mode={mode} />
       </div>
       <dl className="facts">
@@ -114,6 +118,7 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
         {session.can('commands:send') && <SendCommand device={device} />}
         {session.can('devices:admin') && <TokenActions device={device} />}
         {session.can('devices:admin') && <DeviceSettings device={device} />}
+        {session.can('devices:admin') && <ThresholdsForm deviceId={device.id} />}
       </div>
 
       <h2>Last {shown} readings</h2>

@@ -1,3 +1,4 @@
+import { CertificateHelp } from '../components/CertificateHelp';
 import { useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { useSessionState } from '../lib/session';
@@ -93,6 +94,7 @@ export function LoginView({ notice }: { notice: string | null }) {
           </p>
         )}
       </aside>
+      {hub.state === 'ready' && <CertificateHelp fingerprint={hub.value.caFingerprint} caPem={null} />}
     </div>
   );
 }

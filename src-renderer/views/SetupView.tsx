@@ -1,3 +1,4 @@
+import { CertificateHelp } from '../components/CertificateHelp';
 import { useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { useSessionState } from '../lib/session';
@@ -77,6 +78,7 @@ export function SetupView({ code }: { code: string }) {
           </p>
         </aside>
       )}
+      {hub.state === 'ready' && <CertificateHelp fingerprint={hub.value.caFingerprint} caPem={null} />}
     </div>
   );
 }

@@ -1,4 +1,7 @@
 import { useApiQuery } from '../lib/query';
+import { useSession } from '../lib/session';
+import { HubCounters } from './HubCounters';
+import { HubCertificate } from './HubCertificate';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
 
@@ -24,6 +27,7 @@ export function PublicStatusView() {
 }
 
 export function StatusView() {
+  const session = useSession();
   const status = useApiQuery('hub.status', {}, { refreshMs: 5000 });
   if (status.state === 'loading') return <p className="muted">Connecting to the hub…</p>;
   if (status.state === 'error') {
@@ -53,6 +57,7 @@ export function StatusView() {
         <dt>Certificate valid until</dt>
         <dd>{new Date(s.tls.notAfter).toLocaleDateString()}</dd>
       </dl>
+      <HubCertificate />
       <h2>Listeners</h2>
       <table className="grid">
         <thead>
@@ -72,6 +77,7 @@ export function StatusView() {
           ))}
         </tbody>
       </table>
+      {session.can('devices:read') && <HubCounters />}
       {s.insecure.length > 0 && (
         <div className="warning" role="alert">
           Insecure settings are on: {s.insecure.join(', ')}.

@@ -1,25 +1,31 @@
 import { useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
+import { LiveIndicator } from '../components/LiveIndicator';
+import { useLiveMode } from '../lib/live-cache';
 import { RefusalTable } from '../devices/RefusalTable';
 import { useApiQuery } from '../lib/query';
 import { useFleet } from '../lib/useFleet';
+import { AcceptedMessages } from './AcceptedMessages';
+import { BadTokenAddresses } from './BadTokenAddresses';
 
 const protocols = ['mqtt', 'https', 'tcp'] as const;
 type Protocol = (typeof protocols)[number];
 
-/** Hub-wide refusals as they happen, filterable by device and protocol; bad-token attempts show with their address. */
+/** Accepted messages and refusals as they happen, filterable by device and protocol; bad-token attempts show with their address. */
 export function TrafficView() {
   const [protocol, setProtocol] = useState<Protocol | ''>('');
   const [deviceId, setDeviceId] = useState<number | ''>('');
   const fleet = useFleet(false);
   const rows = useApiQuery('traffic.refusals', { limit: 100, ...(protocol ? { protocol } : {}), ...(deviceId !== '' ? { deviceId } : {}) }, { refreshMs: 2_000, keepPrevious: true });
   const devices = fleet.devices ?? [];
+  const me = useApiQuery('auth.me', {});
+  const mode = useLiveMode();
   return (
     <section aria-labelledby="traffic-title">
       <div className="page-head">
         <h1 id="traffic-title">Traffic</h1>
+        <LiveIndicator mode={mode} />
       </div>
-      <p className="muted">What the hub refused lately, newest first (kept across restarts, the last few thousand). Refreshes every 2 seconds.</p>
       <div className="filters">
         <label>
           Protocol{' '}
@@ -42,6 +48,9 @@ export function TrafficView() {
           </select>
         </label>
       </div>
+      <AcceptedMessages protocol={protocol} deviceId={deviceId} mode={mode} />
+      <h2>Refused</h2>
+      <p className="muted">What the hub refused lately, newest first (kept across restarts, the last few thousand). Refreshes every 2 seconds.</p>
       {rows.state === 'error' ? (
         <ErrorNote error={rows} title="Could not load the refusals." />
       ) : rows.state === 'loading' ? (
@@ -51,6 +60,7 @@ export function TrafficView() {
       ) : (
         <RefusalTable rows={rows.value} showDevice testId="traffic-table" />
       )}
+      {me.state === 'ready' && me.value.hubAdmin && <BadTokenAddresses />}
     </section>
   );
 }

@@ -18,6 +18,7 @@ import { personalMethods } from './areas/personal';
 import { trafficMethods } from './areas/traffic';
 import { alarmsMethods } from './areas/alarms';
 import { alarmChannelsMethods } from './areas/alarm-channels';
+import { healthMethods } from './areas/health';
 
 export { hubStatusSchema, type HubStatus } from './areas/hub';
 
@@ -45,6 +46,7 @@ export const apiContract = defineContract({
   ...trafficMethods,
   ...alarmsMethods,
   ...alarmChannelsMethods,
+  ...healthMethods,
 });
 
 export type ApiContract = typeof apiContract;

@@ -18,6 +18,8 @@ export interface LiveReading {
   variable: string;
   ts: number;
   value: number;
+  /** How it arrived (mqtt, https, tcp, command, sync): the Traffic page filters by it. */
+  protocol?: string;
 }
 
 export type LiveServerMessage =

@@ -9,6 +9,9 @@ import { userById } from '../../src-main/access/queries/users';
 import type { Caller } from '../../src-main/console/registry';
 import { openDatabase, type Db } from '../../src-main/store/database';
 import { migrate } from '../../src-main/store/migrations';
+import { createGroup } from '../../src-main/access/groups';
+import { createUser } from '../../src-main/access/users';
+import type { Hub } from '../../src-main/hub';
 import { httpsRequest } from '../helpers/https';
 import { tempDir } from '../helpers/tmp';
 
@@ -75,4 +78,32 @@ export function userCaller(ctx: AccessContext, userId: number, orgId = 1): Calle
   const user = userById(ctx.db, userId);
   if (!member || !user) throw new Error(`user ${userId} is not a member of organisation ${orgId}`);
   return callerFor({ kind: 'user', userId, orgId, role: member.role, sessionId: 0, hubAdmin: user.hubAdmin, allowIps: [], allowOrigins: [] });
+}
+
+/** A second organisation, made by the hub's CLI caller; returns its id. */
+export async function secondOrganisation(hub: Hub, slug = 'beta'): Promise<number> {
+  const answer = await hub.registry.call('orgs.create', { slug, name: slug }, { origin: 'cli', principal: { kind: 'cli', osUser: 'test', orgId: 1 } });
+  if (!answer.ok) throw new Error(`organisation ${slug} not created: ${answer.error.message}`);
+  return (answer.value as { id: number }).id;
+}
+
+/**
+ * People in two organisations, signed in over HTTPS: organisation 1's owner
+ * (the hub owner), a reader of organisation 1 in a group of `readerDevices`,
+ * and organisation `orgB`'s owner (not the hub owner). Returns their tokens.
+ */
+export async function signInTwoOrganisations(
+  ctx: AccessContext,
+  base: { url: string; ca: string },
+  orgB: number,
+  password: string,
+  readerDevices: number[],
+): Promise<{ ownerA: string; readerA: string; ownerB: string }> {
+  const cliA = cliCaller(1);
+  await createUser(ctx, cliA, { email: 'owner@example.com', role: 'owner', password });
+  const reader = await createUser(ctx, cliA, { email: 'reader@example.com', role: 'reader', password });
+  createGroup(ctx, cliA, { name: 'readers', deviceIds: readerDevices, memberIds: [reader.id] });
+  await createUser(ctx, cliCaller(orgB), { email: 'owner-b@example.com', role: 'owner', password });
+  const login = async (email: string) => ((await rpc(base, 'auth.login', { email, password })).body.result as { token: string }).token;
+  return { ownerA: await login('owner@example.com'), readerA: await login('reader@example.com'), ownerB: await login('owner-b@example.com') };
 }

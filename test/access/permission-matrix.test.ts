@@ -86,8 +86,13 @@ const samples = {
   'hub.info': { input: () => ({}) },
   'hub.status': { input: () => ({}) },
   'hub.connection': { input: () => ({}) },
+  'hub.counters': { input: () => ({}) },
+  'hub.ca': { input: () => ({}) },
   'devices.problems': { input: (_e, d) => ({ deviceId: d }), objects: true },
   'traffic.refusals': { input: () => ({}) },
+  'traffic.badTokens': { input: () => ({}) },
+  'devices.health': { input: () => ({}) },
+  'devices.setThresholds': { input: (_e, d) => ({ deviceId: d, thresholds: { staleAfterS: 120, offlineAfterS: 600 } }), objects: true },
   'auth.login': { input: () => ({ email: 'login@example.com', password }) },
   'auth.acceptInvite': { input: (e) => ({ ...e.fresh.invitationCode(), password }) },
   // Everyone gets OWNER_EXISTS (409): the hub has accounts, so no setup code works any more.

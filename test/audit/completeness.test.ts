@@ -100,6 +100,8 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('devices.create', 'new-device');
   await call('devices.update', { deviceId: created.device.id, name: 'New device', type: 'sensor' });
   as('devices.update', 'new-device');
+  await call('devices.setThresholds', { deviceId: created.device.id, thresholds: { staleAfterS: 120, offlineAfterS: 900 } });
+  as('devices.setThresholds', 'new-device');
   await call('devices.rotateToken', { deviceId: created.device.id });
   as('devices.rotateToken', 'new-device');
   await call('devices.revokeTokens', { deviceId: created.device.id });

@@ -64,3 +64,8 @@ export function closeDanglingSessions(db: Db, now: number): number {
 export function listMqttSessions(db: Db, deviceId: number): MqttSession[] {
   return (db.prepare('SELECT * FROM mqtt_sessions WHERE device_id = ? ORDER BY id').all(deviceId) as MqttSessionRow[]).map(toSession);
 }
+
+/** Open sessions' devices (null for an ingest token's session), for the Hub page's counters. */
+export function openSessionDevices(db: Db): (number | null)[] {
+  return db.prepare('SELECT device_id FROM mqtt_sessions WHERE disconnected_at IS NULL').pluck().all() as (number | null)[];
+}

@@ -21,4 +21,6 @@ export interface Exchange {
   url: URL;
   address: string;
   deps: HttpsIngestDeps;
+  /** Once the token is known: whose refusal a later one is (the device page and the Hub page's counters need it). */
+  refusalOwner?: { orgId: number; deviceId: number | null };
 }

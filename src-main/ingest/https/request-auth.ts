@@ -33,5 +33,6 @@ export async function authenticateRequest(x: Exchange, deviceLabel: string, path
     x.deps.logger.warn({ actor, device: target, via, address: x.address }, 'device token accepted in a URL (token-in-url is on)');
     x.deps.access.audit({ actor, action: 'ingest.token-in-url', target: `device:${target}`, targetLabel: target || null, orgId: outcome.principal.orgId, outcome: 'ok', address: x.address, detail: { via } });
   }
+  x.refusalOwner = { orgId: outcome.principal.orgId, deviceId: outcome.principal.kind === 'device' ? outcome.principal.deviceId : null };
   return outcome.principal;
 }

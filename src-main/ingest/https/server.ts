@@ -72,7 +72,7 @@ async function handle(x: Exchange): Promise<void> {
 
 function answerFailure(x: Exchange, err: unknown): void {
   if (err instanceof HttpRefusal) {
-    if (err.reason) x.deps.pipeline.countRejection('https', err.reason, err.deviceLabel, 1, { address: x.req.socket.remoteAddress ?? '', target: x.url.pathname, message: err.message });
+    if (err.reason) x.deps.pipeline.countRejection('https', err.reason, err.deviceLabel, 1, { address: x.req.socket.remoteAddress ?? '', target: x.url.pathname, message: err.message, ...x.refusalOwner });
     if (x.res.headersSent) x.res.destroy();
     else sendError(x.res, err.status, { code: err.code, message: err.message, ...err.extra }, err.headers);
     return;

@@ -41,6 +41,26 @@ export function refusalsOfDevice(db: Db, deviceId: number, limit: number): Refus
   return db.prepare(`SELECT ${columns} FROM refusals WHERE device_id = ? ORDER BY id DESC LIMIT ?`).all(deviceId, limit) as RefusalRow[];
 }
 
+export interface BadTokenAddressRow {
+  address: string;
+  attempts: number;
+  firstAt: number;
+  lastAt: number;
+  /** Comma-separated, as SQLite's group_concat gives them. */
+  protocols: string;
+}
+
+/** Bad-token attempts (they name no organisation) grouped by remote address, the most recent first. */
+export function badTokensByAddress(db: Db, limit: number): BadTokenAddressRow[] {
+  return db
+    .prepare(
+      `SELECT address, sum(count) AS attempts, min(at) AS firstAt, max(at) AS lastAt, group_concat(DISTINCT protocol) AS protocols
+       FROM refusals WHERE org_id IS NULL AND reason = 'bad_token'
+       GROUP BY address ORDER BY lastAt DESC LIMIT ?`,
+    )
+    .all(limit) as BadTokenAddressRow[];
+}
+
 /** An organisation's refusals, and (for the hub owner) those that named no organisation (bad tokens). */
 export function refusalsOfOrg(db: Db, orgId: number, withoutOrg: boolean, filter: { protocol?: string | undefined; deviceId?: number | undefined }, limit: number): RefusalRow[] {
   return db

@@ -14,12 +14,13 @@ import { m0011Refusals } from './0011-refusals';
 import { m0013Erasure } from './0013-erasure';
 import { m0014Integrations } from './0014-integrations';
 import { m0015QuietHours } from './0015-quiet-hours';
+import { m0016DeviceHealth } from './0016-device-health';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Append only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure, m0014Integrations, m0015QuietHours];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure, m0014Integrations, m0015QuietHours, m0016DeviceHealth];
 
 export function checkRegistry(list: readonly Migration[]): void {
   list.forEach((m, i) => {

@@ -18,6 +18,15 @@ export const refusalSchema = z.object({
 });
 export type Refusal = z.infer<typeof refusalSchema>;
 
+export const badTokenAddressSchema = z.object({
+  address: z.string(),
+  attempts: z.number().int(),
+  firstAt: z.number(),
+  lastAt: z.number(),
+  protocols: z.array(z.string()),
+});
+export type BadTokenAddress = z.infer<typeof badTokenAddressSchema>;
+
 const limit = z.number().int().min(1).max(500).default(50);
 
 /** "Why is my data not arriving": the recent refusals the hub keeps (bounded, across restarts). */
@@ -28,6 +37,12 @@ export const trafficMethods = {
     permission: 'devices:read',
     devices: 'one',
     description: 'The most recent refusals of one device: time, protocol, reason, topic or path, payload excerpt, address.',
+  },
+  'traffic.badTokens': {
+    input: z.object({ limit }).strict(),
+    output: z.array(badTokenAddressSchema),
+    permission: 'hub:admin',
+    description: 'Bad-token attempts among the kept refusals, grouped by remote address (they name no organisation, so the hub owner only): attempts, first and last time, protocols.',
   },
   'traffic.refusals': {
     input: z.object({ protocol: z.enum(['mqtt', 'https', 'tcp']).optional(), deviceId: idSchema.optional(), limit }).strict(),
