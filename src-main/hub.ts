@@ -39,6 +39,7 @@ import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
 import { stewardshipServices } from './console/stewardship';
 import { startRetention, type RetentionService } from './stewardship/retention';
+import { residencyOf, residencySetting } from './settings/hub-settings';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
@@ -163,6 +164,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       tls: { source: tls.source, caFingerprint: tls.caFingerprint, notAfter: tls.notAfter.toISOString() },
       schemaVersion: schemaVersion(db),
       insecure: [...insecure],
+      residency: residencyOf(db, residencySetting),
     });
 
     const derived = new Map<KeyPurpose, Buffer>();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseResidencyText, residencyLabelSchema } from '../../src-shared/residency';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
 // The settings table's one query module (shared with the AAA policy).
@@ -57,8 +58,46 @@ export const auditRetentionSetting: SettingSpec<number> = {
   toText: (v) => (v === 0 ? 'forever' : String(v)),
 };
 
+const residencyText = (text: string): string | null => {
+  const label = parseResidencyText(text);
+  // `none` is a valid value (null); undefined is "not understood". fromText's null means the latter, so `none` maps to ''.
+  return label === undefined ? null : (label ?? '');
+};
+
+/** This hub's data-residency label (docs/STEWARDSHIP.md, "Residency"): shown on the Hub page, sent in the sync hello. '' = none. */
+export const residencySetting: SettingSpec<string> = {
+  name: 'residency',
+  key: 'stewardship.residency',
+  description: 'data-residency label of this hub, e.g. EU (1-32 capitals, digits, "-"), or none (default none)',
+  defaultValue: '',
+  schema: z.union([z.literal(''), residencyLabelSchema]),
+  fromText: residencyText,
+  toText: (v) => v || 'none',
+};
+
+/** Organisation hub: the residency label every site must send in its sync hello. '' = any site. */
+export const requiredSiteResidencySetting: SettingSpec<string> = {
+  name: 'sync-required-residency',
+  key: 'sync.requiredResidency',
+  description: 'organisation hub: residency label sites must have, e.g. EU, or none (default none: any site)',
+  defaultValue: '',
+  schema: z.union([z.literal(''), residencyLabelSchema]),
+  fromText: residencyText,
+  toText: (v) => v || 'none',
+};
+
 // Heterogeneous registry: each entry is used only through its own spec.
-export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>, auditRetentionSetting as unknown as SettingSpec<never>];
+export const settingSpecs: readonly SettingSpec<never>[] = [
+  tokenInUrlSetting as unknown as SettingSpec<never>,
+  auditRetentionSetting as unknown as SettingSpec<never>,
+  residencySetting as unknown as SettingSpec<never>,
+  requiredSiteResidencySetting as unknown as SettingSpec<never>,
+];
+
+/** A residency setting as a label, null for none. */
+export function residencyOf(db: Db, spec: SettingSpec<string>): string | null {
+  return readSetting(db, spec) || null;
+}
 
 export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
   const spec = settingSpecs.find((s) => s.name === nameOrKey || s.key === nameOrKey);

@@ -1,6 +1,7 @@
 import { useApiQuery } from '../lib/query';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
+import { ResidencyPanel } from './ResidencyPanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -52,6 +53,8 @@ export function StatusView() {
         </dd>
         <dt>Certificate valid until</dt>
         <dd>{new Date(s.tls.notAfter).toLocaleDateString()}</dd>
+        <dt>Data residency</dt>
+        <dd data-testid="residency">{s.residency ?? 'not set'}</dd>
       </dl>
       <h2>Listeners</h2>
       <table className="grid">
@@ -78,6 +81,7 @@ export function StatusView() {
         </div>
       )}
       <BackupPanel />
+      <ResidencyPanel />
       <RetentionPanel />
     </section>
   );
