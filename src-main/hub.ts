@@ -40,6 +40,7 @@ import { createApi } from './console/api';
 import { stewardshipServices } from './console/stewardship';
 import { startRetention, type RetentionService } from './stewardship/retention';
 import { residencyOf, residencySetting } from './settings/hub-settings';
+import { startBackupScheduler, type BackupScheduler } from './stewardship/backup-schedule';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
@@ -65,6 +66,8 @@ export interface HubServices {
   retention: RetentionService;
   alarms: AlarmService;
   alarmNotifications: DeliverySender;
+  /** Scheduled backups (stewardship/backup-schedule.ts). */
+  backups: BackupScheduler;
 }
 
 export interface HubDeps {
@@ -210,10 +213,11 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications };
-
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
+    const backups = startBackupScheduler({ db, dataDir, logger, backup: (target) => stewardship.backup(target) });
+    running.push({ name: 'backup-schedule', stop: () => backups.stop() });
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups };
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship });
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });

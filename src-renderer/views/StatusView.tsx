@@ -2,6 +2,7 @@ import { useApiQuery } from '../lib/query';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
 import { ResidencyPanel } from './ResidencyPanel';
+import { BackupSchedulePanel } from './BackupSchedulePanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -81,6 +82,7 @@ export function StatusView() {
         </div>
       )}
       <BackupPanel />
+      <BackupSchedulePanel />
       <ResidencyPanel />
       <RetentionPanel />
     </section>

@@ -32,6 +32,14 @@ test('the hub owner sets the data-residency label on the Hub page in Chromium (a
   await owner.page.getByTestId('residency-settings-saved').waitFor();
   await owner.page.reload();
   await owner.page.getByTestId('residency').filter({ hasText: 'EU' }).waitFor({ timeout: 10_000 });
+  // Scheduled backups, on the same page: a folder that is not there is reported after the first run.
+  const schedule = owner.page.getByTestId('backup-schedule');
+  await schedule.getByLabel('Every (hours, or off)').fill('24');
+  await schedule.getByLabel('Backups kept').fill('5');
+  await schedule.getByRole('button', { name: 'Save' }).click();
+  await owner.page.getByTestId('backup-schedule-saved').waitFor();
+  assert.match((await owner.page.getByTestId('backup-last').textContent()) ?? '', /No scheduled backup has run yet/);
+  assert.match(await cli(['settings', 'get', 'backup-keep'], dataDir), /backup-keep = 5/);
   await shootBothSizes(owner.page, dataDir, 'hub-residency');
   assert.deepEqual(owner.errors, []);
 
@@ -40,6 +48,7 @@ test('the hub owner sets the data-residency label on the Hub page in Chromium (a
   await admin.page.goto(`${url}/#/status`);
   await admin.page.getByTestId('residency').filter({ hasText: 'EU' }).waitFor({ timeout: 10_000 });
   assert.equal(await admin.page.getByTestId('residency-settings').count(), 0, 'only the hub owner changes it');
+  assert.equal(await admin.page.getByTestId('backup-schedule').count(), 0, 'only the hub owner schedules backups');
 
   assert.match(await cli(['settings', 'get', 'residency'], dataDir), /residency = EU/);
   const audit = await cli(['audit', 'list', '--action', 'hubSettings.set'], dataDir);
