@@ -12,12 +12,13 @@ import { m0009Alarms } from './0009-alarms';
 import { m0010Retention } from './0010-retention';
 import { m0011Refusals } from './0011-refusals';
 import { m0013Erasure } from './0013-erasure';
+import { m0017SyncReceivedAge } from './0017-sync-received-age';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Append only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure, m0017SyncReceivedAge];
 
 export function checkRegistry(list: readonly Migration[]): void {
   list.forEach((m, i) => {
