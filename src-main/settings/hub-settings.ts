@@ -64,27 +64,22 @@ const residencyText = (text: string): string | null => {
   return label === undefined ? null : (label ?? '');
 };
 
-/** This hub's data-residency label (docs/STEWARDSHIP.md, "Residency"): shown on the Hub page, sent in the sync hello. '' = none. */
-export const residencySetting: SettingSpec<string> = {
-  name: 'residency',
-  key: 'stewardship.residency',
-  description: 'data-residency label of this hub, e.g. EU (1-32 capitals, digits, "-"), or none (default none)',
+/** A residency label setting ('' = none). */
+const residencySpec = (name: string, key: string, description: string): SettingSpec<string> => ({
+  name,
+  key,
+  description,
   defaultValue: '',
   schema: z.union([z.literal(''), residencyLabelSchema]),
   fromText: residencyText,
   toText: (v) => v || 'none',
-};
+});
 
-/** Organisation hub: the residency label every site must send in its sync hello. '' = any site. */
-export const requiredSiteResidencySetting: SettingSpec<string> = {
-  name: 'sync-required-residency',
-  key: 'sync.requiredResidency',
-  description: 'organisation hub: residency label sites must have, e.g. EU, or none (default none: any site)',
-  defaultValue: '',
-  schema: z.union([z.literal(''), residencyLabelSchema]),
-  fromText: residencyText,
-  toText: (v) => v || 'none',
-};
+/** This hub's data-residency label (docs/STEWARDSHIP.md, "Residency"): shown on the Hub page, sent in the sync hello. */
+export const residencySetting = residencySpec('residency', 'stewardship.residency', 'data-residency label of this hub, e.g. EU (1-32 capitals, digits, "-"), or none (default none)');
+
+/** Organisation hub: the residency label every site must send in its sync hello ('' = any site). */
+export const requiredSiteResidencySetting = residencySpec('sync-required-residency', 'sync.requiredResidency', 'organisation hub: residency label sites must have, e.g. EU, or none (default none: any site)');
 
 const wholeIn = (min: number, max: number, words: Record<string, number> = {}) => (text: string): number | null => {
   const t = text.trim().toLowerCase();
