@@ -40,6 +40,8 @@ import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
 import { stewardshipServices } from './console/stewardship';
 import { startRetention, type RetentionService } from './stewardship/retention';
+import { residencyOf, residencySetting } from './settings/hub-settings';
+import { startBackupScheduler, type BackupScheduler } from './stewardship/backup-schedule';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
 import { createLiveAccess } from './access/live-access';
@@ -65,6 +67,8 @@ export interface HubServices {
   retention: RetentionService;
   alarms: AlarmService;
   alarmNotifications: DeliverySender;
+  /** Scheduled backups (stewardship/backup-schedule.ts). */
+  backups: BackupScheduler;
 }
 
 export interface HubDeps {
@@ -164,6 +168,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
       tls: { source: tls.source, caFingerprint: tls.caFingerprint, notAfter: tls.notAfter.toISOString() },
       schemaVersion: schemaVersion(db),
       insecure: [...insecure],
+      residency: residencyOf(db, residencySetting),
     });
 
     const derived = new Map<KeyPurpose, Buffer>();
@@ -210,10 +215,11 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications };
-
     const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
+    const backups = startBackupScheduler({ db, dataDir, logger, backup: (target) => stewardship.backup(target) });
+    running.push({ name: 'backup-schedule', stop: () => backups.stop() });
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups };
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const counterSources = { traffic: counters, databaseFile: databasePath(dataDir) };
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });

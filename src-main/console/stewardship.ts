@@ -8,11 +8,14 @@ import { createBackup, type BackupResult } from '../store/backup/create';
 import { snapshotInto } from '../store/backup/snapshot';
 import type { Db } from '../store/database';
 import type { HandlerRegistry } from './registry';
+import { backupSchedule, type BackupSchedule } from '../stewardship/backup-schedule';
 
 /** What the stewardship methods need from the process they run in (the hub or one CLI command). */
 export interface StewardshipServices {
-  /** Writes a backup where this process keeps them: the data directory's `backups/` in the hub, `--to` in the CLI. */
-  backup(): Promise<BackupResult>;
+  /** Writes a backup to `target`, else where this process keeps them: the data directory's `backups/` in the hub, `--to` in the CLI. */
+  backup(target?: string): Promise<BackupResult>;
+  /** Scheduled backups: settings and the last run. */
+  schedule(): BackupSchedule;
   /** A copy of the master key: only a CLI process started for `outpost key export` has one. */
   masterKey(): Buffer | null;
 }
@@ -37,12 +40,13 @@ export function stewardshipServices(s: StewardshipSource): StewardshipServices &
   const kit = s.exportKey ? Buffer.from(s.masterKey) : null;
   const snapshot = s.reader ? (file: string) => s.reader!.query('store.snapshot', { file }) : async (file: string) => snapshotInto(s.db, file);
   return {
-    backup: () =>
+    backup: (target?: string) =>
       createBackup(
         { dataDir: s.dataDir, identity: s.identity, macKey: () => Buffer.from(macKey), outpostVersion: s.outpostVersion, snapshot },
-        s.backupTo ?? join(s.dataDir, 'backups', `outpost-${new Date().toISOString().replace(/[:.]/g, '-')}.backup`),
+        target ?? s.backupTo ?? join(s.dataDir, 'backups', `outpost-${new Date().toISOString().replace(/[:.]/g, '-')}.backup`),
       ),
     masterKey: () => (kit ? Buffer.from(kit) : null),
+    schedule: () => backupSchedule(s.db, s.dataDir),
     close: () => {
       macKey.fill(0);
       kit?.fill(0);
@@ -57,6 +61,7 @@ export function registerStewardshipHandlers(registry: HandlerRegistry<ApiContrac
     caller.audit.detail({ bytes: manifest.database.bytes, sha256: manifest.database.sha256, schemaVersion: manifest.schemaVersion });
     return { file, hubId: manifest.hubId, createdAt: manifest.createdAt, schemaVersion: manifest.schemaVersion, rowCounts: manifest.rowCounts, bytes: manifest.database.bytes, sha256: manifest.database.sha256 };
   });
+  registry.register('hub.backupSchedule', () => services.schedule());
   registry.register('hub.exportKey', (_input, caller) => {
     caller.audit.target({ kind: 'master-key', id: 'emergency-kit' });
     const key = services.masterKey();

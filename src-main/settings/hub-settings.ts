@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseResidencyText, residencyLabelSchema } from '../../src-shared/residency';
 import { ServiceError } from '../errors';
 import type { Db } from '../store/database';
 // The settings table's one query module (shared with the AAA policy).
@@ -68,8 +69,87 @@ export const haDiscoverySetting: SettingSpec<boolean> = {
   toText: (v) => (v ? 'on' : 'off'),
 };
 
+const residencyText = (text: string): string | null => {
+  const label = parseResidencyText(text);
+  // `none` is a valid value (null); undefined is "not understood". fromText's null means the latter, so `none` maps to ''.
+  return label === undefined ? null : (label ?? '');
+};
+
+/** A residency label setting ('' = none). */
+const residencySpec = (name: string, key: string, description: string): SettingSpec<string> => ({
+  name,
+  key,
+  description,
+  defaultValue: '',
+  schema: z.union([z.literal(''), residencyLabelSchema]),
+  fromText: residencyText,
+  toText: (v) => v || 'none',
+});
+
+/** This hub's data-residency label (docs/STEWARDSHIP.md, "Residency"): shown on the Hub page, sent in the sync hello. */
+export const residencySetting = residencySpec('residency', 'stewardship.residency', 'data-residency label of this hub, e.g. EU (1-32 capitals, digits, "-"), or none (default none)');
+
+/** Organisation hub: the residency label every site must send in its sync hello ('' = any site). */
+export const requiredSiteResidencySetting = residencySpec('sync-required-residency', 'sync.requiredResidency', 'organisation hub: residency label sites must have, e.g. EU, or none (default none: any site)');
+
+const wholeIn = (min: number, max: number, words: Record<string, number> = {}) => (text: string): number | null => {
+  const t = text.trim().toLowerCase();
+  if (t in words) return words[t]!;
+  const n = Number(t);
+  return t !== '' && Number.isInteger(n) && n >= min && n <= max ? n : null;
+};
+
+/** Scheduled backups (stewardship/backup-schedule.ts). */
+export const backupIntervalSetting: SettingSpec<number> = {
+  name: 'backup-interval-hours',
+  key: 'backup.intervalHours',
+  description: 'hours between scheduled backups: 1 to 8760, or off (default off)',
+  defaultValue: 0,
+  schema: z.number().int().min(0).max(8760),
+  fromText: wholeIn(1, 8760, { off: 0, none: 0 }),
+  toText: (v) => (v === 0 ? 'off' : String(v)),
+};
+
+export const backupKeepSetting: SettingSpec<number> = {
+  name: 'backup-keep',
+  key: 'backup.keep',
+  description: 'scheduled backups kept; older ones are deleted: 1 to 1000 (default 7)',
+  defaultValue: 7,
+  schema: z.number().int().min(1).max(1000),
+  fromText: wholeIn(1, 1000),
+  toText: String,
+};
+
+export const backupDirSetting: SettingSpec<string> = {
+  name: 'backup-dir',
+  key: 'backup.dir',
+  description: 'absolute folder for scheduled backups (it must exist), or default (<data-dir>/backups)',
+  defaultValue: '',
+  schema: z.string().max(1024),
+  fromText: (text) => {
+    const t = text.trim();
+    if (t === 'default' || t === 'none') return '';
+    return t.startsWith('/') && t.length <= 1024 && !t.includes('\0') ? t : null;
+  },
+  toText: (v) => v || 'default',
+};
+
 // Heterogeneous registry: each entry is used only through its own spec.
-export const settingSpecs: readonly SettingSpec<never>[] = [tokenInUrlSetting as unknown as SettingSpec<never>, auditRetentionSetting as unknown as SettingSpec<never>, haDiscoverySetting as unknown as SettingSpec<never>];
+export const settingSpecs: readonly SettingSpec<never>[] = [
+  tokenInUrlSetting as unknown as SettingSpec<never>,
+  auditRetentionSetting as unknown as SettingSpec<never>,
+  haDiscoverySetting as unknown as SettingSpec<never>,
+  residencySetting as unknown as SettingSpec<never>,
+  requiredSiteResidencySetting as unknown as SettingSpec<never>,
+  backupIntervalSetting as unknown as SettingSpec<never>,
+  backupKeepSetting as unknown as SettingSpec<never>,
+  backupDirSetting as unknown as SettingSpec<never>,
+];
+
+/** A residency setting as a label, null for none. */
+export function residencyOf(db: Db, spec: SettingSpec<string>): string | null {
+  return readSetting(db, spec) || null;
+}
 
 export function findSettingSpec(nameOrKey: string): SettingSpec<unknown> {
   const spec = settingSpecs.find((s) => s.name === nameOrKey || s.key === nameOrKey);

@@ -20,6 +20,12 @@ export const fixedBounds = {
   expiredCredentialDays: 7,
   /** Invitations after they expired. */
   invitationDays: 30,
+  /**
+   * An organisation hub's record of site readings stored (sync de-duplication), after it was written. A site
+   * resends only what it has no PUBACK for, within minutes of reconnecting; a site cut off for longer than this
+   * between the organisation storing a batch and its PUBACK would have that batch stored twice.
+   */
+  syncReceivedDays: 90,
 } as const;
 
 interface Step {
@@ -57,6 +63,7 @@ function steps(db: Db, now: number): Step[] {
     ['sessions', 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE min(expires_at, coalesce(revoked_at, expires_at)) < ? LIMIT ?)', before(fixedBounds.expiredCredentialDays)],
     ['access_tokens', 'DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM access_tokens WHERE last_used_at < ? LIMIT ?)', before(fixedBounds.expiredCredentialDays)],
     ['invitations', 'DELETE FROM invitations WHERE id IN (SELECT id FROM invitations WHERE expires_at < ? LIMIT ?)', before(fixedBounds.invitationDays)],
+    ['sync_received', 'DELETE FROM sync_received WHERE (origin_ref, seq) IN (SELECT origin_ref, seq FROM sync_received WHERE at < ? LIMIT ?)', before(fixedBounds.syncReceivedDays)],
   ];
   for (const [table, sql, cutoff] of fixed) out.push({ table, run: (batch) => db.prepare(sql).run(cutoff, batch).changes });
   return out;

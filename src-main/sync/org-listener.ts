@@ -21,6 +21,9 @@ import { findSiteDeviceByDevice } from './queries/sync-site-devices';
 import { OrgReceiver, type AcceptResult } from './org-receiver';
 import { authenticateSite } from './sites';
 import type { AuditEvent } from '../audit/chain';
+import { requiredSiteResidencySetting, residencyOf } from '../settings/hub-settings';
+import { helloReply } from './hello';
+import { parseHelloTopic } from '../../src-shared/sync-hello';
 
 export interface OrgListenerOptions {
   db: Db;
@@ -76,6 +79,9 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListener> {
   const receiver = new OrgReceiver(o.db, o.pipeline, o.logger);
   const sites = new Map<Client, SyncSite>();
+  /** Each connection's residency label from its hello (null: none); absent: no hello yet. */
+  const labels = new Map<Client, string | null>();
+  const required = () => residencyOf(o.db, requiredSiteResidencySetting);
   const limits = mqttLimits(orgMaxPacketBytes, o.limits.connectTimeoutMs);
   const persistence = new HubPersistence();
   const stored = new StoredSessions(persistence, o.limits.storedSessions, o.logger, 'sync-org');
@@ -95,6 +101,7 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
       stored.connected(client, `site:${site.id}`, client.clean);
       client.conn.once('close', () => {
         sites.delete(client);
+        labels.delete(client);
         stored.disconnected(client);
       });
       done(null, true);
@@ -106,6 +113,12 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
       if (packet.topic !== syncTopics.readings(site.siteId)) {
         o.logger.warn({ site: site.siteId, topic: packet.topic }, 'sync site published outside its readings topic');
         return done(new Error('topic not allowed')); // MQTT-3.3.5-2: 3.1.1 has no negative PUBACK; aedes closes the connection
+      }
+      const want = required();
+      if (want !== null && labels.get(client) !== want) {
+        // A site that sent no hello, or ignored the refusal: told again, then disconnected (3.1.1 has no negative PUBACK).
+        refuseResidency(site, want, labels.get(client));
+        return void answer(site, want, labels.get(client)).finally(() => done(new Error('data residency does not match')));
       }
       receiver.acceptSiteBatch(site, packet.payload as Buffer).then(
         (result) => {
@@ -121,14 +134,39 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
     },
     authorizeSubscribe(client, sub, done) {
       const site = sites.get(client);
+      const hello = site ? parseHelloTopic(site.siteId, sub.topic) : null;
+      if (site && hello) {
+        // The hello (src-shared/sync-hello.ts): granted, answered once the SUBACK is out ('subscribe' below).
+        labels.set(client, hello.residency);
+        return done(null, { ...sub, qos: 0 });
+      }
       if (!site || (sub.topic !== syncTopics.commands(site.siteId) && sub.topic !== syncTopics.receipts(site.siteId))) return done(new Error('subscription not allowed'), null);
       done(null, sub);
     },
   });
-  const publish = (topic: string, body: unknown) =>
+  const publish = (topic: string, body: unknown, qos: 0 | 1 = 1) =>
     new Promise<void>((resolve, reject) =>
-      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
     );
+  const refuseResidency = (site: SyncSite, want: string, offered: string | null | undefined) =>
+    o.logger.warn(
+      { site: site.siteId, required: want, offered: offered === undefined ? 'no hello' : (offered ?? 'none') },
+      'sync site refused: its data-residency label does not match the one this hub requires (outpost settings get sync-required-residency); the site is told',
+    );
+  /** The site waits for this answer before it sends readings. */
+  // QoS 0: an answer is for this connection only; at QoS 1 the site's stored session would replay it to the next one.
+  const answer = (site: SyncSite, want: string | null, offered: string | null | undefined) =>
+    publish(syncTopics.receipts(site.siteId), helloReply(site.siteId, want, offered), 0).catch((err: unknown) =>
+      o.logger.warn({ site: site.siteId, detail: errorMessage(err) }, 'sync hello reply not published'),
+    );
+  broker.on('subscribe', (subs, client) => {
+    const site = client ? sites.get(client) : undefined;
+    if (!site || !subs.some((s) => parseHelloTopic(site.siteId, s.topic))) return;
+    const want = required();
+    const offered = labels.get(client);
+    if (want !== null && offered !== want) refuseResidency(site, want, offered);
+    void answer(site, want, offered);
+  });
   const publishReceipt = (siteId: string, result: AcceptResult) => {
     const receipt: SyncReceipt = { v: syncFormatVersion, site: siteId, origin: result.origin, at: Date.now(), refused: result.refused };
     publish(syncTopics.receipts(siteId), receipt).catch((err: unknown) => o.logger.warn({ site: siteId, detail: errorMessage(err) }, 'sync receipt not published'));

@@ -10,6 +10,7 @@ import { readSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncPassword, type CredentialPlace } from './credentials';
 import { handleReceipt } from './receipts';
 import { loadSyncSettings, publicSettings, type StoredSyncSettings } from './settings';
+import { residencyOf, residencySetting } from '../settings/hub-settings';
 import { handleSiteCommand, type SyncAudit } from './site-commands';
 import type { SyncError } from './upstream-errors';
 import { recentDeadLetters, syncStatusOf } from './status';
@@ -95,7 +96,9 @@ export class SyncService {
 
   private async doReload(): Promise<void> {
     const next = loadSyncSettings(this.o.db);
-    const json = JSON.stringify(next);
+    // A new residency label is sent in the hello of a new connection.
+    const residency = residencyOf(this.o.db, residencySetting);
+    const json = JSON.stringify([next, residency]);
     if (json === this.settingsJson) return;
     this.settingsJson = json;
     await this.worker?.stop();
@@ -133,6 +136,7 @@ export class SyncService {
       origin: this.o.credentials.identity.hubId,
       settings: next,
       password,
+      residency: () => residency,
       ...this.o.tuning,
       events: {
         state: (state: WorkerState, version: MqttVersion) => {
@@ -150,6 +154,9 @@ export class SyncService {
         },
         command: (payload) => handleSiteCommand(this.o.db, this.o.logger, next, payload, this.clock(), this.o.audit, this.o.deliverCommands),
         receipt: (payload) => handleReceipt(this.deadLetters, this.o.logger, next.siteId, this.o.credentials.identity.hubId, payload, this.clock()),
+        helloAccepted: () => {
+          if (this.status.lastError?.code === 'UPSTREAM_RESIDENCY') this.writeStatus({ lastError: null });
+        },
         deadLetter: (row, reason) => {
           if (this.deadLetters.add({ seq: row.seq, at: this.clock(), source: 'site', reason, org: row.org, device: row.device, variable: row.variable, ts: row.ts })) {
             this.o.logger.warn({ seq: row.seq, device: row.device, reason }, 'sync reading set aside: it fails the sync format check');

@@ -6,6 +6,10 @@ import type { OutboxReading, OutboxStatements } from './queries/sync-outbox';
 import type { StoredSyncSettings } from './settings';
 import { backoffDelay } from './backoff';
 import { classifyUpstreamError, publishRefused, type SyncError } from './upstream-errors';
+import { helloReplyOf, residencyRefused } from './hello';
+
+/** How long a site waits for an organisation hub's answer to its hello before it sends readings anyway. */
+const helloAnswerMs = 10_000;
 
 export type WorkerState = 'connecting' | 'connected' | 'offline';
 export type MqttVersion = '5' | '3.1.1';
@@ -19,6 +23,8 @@ export interface WorkerEvents {
   receipt(payload: Buffer): void;
   /** A reading that fails the format check here: it is never published, and the queue moves on. */
   deadLetter(row: OutboxReading, reason: string): void;
+  /** An Outpost organisation hub accepted this site's hello (its residency label). */
+  helloAccepted(): void;
 }
 
 export interface WorkerOptions {
@@ -37,6 +43,8 @@ export interface WorkerOptions {
   window?: number;
   /** Reconnect delays; the attempt count returns to 0 only once a batch was acknowledged, or the connection stayed up `maxMs`. */
   backoff?: { baseMs: number; maxMs: number };
+  /** This hub's data-residency label, sent in the hello (a subscription) of each connection. */
+  residency: () => string | null;
 }
 
 interface InFlight {
@@ -61,6 +69,9 @@ export class SyncWorker {
   private cursor = 0;
   private inflight: InFlight[] = [];
   private failed = false;
+  /** This connection's hello is answered (or needs no answer): readings may go. */
+  private greeted = false;
+  private helloTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   private stopped = false;
@@ -96,6 +107,7 @@ export class SyncWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.helloTimer);
     if (this.timer) clearTimeout(this.timer);
     clearTimeout(this.stableTimer);
     const client = this.client;
@@ -133,7 +145,7 @@ export class SyncWorker {
     const client = mqtt.connect(settings.url, options);
     this.client = client;
     let connected = false;
-    const topics = { commands: syncTopics.commands(settings.siteId), receipts: syncTopics.receipts(settings.siteId) };
+    const topics = { commands: syncTopics.commands(settings.siteId), receipts: syncTopics.receipts(settings.siteId), hello: syncTopics.hello(settings.siteId, this.o.residency()) };
     client.on('connect', () => {
       if (gen !== this.generation) return;
       connected = true;
@@ -145,21 +157,34 @@ export class SyncWorker {
       this.cursor = 0;
       this.inflight = [];
       this.failed = false;
+      this.greeted = false;
       this.o.events.state('connected', version);
-      client.subscribe([topics.commands, topics.receipts], { qos: 1 }, (err, granted) => {
+      client.subscribe([topics.commands, topics.receipts, topics.hello], { qos: 1 }, (err, granted) => {
+        let answerComing = false;
         for (const g of granted ?? []) {
+          if (g.topic === topics.hello) {
+            // Granted only by an Outpost organisation hub, which answers right after this SUBACK; a plain broker refuses it.
+            answerComing = g.qos !== 128;
+            continue;
+          }
           if (g.qos !== 128) continue;
           // A plain broker (Mosquitto, EMQX) has no receipts; its ACL may well refuse them.
           if (g.topic === topics.receipts) this.o.logger.debug({ site: settings.siteId }, 'upstream refused the receipts subscription; only this site\'s own checks set readings aside');
           else this.o.logger.warn({ site: settings.siteId }, 'upstream refused the command subscription; remote commands will not arrive');
         }
         if (err) this.o.logger.warn({ err, site: settings.siteId }, 'subscribing to commands and receipts failed');
+        if (gen !== this.generation) return;
+        if (!answerComing) return this.greet();
+        // The answer is on its way; should it be lost, readings go after a while rather than never.
+        this.helloTimer = setTimeout(() => gen === this.generation && this.greet(), helloAnswerMs);
+        this.helloTimer.unref();
       });
-      this.pump();
     });
     client.on('message', (topic, payload) => {
       if (gen !== this.generation) return;
-      if (topic === topics.receipts) this.o.events.receipt(payload);
+      const reply = topic === topics.receipts ? helloReplyOf(payload) : null;
+      if (reply) this.onHelloReply(client, reply, gen);
+      else if (topic === topics.receipts) this.o.events.receipt(payload);
       else if (topic === topics.commands) this.o.events.command(payload);
     });
     client.on('error', (err) => {
@@ -178,6 +203,7 @@ export class SyncWorker {
       this.generation += 1; // late callbacks of this connection change nothing
       this.inflight = [];
       clearTimeout(this.stableTimer);
+      clearTimeout(this.helloTimer);
       client.end(true);
       if (this.stopped) return;
       this.o.events.state('offline', this.version);
@@ -187,9 +213,29 @@ export class SyncWorker {
     });
   }
 
+  private greet(): void {
+    clearTimeout(this.helloTimer);
+    this.greeted = true;
+    this.pump();
+  }
+
+  private onHelloReply(client: MqttClient, reply: ReturnType<typeof helloReplyOf> & object, gen: number): void {
+    if (gen !== this.generation || this.greeted) return;
+    if (reply.accepted) {
+      this.o.events.helloAccepted();
+      this.greet();
+      return;
+    }
+    clearTimeout(this.helloTimer);
+    // Stop before any reading goes; reconnect later with backoff (the label may be changed meanwhile).
+    this.failed = true;
+    this.o.events.error(residencyRefused(reply, this.o.residency()));
+    client.end(true);
+  }
+
   private pump(): void {
     const client = this.client;
-    if (!client?.connected || this.failed) return;
+    if (!client?.connected || this.failed || !this.greeted) return;
     const gen = this.generation;
     while (this.inflight.length < this.window) {
       const rows = this.o.outbox.next(this.cursor, this.batchSize);

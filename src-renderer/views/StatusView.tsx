@@ -4,6 +4,8 @@ import { HubCounters } from './HubCounters';
 import { HubCertificate } from './HubCertificate';
 import { BackupPanel } from './BackupPanel';
 import { RetentionPanel } from './RetentionPanel';
+import { ResidencyPanel } from './ResidencyPanel';
+import { BackupSchedulePanel } from './BackupSchedulePanel';
 
 /** Before sign-in: only the CA fingerprint, to check the certificate the browser was shown. */
 export function PublicStatusView() {
@@ -56,6 +58,8 @@ export function StatusView() {
         </dd>
         <dt>Certificate valid until</dt>
         <dd>{new Date(s.tls.notAfter).toLocaleDateString()}</dd>
+        <dt>Data residency</dt>
+        <dd data-testid="residency">{s.residency ?? 'not set'}</dd>
       </dl>
       <HubCertificate />
       <h2>Listeners</h2>
@@ -84,6 +88,8 @@ export function StatusView() {
         </div>
       )}
       <BackupPanel />
+      <BackupSchedulePanel />
+      <ResidencyPanel />
       <RetentionPanel />
     </section>
   );

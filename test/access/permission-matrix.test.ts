@@ -165,6 +165,7 @@ const samples = {
   'dashboards.delete': { input: (e) => ({ dashboardId: e.fresh.dashboardId() }), objects: true },
   'devices.activity': { input: (e) => ({ deviceIds: [e.dIn] }), objects: true },
   'hub.backup': { input: () => ({}) },
+  'hub.backupSchedule': { input: () => ({}) },
   // Allowed to the hub owner by permission; the console's hub holds no master key to give (403 KEY_EXPORT_CLI_ONLY, not FORBIDDEN).
   'hub.exportKey': { input: () => ({ confirm: true }) },
   'retention.get': { input: () => ({}) },

@@ -8,6 +8,8 @@ import { deriveKey } from '../../src-main/security/derive';
 import { writeSettingText } from '../../src-main/settings/hub-settings';
 import { writeSetting, readSetting } from '../../src-main/settings/queries/settings';
 import { startTestHub, testHubMasterKey } from '../helpers/hub';
+import { addSite } from '../../src-main/sync/sites';
+import { receivedStatements } from '../../src-main/sync/queries/sync-received';
 
 const day = 86_400_000;
 
@@ -67,6 +69,11 @@ test('retention: old readings, rollups and bounded tables go in batches on the w
     command.run('old-answered', a.device, 'answered', now - 120 * day, now - 120 * day);
     command.run('old-pending', a.device, 'pending', now - 120 * day, now + day);
     command.run('recent', a.device, 'answered', now - day, now);
+    // An organisation hub's sync receipts (de-duplication of site readings): old ones go after 90 days.
+    const received = receivedStatements(db);
+    const origin = received.originRef(addSite(db, 'plant9', 1, now).site.id, '00000000-0000-4000-8000-000000000001');
+    for (let seq = 1; seq <= 50; seq++) received.record(origin, seq, now - 100 * day);
+    received.record(origin, 51, now - day);
   })();
 
   writeSettingText(db, 'audit-retention-days', '30');
@@ -88,6 +95,7 @@ test('retention: old readings, rollups and bounded tables go in batches on the w
   assert.equal(count('SELECT count(*) FROM mqtt_sessions'), 2, 'ended MQTT sessions past 90 days go; a recent one and an open one stay');
   assert.equal(count('SELECT count(*) FROM device_usage_hourly'), 1);
   assert.deepEqual(db.prepare('SELECT id FROM commands ORDER BY id').pluck().all(), ['old-pending', 'recent'], 'an old pending command stays');
+  assert.deepEqual(db.prepare('SELECT seq FROM sync_received').pluck().all(), [51], 'sync receipts past 90 days go, a recent one stays');
   assert.equal(run.deleted.readings, oldRaw + 5000);
   assert.ok(run.pagesFreed > 0, `free pages returned: ${run.pagesFreed}`);
   assert.ok(sizeAfter < sizeBefore * 0.5, `the file shrinks: ${sizeBefore} -> ${sizeAfter} bytes`);

@@ -5,7 +5,7 @@ export function receivedStatements(db: Db) {
   const findOrigin = db.prepare('SELECT id FROM sync_origins WHERE site_ref = ? AND origin = ?').pluck();
   const insertOrigin = db.prepare('INSERT INTO sync_origins (site_ref, origin) VALUES (?, ?)');
   const has = db.prepare('SELECT 1 FROM sync_received WHERE origin_ref = ? AND seq = ?').pluck();
-  const insert = db.prepare('INSERT INTO sync_received (origin_ref, seq) VALUES (?, ?)');
+  const insert = db.prepare('INSERT INTO sync_received (origin_ref, seq, at) VALUES (?, ?, ?)');
   return {
     findOriginRef(siteRef: number, origin: string): number | undefined {
       return findOrigin.get(siteRef, origin) as number | undefined;
@@ -18,8 +18,8 @@ export function receivedStatements(db: Db) {
       return has.get(originRef, seq) !== undefined;
     },
     /** Plain INSERT: a second copy of an id means two commits raced, which must fail loudly, not store twice. */
-    record(originRef: number, seq: number): void {
-      insert.run(originRef, seq);
+    record(originRef: number, seq: number, at = Date.now()): void {
+      insert.run(originRef, seq, at);
     },
   };
 }

@@ -14,6 +14,8 @@ export const hubStatusSchema = z.object({
   }),
   schemaVersion: z.number().int(),
   insecure: z.array(z.string()),
+  /** The data-residency label (hub setting `residency`; docs/STEWARDSHIP.md), null when none is set. */
+  residency: z.string().nullable().optional(),
 });
 
 export type HubStatus = z.infer<typeof hubStatusSchema>;
