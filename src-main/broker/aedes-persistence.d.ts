@@ -8,6 +8,9 @@ declare module 'aedes-persistence/asyncPersistence.js' {
     brokerId?: string;
     brokerCounter?: number;
     messageId?: number;
+    qos?: number;
+    topic?: string;
+    payload?: Buffer | string;
     [key: string]: unknown;
   }
 

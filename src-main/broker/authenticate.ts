@@ -48,7 +48,7 @@ export function createAuthenticate(deps: BrokerDeps) {
       const session = new Session(client, clientId, result.principal, address, sessions.countOut);
       if ('grant' in result) session.integration = (result as { grant: MqttGrant }).grant;
       namespaceClientId(client, session.owner);
-      stored.connected(client, session.owner, client.clean);
+      stored.connected(client, session.owner, client.clean, result.principal);
       sessions.add(session);
       client.conn.once('close', () => {
         sessions.end(client);

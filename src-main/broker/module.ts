@@ -69,11 +69,20 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access, 
   // A revocation, disable or removal (this process or another) closes the sessions it affects.
   const onChange = () => {
     sessions.recheck(access.stillValid);
+    // A revoked credential's stored sessions go too: nothing keeps queueing for it.
+    stored.revoke(access.stillValid);
     broker.tree.refresh();
     void commands.pickUp();
   };
   watcher.on('change', onChange);
-  const accounting = setInterval(() => void sessions.flush(), accountingIntervalMs);
+  const accounting = setInterval(() => {
+    void sessions.flush();
+    const dropped = persistence.takeDropped();
+    if (dropped.size > 0) {
+      const sample = [...dropped].slice(0, 5).map(([id, n]) => `${id.slice(0, 80)}: ${n}`);
+      ctx.logger.warn({ sessions: dropped.size, sample }, 'messages dropped from full queues of offline MQTT sessions (oldest first): resume those sessions or stop them subscribing');
+    }
+  }, accountingIntervalMs);
   const expiry = setInterval(() => commands.expire(), expiryIntervalMs);
   accounting.unref();
   expiry.unref();

@@ -12,6 +12,21 @@ const CopyPacket = MemoryPersistence.Packet;
  */
 export class HubPersistence extends MemoryPersistence {
   private readonly queues = new Map<string, Packet[]>();
+  private readonly queuedBytes = new Map<string, number>();
+  /** Messages dropped from full queues since the last `takeDropped()`, by client id. */
+  private readonly dropped = new Map<string, number>();
+
+  /**
+   * aedes queues a QoS 1/2 message for every stored session whose subscription matches, before the hub's
+   * forward check runs (that happens at delivery): an offline session must not grow without bound, so each
+   * queue keeps at most `maxQueued` messages and `maxQueuedBytes` of payload, dropping the oldest.
+   */
+  constructor(
+    private readonly maxQueued = 1000,
+    private readonly maxQueuedBytes = 4 * 1024 * 1024,
+  ) {
+    super();
+  }
 
   private queue(clientId: string): Packet[] {
     let q = this.queues.get(clientId);
@@ -19,12 +34,35 @@ export class HubPersistence extends MemoryPersistence {
     return q;
   }
 
-  override async outgoingEnqueue(sub: { clientId: string }, packet: Packet): Promise<void> {
-    this.queue(sub.clientId).push(new CopyPacket(packet));
+  override async outgoingEnqueue(sub: { clientId: string; qos?: number }, packet: Packet): Promise<void> {
+    this.enqueue(sub, packet);
   }
 
-  override async outgoingEnqueueCombi(subs: { clientId: string }[], packet: Packet): Promise<void> {
-    for (const sub of subs) this.queue(sub.clientId).push(new CopyPacket(packet));
+  override async outgoingEnqueueCombi(subs: { clientId: string; qos?: number }[], packet: Packet): Promise<void> {
+    for (const sub of subs) this.enqueue(sub, packet);
+  }
+
+  private enqueue(sub: { clientId: string; qos?: number }, packet: Packet): void {
+    const copy = new CopyPacket(packet);
+    // Stored at the QoS the subscription was granted: a resumed session is sent what is queued as it is (MQTT-3.8.4-6).
+    if (typeof sub.qos === 'number' && sub.qos < (copy.qos ?? 0)) copy.qos = sub.qos;
+    const q = this.queue(sub.clientId);
+    q.push(copy);
+    let bytes = (this.queuedBytes.get(sub.clientId) ?? 0) + sizeOf(copy);
+    let dropped = 0;
+    while (q.length > 1 && (q.length > this.maxQueued || bytes > this.maxQueuedBytes)) {
+      bytes -= sizeOf(q.shift()!);
+      dropped += 1;
+    }
+    this.queuedBytes.set(sub.clientId, bytes);
+    if (dropped > 0) this.dropped.set(sub.clientId, (this.dropped.get(sub.clientId) ?? 0) + dropped);
+  }
+
+  /** Messages dropped from full queues since the last call, by client id (for a periodic log line). */
+  takeDropped(): Map<string, number> {
+    const out = new Map(this.dropped);
+    this.dropped.clear();
+    return out;
   }
 
   override async outgoingUpdate(client: Client, packet: Packet): Promise<void> {
@@ -47,10 +85,16 @@ export class HubPersistence extends MemoryPersistence {
 
   override async outgoingClearMessageId(client: Client, packet: Packet): Promise<Packet | undefined> {
     const q = this.queues.get(client.id) ?? [];
-    const i = q.findIndex((p) => p.messageId === packet.messageId);
+    // A queued message the hub refused to forward is cleared before it ever got a message id: match it by
+    // its broker counter, or the first id-less entry (an allowed message still waiting) would go instead.
+    const i = packet.messageId === undefined || packet.messageId === null ? q.findIndex((p) => p.brokerId === packet.brokerId && p.brokerCounter === packet.brokerCounter) : q.findIndex((p) => p.messageId === packet.messageId);
     if (i < 0) return undefined;
     const [removed] = q.splice(i, 1);
-    if (q.length === 0) this.queues.delete(client.id);
+    this.queuedBytes.set(client.id, Math.max(0, (this.queuedBytes.get(client.id) ?? 0) - sizeOf(removed!)));
+    if (q.length === 0) {
+      this.queues.delete(client.id);
+      this.queuedBytes.delete(client.id);
+    }
     return removed!;
   }
 
@@ -63,6 +107,7 @@ export class HubPersistence extends MemoryPersistence {
   async forget(clientId: string): Promise<void> {
     const client = { id: clientId };
     this.queues.delete(clientId);
+    this.queuedBytes.delete(clientId);
     await this.cleanSubscriptions(client);
     await this.cleanIncoming(client);
     await this.delWill(client);
@@ -77,6 +122,11 @@ export class HubPersistence extends MemoryPersistence {
 
   override async destroy(): Promise<void> {
     this.queues.clear();
+    this.queuedBytes.clear();
     await super.destroy();
   }
+}
+
+function sizeOf(p: Packet): number {
+  return (typeof p.payload === 'string' ? Buffer.byteLength(p.payload) : (p.payload?.length ?? 0)) + (p.topic?.length ?? 0);
 }

@@ -1,6 +1,7 @@
 import type { Client } from 'aedes';
 import type { Logger } from '../logging/logger';
 import type { HubPersistence } from './persistence';
+import type { Principal } from '../access/principal';
 
 export interface StoredSessionLimits {
   /** A stored session not resumed for this long is deleted. */
@@ -14,6 +15,8 @@ interface Entry {
   /** When its last connection closed (or now, while connected). */
   lastSeen: number;
   live: Client | null;
+  /** Who made it, when a credential (not a site) did: revoking the credential deletes the session. */
+  principal?: Principal;
 }
 
 /** How often expired sessions are looked for, at most. */
@@ -51,12 +54,12 @@ export class StoredSessions {
   }
 
   /** A client of `owner` authenticated; with clean session 1 whatever was stored under its id is gone. */
-  connected(client: Client, owner: string, clean: boolean): void {
+  connected(client: Client, owner: string, clean: boolean, principal?: Principal): void {
     if (clean) {
       this.entries.delete(client.id);
       return;
     }
-    this.entries.set(client.id, { owner, lastSeen: Date.now(), live: client });
+    this.entries.set(client.id, { owner, lastSeen: Date.now(), live: client, ...(principal ? { principal } : {}) });
     const mine = [...this.entries].filter(([, e]) => e.owner === owner);
     if (mine.length <= this.limits.perOwner) return;
     const idle = mine.filter(([, e]) => !e.live).sort((a, b) => a[1].lastSeen - b[1].lastSeen);
@@ -73,6 +76,11 @@ export class StoredSessions {
   /** Deletes the stored sessions unused since `now - expiry`. */
   sweep(now: number): void {
     for (const [id, e] of [...this.entries]) if (!e.live && now - e.lastSeen >= this.limits.expiryMs) this.drop(id, 'expired');
+  }
+
+  /** Deletes the stored sessions whose credential is no longer valid (revoked, expired, device removed). */
+  revoke(stillValid: (p: Principal) => boolean): void {
+    for (const [id, e] of [...this.entries]) if (e.principal && !stillValid(e.principal)) this.drop(id, 'its credential is no longer valid');
   }
 
   stop(): void {
