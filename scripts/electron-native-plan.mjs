@@ -23,7 +23,10 @@ export function nativeAddonSteps({ electronVersion, platform, arch }) {
     {
       name: 'compile',
       command: 'npx',
-      args: ['--yes', `node-gyp@${nodeGypVersion}`, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'],
+      // An empty nodedir for npm itself: Debian's npm sets `nodedir = /usr` in its built-in config and passes it to
+      // node-gyp, which then compiles against Node's headers (an addon Electron refuses); an environment variable
+      // does not override it, this flag does. Without a nodedir node-gyp fetches Electron's headers from --dist-url.
+      args: ['--yes', '--nodedir=', `node-gyp@${nodeGypVersion}`, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'],
     },
   ];
 }

@@ -28,7 +28,7 @@ for (const step of nativeAddonSteps({ electronVersion, platform: process.platfor
   try {
     cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${join(source, 'build')}`) });
     if (step.name === 'compile') console.log('No prebuilt copy was available; compiling it with node-gyp…');
-    const result = spawnSync(step.command, step.args, { cwd: work, stdio: 'inherit', env: { ...process.env, npm_config_nodedir: '' } });
+    const result = spawnSync(step.command, step.args, { cwd: work, stdio: 'inherit' });
     const built = join(work, 'build', 'Release', 'better_sqlite3.node');
     if (result.status === 0 && existsSync(built)) {
       mkdirSync(outDir, { recursive: true });

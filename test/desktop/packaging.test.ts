@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, matchesGlob } from 'node:path';
 import { test } from 'node:test';
@@ -67,12 +68,22 @@ test('Electron addon: the published prebuilt binary for this Electron first, nod
     steps.map((s) => [s.name, s.command, ...s.args]),
     [
       ['download', 'npx', '--yes', `prebuild-install@${prebuildInstallVersion}`, '--runtime', 'electron', '--target', '45.4.1', '--platform', 'linux', '--arch', 'x64', '--verbose'],
-      ['compile', 'npx', '--yes', `node-gyp@${nodeGypVersion}`, 'rebuild', '--release', '--target=45.4.1', '--runtime=electron', '--arch=x64', '--dist-url=https://electronjs.org/headers'],
+      ['compile', 'npx', '--yes', '--nodedir=', `node-gyp@${nodeGypVersion}`, 'rebuild', '--release', '--target=45.4.1', '--runtime=electron', '--arch=x64', '--dist-url=https://electronjs.org/headers'],
     ],
   );
   // The pinned prebuild-install is the one the addon itself installs with, so npx finds it in node_modules and downloads nothing.
   assert.equal(JSON.parse(readFileSync(join(root, 'node_modules', 'prebuild-install', 'package.json'), 'utf8')).version, prebuildInstallVersion);
   assert.deepEqual(nativeAddonSteps({ electronVersion: '45.4.1', platform: 'win32', arch: 'arm64' })[0]?.args.slice(-5), ['--platform', 'win32', '--arch', 'arm64', '--verbose']);
+});
+
+test('Electron addon: the compile step clears npm’s nodedir, so node-gyp builds against Electron’s headers, not Node’s (Debian’s npm sets nodedir=/usr)', () => {
+  const compile = nativeAddonSteps({ electronVersion: '45.4.1', platform: 'linux', arch: 'x64' })[1]!;
+  // npm's own flags are the ones before the package spec; run npm with exactly those and ask what a child would see.
+  const npmFlags = compile.args.slice(0, compile.args.findIndex((a) => a.startsWith('node-gyp@')));
+  const seen = spawnSync(compile.command, [...npmFlags, '-c', 'node -p "JSON.stringify(process.env.npm_config_nodedir ?? null)"'], { cwd: tempDir(), encoding: 'utf8', timeout: 60_000 });
+  assert.equal(seen.status, 0, seen.stderr);
+  const nodedir = JSON.parse(seen.stdout.trim()) as string | null;
+  assert.ok(nodedir === null || nodedir === '', `node-gyp would see nodedir=${nodedir} (npm config: ${spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout.trim()})`);
 });
 
 test('Electron addon: when nothing works the message names the missing compile tools and how to install them', () => {
