@@ -62,6 +62,11 @@ export function listDevices(db: Db, orgId: number): Device[] {
   return (db.prepare(`SELECT ${columns} FROM devices WHERE org_id = ? ORDER BY label`).all(orgId) as DeviceRow[]).map(toDevice);
 }
 
+/** When every enabled device of every organisation was last seen: the desktop tray's "N of M online". */
+export function enabledDevicesLastSeen(db: Db): Array<number | null> {
+  return (db.prepare('SELECT last_seen_at FROM devices WHERE disabled_at IS NULL').all() as Array<{ last_seen_at: number | null }>).map((r) => r.last_seen_at);
+}
+
 export function insertDevice(db: Db, d: { orgId: number; label: string; name: string; type: string | null; now: number }): Device {
   const info = db
     .prepare('INSERT INTO devices (org_id, label, name, type, created_at) VALUES (?, ?, ?, ?, ?)')
