@@ -70,6 +70,8 @@ try {
   console.log(`ingest without purging: ${Math.round(without)} readings/s`);
   console.log(`ingest while purging:   ${Math.round(during)} readings/s (purge ${running ? 'ran the whole phase' : `finished after ${Math.round(purgeMs!)} ms`}; deleted ${run.deleted.readings ?? 0} readings in all)`);
   console.log(`ratio: ${ratio.toFixed(2)} (goal >= ${goal})${ratio >= goal ? '' : ' BELOW GOAL'}`);
+  // The purge's own pace (it yields to ingest, so this is its speed under load, not alone).
+  console.log(`purge in all: ${Math.round(purgeMs!)} ms (${Math.round(((run.deleted.readings ?? 0) * 1000) / purgeMs!)} readings/s)`);
   if (!running) console.log('note: the purge finished inside the phase; use a larger --old to measure it throughout');
 } finally {
   await hub.stop();

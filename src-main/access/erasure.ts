@@ -22,8 +22,8 @@ export interface ErasureResult {
  * with it their memberships, groups and sessions; the addresses they were
  * seen from, their sign-in lockout, invitations to their email; and the
  * personal fields of every audit row by or about them (the chain still
- * verifies). `secure_delete` overwrites what is deleted with zeros, and the
- * write-ahead log is checkpointed and truncated, so the bytes do not linger.
+ * verifies). `secure_delete` (on for every writing connection: store/database.ts) overwrites what is
+ * deleted with zeros, and the write-ahead log is checkpointed and truncated, so the bytes do not linger.
  * Who may: the hub owner, or an owner of the person's home organisation.
  */
 export function erasePerson(ctx: AccessContext, caller: Caller, userId: number): ErasureResult {
@@ -46,8 +46,6 @@ export function erasePerson(ctx: AccessContext, caller: Caller, userId: number):
     throw new AccessError('LAST_HUB_ADMIN', 'This is the hub’s last owner (hub:admin).', 'Grant hub:admin to someone else first (users.setHubAdmin).', 409);
   }
   const subject = `user:${userId}`;
-  // Per connection: deleted and overwritten content is zeroed in the page, not left in free space.
-  ctx.db.pragma('secure_delete = ON');
   const audit = ctx.db
     .transaction(() => {
       const erased = eraseAuditPersonalFields(ctx.db, ctx.keys.audit, subject, user.email);

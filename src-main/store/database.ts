@@ -77,6 +77,11 @@ export function openDatabase(options: OpenOptions): Db {
       db.pragma('journal_mode = WAL');
       // FULL: a commit that was acknowledged survives power loss, not only a crash.
       db.pragma('synchronous = FULL');
+      // Every connection that may delete (main, writer thread, CLI; the reader opens read-only and never deletes):
+      // a deleted row's bytes are zeroed in its page and freed pages are zeroed, so an erased person or a purged
+      // reading leaves nothing in free space (docs/STEWARDSHIP.md, "Bytes do not linger"). ON, not FAST: FAST
+      // leaves freed pages as they were.
+      db.pragma('secure_delete = ON');
     }
     db.pragma('foreign_keys = ON');
     return db;
