@@ -157,11 +157,13 @@ test('a hub restarted in the middle of a delay raises the alarm on time; the CLI
 
   await new Promise((resolve) => setTimeout(resolve, 1000));
   hub = await startTestHub({ dataDir });
+  // On a loaded machine the restart itself can outlast the delay: then "on time" is as soon as the hub runs again.
+  const due = Math.max(start + 4000, Date.now());
   await eventually(() => alarmsIn(hub).length === 1, 'the alarm raised by the restarted hub', 8000);
   const [alarm] = alarmsIn(hub);
   const late = alarm!.startedAt - start;
   assert.ok(late >= 4000, `raised ${late} ms after the condition began: not before the delay`);
-  assert.ok(late < 4000 + 3000, `raised ${late} ms after the condition began: on time (1 s timer, loaded machine margin)`);
+  assert.ok(alarm!.startedAt < due + 3000, `raised ${alarm!.startedAt - due} ms after it was due: on time (1 s timer, loaded machine margin)`);
   assert.equal(alarm!.value, 85);
 
   const common = ['--data-dir', dataDir, '--key-file', join(dataDir, '..', `${dataDir.split('/').pop()}.key`)];
