@@ -80,6 +80,9 @@ function truncate(text: string, max: number): string {
 
 type Kind = 'value' | 'rpc';
 
+/** The contract's bound on `expiresInMs` (a week). */
+const maxExpirySeconds = 7 * 24 * 3600;
+
 function parseParams(text: string): unknown {
   if (text.trim() === '') return null;
   try {
@@ -96,19 +99,25 @@ function SendCommand({ device, onSent }: { device: Device; onSent: () => void })
   const [value, setValue] = useState('');
   const [method, setMethod] = useState('');
   const [params, setParams] = useState('');
+  const [expires, setExpires] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const action = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
     void action.run(async () => {
+      const seconds = Number(expires);
+      if (expires.trim() !== '' && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= maxExpirySeconds)) {
+        throw { code: 'INVALID_INPUT', message: `"Give up after" is whole seconds from 1 to ${maxExpirySeconds} (a week), or empty for an hour.` };
+      }
+      const timing = { waitMs: 0, ...(expires.trim() === '' ? {} : { expiresInMs: seconds * 1000 }) };
       let answer;
       if (kind === 'value') {
         const number = Number(value);
         if (value.trim() === '' || !Number.isFinite(number)) throw { code: 'INVALID_INPUT', message: 'The value must be a number, like 1 or 21.5.' };
-        answer = await api.call('commands.send', { deviceId: device.id, variable: variable.trim(), value: number, waitMs: 0 });
+        answer = await api.call('commands.send', { deviceId: device.id, variable: variable.trim(), value: number, ...timing });
       } else {
-        answer = await api.call('commands.send', { deviceId: device.id, rpc: { method: method.trim(), params: parseParams(params) }, waitMs: 0 });
+        answer = await api.call('commands.send', { deviceId: device.id, rpc: { method: method.trim(), params: parseParams(params) }, ...timing });
       }
       setResult(`Command ${answer.id} is ${answer.status}.`);
       onSent();
@@ -153,6 +162,10 @@ function SendCommand({ device, onSent }: { device: Device; onSent: () => void })
             </label>
           </>
         )}
+        <label>
+          Give up after (s)
+          <input className="narrow" inputMode="numeric" value={expires} onChange={(e) => setExpires(e.target.value)} placeholder="3600" />
+        </label>
         <button type="submit" disabled={action.busy}>
           Send
         </button>
