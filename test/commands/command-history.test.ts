@@ -10,6 +10,7 @@ import { writeSettingText } from '../../src-main/settings/hub-settings';
 import { cliCaller, rpc } from '../access/helpers';
 import { startTestHub } from '../helpers/hub';
 import { httpsRequest } from '../helpers/https';
+import { eventually } from '../mqtt/helpers/hub';
 
 const password = 'command history passphrase';
 
@@ -25,16 +26,6 @@ interface Row {
   deliveredAt: number | null;
   answeredAt: number | null;
   response: unknown;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test('commands.list: a device’s history with live states over HTTPS-only delivery (Ubidots /lv, ThingsBoard RPC), expiry, live events, two organisations', async () => {
@@ -64,7 +55,7 @@ test('commands.list: a device’s history with live states over HTTPS-only deliv
     ws.on('message', (d) => messages.push(JSON.parse(String(d)) as LiveServerMessage));
     await once(ws, 'open');
     ws.send(JSON.stringify({ type: 'auth', token }));
-    await until('ready', async () => messages.find((m) => m.type === 'ready'));
+    await eventually(async () => messages.find((m) => m.type === 'ready'), 15_000, 'ready');
     return { ws, messages };
   };
   const { ws, messages } = await live(owner);
@@ -74,7 +65,7 @@ test('commands.list: a device’s history with live states over HTTPS-only deliv
   // A control value to a device that only uses HTTPS: pending until it reads that variable's last value.
   const sent = (await rpc(base, 'commands.send', { deviceId: valve.device.id, variable: 'setpoint', value: 42, waitMs: 0 }, owner)).body.result as { id: string; status: string };
   assert.equal(sent.status, 'pending');
-  await until('a commands event for the send', async () => (messages.some((m) => m.type === 'commands' && m.deviceIds.includes(valve.device.id)) ? true : undefined));
+  await eventually(async () => (messages.some((m) => m.type === 'commands' && m.deviceIds.includes(valve.device.id)) ? true : undefined), 15_000, 'a commands event for the send');
   let [row] = await list(valve.device.id);
   assert.equal(row!.id, sent.id);
   assert.equal(row!.status, 'pending');
@@ -89,7 +80,7 @@ test('commands.list: a device’s history with live states over HTTPS-only deliv
   [row] = await list(valve.device.id);
   assert.equal(row!.status, 'delivered');
   assert.ok(row!.deliveredAt! >= row!.createdAt);
-  await until('a commands event for the delivery', async () => (commandEvents() > before ? true : undefined));
+  await eventually(async () => (commandEvents() > before ? true : undefined), 15_000, 'a commands event for the delivery');
   // Another variable's value stays pending: only the variable the device reads is delivered.
   await rpc(base, 'commands.send', { deviceId: valve.device.id, variable: 'mode', value: 2, waitMs: 0 }, owner);
   await httpsRequest(`${ingest}/api/v1.6/devices/valve-1/setpoint/lv`, { ca: hub.tls.caCertPem, headers: { 'X-Auth-Token': valve.token } });
@@ -121,10 +112,14 @@ test('commands.list: a device’s history with live states over HTTPS-only deliv
 
   // Expired: a command nobody fetches in time.
   const short = (await rpc(base, 'commands.send', { deviceId: tb.device.id, rpc: { method: 'reboot', params: null }, expiresInMs: 1_000, waitMs: 0 }, owner)).body.result as { id: string };
-  const expired = await until('expiry', async () => {
-    const r = (await list(tb.device.id)).find((c) => c.id === short.id);
-    return r?.status === 'expired' ? r : undefined;
-  });
+  const expired = await eventually(
+    async () => {
+      const r = (await list(tb.device.id)).find((c) => c.id === short.id);
+      return r?.status === 'expired' ? r : undefined;
+    },
+    15_000,
+    'expiry',
+  );
   assert.equal(expired.deliveredAt, null);
   assert.equal((await httpsRequest(tbUrl, { ca: hub.tls.caCertPem })).status, 408, 'an expired RPC is never handed over');
 

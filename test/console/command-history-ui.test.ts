@@ -75,6 +75,7 @@ test('command history on the device page against outpost serve: MQTT RPC pending
     const valueId = await send(page, { kind: 'Value', variable: 'power', value: '1' });
     await state(page, valueId, 'delivered');
     await eventually(() => (valueSub.output().includes('/v1.6/devices/relay-1/power/lv 1') ? true : undefined), 10_000, `the value at the device: ${valueSub.output()}`);
+    await page.getByRole('heading', { name: 'Commands' }).scrollIntoViewIfNeeded();
     await shootBothSizes(page, dataDir, 'command-history');
 
     // An HTTPS-only device: pending until it reads the variable's last value with curl, then delivered on the page.
@@ -90,6 +91,7 @@ test('command history on the device page against outpost serve: MQTT RPC pending
     const expiringId = await send(page, { kind: 'RPC', method: 'reboot', expires: '2' });
     await state(page, expiringId, 'pending');
     await state(page, expiringId, 'expired', 15_000);
+    await page.getByRole('heading', { name: 'Commands' }).scrollIntoViewIfNeeded();
     await shootBothSizes(page, dataDir, 'command-history-https');
     assert.deepEqual(errors, []);
   } finally {
