@@ -211,7 +211,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const alarmNotifications = startAlarmNotifications(ctx, { pipeline });
     const brokerApi: ApiSlot = { registry: null };
     const commands = await startBroker(ctx, { pipeline, watcher, access: access.devices, api: brokerApi });
-    await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices });
+    await startHttpsIngest(ctx, { pipeline, watcher, access: access.devices, commands });
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
@@ -225,7 +225,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });
     brokerApi.registry = registry;
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
-    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events });
+    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events, commands: commands.events });
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Written once every listener is bound: a start refused before this point leaves the data directory as it was.
     const setupCode = openSetup(access.ctx);

@@ -3,7 +3,7 @@ import type { AccessContext } from '../access/context';
 import { notFound } from '../access/errors';
 import type { HandlerRegistry } from '../console/registry';
 import { findDeviceById } from '../devices/queries/devices';
-import type { Command } from './queries/commands';
+import { recentCommands, type Command } from './queries/commands';
 import type { CommandRequest } from './request';
 import type { SendOptions } from './service';
 import { isFinal } from './wait';
@@ -18,7 +18,8 @@ const defaultWaitMs = 3_000;
 
 /**
  * `commands.send` from the console, the API and the CLI. The registry has
- * checked `commands:send` and that the caller may command this device.
+ * checked `commands:send` and that the caller may command this device;
+ * `commands.list` (devices:read) the same for reading the device's history.
  */
 export function registerCommandHandlers(registry: HandlerRegistry<ApiContract>, ctx: AccessContext, sender: CommandSender): void {
   registry.register('commands.send', async (input, caller) => {
@@ -41,5 +42,24 @@ export function registerCommandHandlers(registry: HandlerRegistry<ApiContract>, 
       expiresAt: c.expiresAt,
       ...(c.response === null || c.response === undefined ? {} : { response: c.response }),
     };
+  });
+
+  registry.register('commands.list', (input, caller) => {
+    if (!findDeviceById(ctx.db, caller.orgId, input.deviceId)) throw notFound('That device');
+    return recentCommands(ctx.db, input.deviceId, input.count).map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      variable: c.variable,
+      value: c.value,
+      method: c.method,
+      params: c.params,
+      status: c.status,
+      requestedBy: c.requestedBy,
+      createdAt: c.createdAt,
+      expiresAt: c.expiresAt,
+      deliveredAt: c.deliveredAt,
+      answeredAt: c.answeredAt,
+      response: c.response,
+    }));
   });
 }

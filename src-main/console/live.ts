@@ -31,6 +31,8 @@ export interface LiveChannelOptions {
   changes?: { on(event: 'change', fn: () => void): unknown; off(event: 'change', fn: () => void): unknown };
   /** Alarm events (alarms/service.ts): sockets that may see the device are told to refetch their alarms. */
   alarms?: { on(event: 'alarm', fn: (e: { deviceId: number }) => void): unknown; off(event: 'alarm', fn: (e: { deviceId: number }) => void): unknown };
+  /** Command events (commands/service.ts): sockets that may see the device are told to refetch its command history. */
+  commands?: { on(event: 'command', fn: (e: { deviceId: number }) => void): unknown; off(event: 'command', fn: (e: { deviceId: number }) => void): unknown };
   /** How often an open socket re-checks its credential and device set anyway. */
   recheckMs?: number;
   /** How long a new socket may take to send its token. */
@@ -153,15 +155,20 @@ function stream(ws: WebSocket, grant: LiveGrant, options: LiveChannelOptions, re
   const onAlarm = (e: { deviceId: number }) => {
     if (visible.has(e.deviceId)) send(ws, { type: 'alarms', deviceIds: [e.deviceId] });
   };
+  const onCommand = (e: { deviceId: number }) => {
+    if (visible.has(e.deviceId)) send(ws, { type: 'commands', deviceIds: [e.deviceId] });
+  };
   const recheck = setInterval(check, recheckMs);
   options.readings.on('readings', onReadings);
   options.changes?.on('change', check);
   options.alarms?.on('alarm', onAlarm);
+  options.commands?.on('command', onCommand);
   send(ws, { type: 'ready', deviceIds: [...visible] });
   return () => {
     clearInterval(recheck);
     options.readings.off('readings', onReadings);
     options.changes?.off('change', check);
     options.alarms?.off('alarm', onAlarm);
+    options.commands?.off('command', onCommand);
   };
 }

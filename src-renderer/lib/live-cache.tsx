@@ -36,7 +36,12 @@ export function LiveProvider({ children, onEnded }: { children: ReactNode; onEnd
   useEffect(() => clearAccepted, []);
   // Alarm lists and the header badge are refetched when the hub says an alarm of a visible device changed.
   const onAlarms = useCallback(() => void client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('alarms.') }), [client]);
-  const mode = useLiveReadings(onReadings, onEnded, onAlarms);
+  // A command history is refetched when the hub says a command of that device was sent or changed state.
+  const onCommands = useCallback(
+    (deviceIds: number[]) => void client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'commands.list' && deviceIds.includes((q.queryKey[1] as { deviceId?: number } | undefined)?.deviceId ?? -1) }),
+    [client],
+  );
+  const mode = useLiveReadings(onReadings, onEnded, onAlarms, onCommands);
   return <LiveContext.Provider value={mode}>{children}</LiveContext.Provider>;
 }
 

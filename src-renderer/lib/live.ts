@@ -12,10 +12,15 @@ const retryDelaysMs = [2000, 5000, 10_000, 30_000];
  * the hub restarting) the mode is `polling`: the caller refreshes on its own
  * timer while the socket keeps retrying with backoff.
  */
-export function useLiveReadings(onReadings: (readings: LiveReading[]) => void, onSessionEnded: (message: string) => void, onAlarms: (deviceIds: number[]) => void = () => undefined): LiveMode {
+export function useLiveReadings(
+  onReadings: (readings: LiveReading[]) => void,
+  onSessionEnded: (message: string) => void,
+  onAlarms: (deviceIds: number[]) => void = () => undefined,
+  onCommands: (deviceIds: number[]) => void = () => undefined,
+): LiveMode {
   const [mode, setMode] = useState<LiveMode>('connecting');
-  const handlers = useRef({ onReadings, onSessionEnded, onAlarms });
-  handlers.current = { onReadings, onSessionEnded, onAlarms };
+  const handlers = useRef({ onReadings, onSessionEnded, onAlarms, onCommands });
+  handlers.current = { onReadings, onSessionEnded, onAlarms, onCommands };
 
   useEffect(() => {
     if (window.outpost || typeof WebSocket === 'undefined') {
@@ -41,6 +46,7 @@ export function useLiveReadings(onReadings: (readings: LiveReading[]) => void, o
           setMode('live');
         } else if (message.type === 'readings') handlers.current.onReadings(message.readings);
         else if (message.type === 'alarms') handlers.current.onAlarms(message.deviceIds);
+        else if (message.type === 'commands') handlers.current.onCommands(message.deviceIds);
         else if (message.code === 'SESSION_ENDED' || message.code === 'UNAUTHENTICATED') {
           stopped = true;
           handlers.current.onSessionEnded(message.message);

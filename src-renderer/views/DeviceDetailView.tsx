@@ -10,6 +10,7 @@ import { ConnectionCard } from '../devices/ConnectionCard';
 import { DeviceSettings } from '../devices/DeviceSettings';
 import { ThresholdsForm } from '../devices/ThresholdsForm';
 import { DeviceProblems } from '../devices/DeviceProblems';
+import { CommandsSection } from '../devices/CommandsSection';
 import { DeviceCharts } from '../charts/DeviceCharts';
 import { presets } from '../charts/ranges';
 import type { RangePreset } from '../../src-shared/api/areas/dashboards';
@@ -114,8 +115,9 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
       <h2>Alarms</h2>
       <AlarmList filter={{ deviceId: device.id, limit: 20 }} showDevice={false} />
 
+      <CommandsSection device={device} canSend={session.can('commands:send')} />
+
       <div className="panels">
-        {session.can('commands:send') && <SendCommand device={device} />}
         {session.can('devices:admin') && <TokenActions device={device} />}
         {session.can('devices:admin') && <DeviceSettings device={device} />}
         {session.can('devices:admin') && <ThresholdsForm deviceId={device.id} />}
@@ -157,52 +159,6 @@ function UnitField({ deviceId, variable, unit }: { deviceId: number; variable: s
       <input className="narrow" value={text} maxLength={20} onChange={(e) => setText(e.target.value)} onBlur={save} aria-label={`Unit of ${variable}`} placeholder="unit" />
       {action.error && <ErrorNote error={action.error} />}
     </form>
-  );
-}
-
-function SendCommand({ device }: { device: Device }) {
-  const [variable, setVariable] = useState(device.variables[0]?.label ?? '');
-  const [value, setValue] = useState('');
-  const [result, setResult] = useState<string | null>(null);
-  const action = useAction();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setResult(null);
-    const number = Number(value);
-    void action.run(async () => {
-      if (value.trim() === '' || !Number.isFinite(number)) throw { code: 'INVALID_INPUT', message: 'The value must be a number, like 1 or 21.5.' };
-      const answer = await api.call('commands.send', { deviceId: device.id, variable: variable.trim(), value: number });
-      setResult(`Command ${answer.id}: ${answer.status}.`);
-    });
-  };
-  return (
-    <div className="card">
-      <h2 id="command-title">Send a value</h2>
-      <form className="form-inline" onSubmit={submit} aria-labelledby="command-title">
-        <label>
-          Variable
-          <input required value={variable} onChange={(e) => setVariable(e.target.value)} list="device-variables" />
-          <datalist id="device-variables">
-            {device.variables.map((v) => (
-              <option key={v.id} value={v.label} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Value
-          <input required inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
-        </label>
-        <button type="submit" disabled={action.busy}>
-          Send
-        </button>
-      </form>
-      <ErrorNote error={action.error} />
-      {result && (
-        <p role="status" className="ok">
-          {result}
-        </p>
-      )}
-    </div>
   );
 }
 

@@ -27,6 +27,8 @@ export type LiveServerMessage =
   | { type: 'readings'; readings: LiveReading[] }
   /** Alarms of these devices were raised, escalated or cleared: lists and the header badge are stale. */
   | { type: 'alarms'; deviceIds: number[] }
+  /** A command of these devices was sent or changed state: command histories are stale. */
+  | { type: 'commands'; deviceIds: number[] }
   | { type: 'error'; code: string; message: string };
 
 /** WebSocket close codes in the private range (RFC 6455 §7.4.2): why the hub closed the channel. */
@@ -49,7 +51,7 @@ export function parseLiveServerMessage(text: string): LiveServerMessage | null {
   if (typeof value !== 'object' || value === null) return null;
   const m = value as Record<string, unknown>;
   if (m.type === 'ready' && Array.isArray(m.deviceIds)) return m as LiveServerMessage;
-  if (m.type === 'alarms' && Array.isArray(m.deviceIds)) return m as LiveServerMessage;
+  if ((m.type === 'alarms' || m.type === 'commands') && Array.isArray(m.deviceIds)) return m as LiveServerMessage;
   if (m.type === 'error' && typeof m.code === 'string' && typeof m.message === 'string') return m as LiveServerMessage;
   if (m.type === 'readings' && Array.isArray(m.readings)) {
     const ok = m.readings.every((r: Record<string, unknown>) => typeof r.deviceId === 'number' && typeof r.variable === 'string' && typeof r.value === 'number' && typeof r.ts === 'number');

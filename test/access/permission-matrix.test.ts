@@ -139,6 +139,7 @@ const samples = {
   'devices.events': { input: (_e, d) => ({ deviceId: d, count: 5 }), objects: true },
   'readings.range': { input: (_e, d) => ({ deviceId: d, variable: 'temperature', from: 0, to: Date.now() }), objects: true },
   'commands.send': { input: (_e, d) => ({ deviceId: d, variable: 'relay', value: 1, waitMs: 0 }), objects: true },
+  'commands.list': { input: (_e, d) => ({ deviceId: d, count: 5 }), objects: true },
   'devices.latest': { input: () => ({}) },
   'devices.create': { input: () => ({ label: unique('dev') }) },
   'devices.tokens': { input: (_e, d) => ({ deviceId: d }), objects: true },

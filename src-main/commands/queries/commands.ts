@@ -140,3 +140,19 @@ export function expireCommands(db: Db, now: number, id?: string): number {
     ? db.prepare(`UPDATE commands SET status = 'expired' WHERE ${where}`).run(now).changes
     : db.prepare(`UPDATE commands SET status = 'expired' WHERE ${where} AND id = ?`).run(now, id).changes;
 }
+
+/** A device's most recent commands, newest first (the device page's history). */
+export function recentCommands(db: Db, deviceId: number, limit: number): Command[] {
+  return db.prepare(`SELECT ${columns} FROM commands WHERE device_id = ? ORDER BY created_at DESC, CAST(id AS INTEGER) DESC LIMIT ?`).all(deviceId, limit).map(toCommand);
+}
+
+/** Devices with a command due to expire: told that its state changed once it has. */
+export function devicesWithExpiredCommands(db: Db, now: number): number[] {
+  return db.prepare(`SELECT DISTINCT device_id FROM commands WHERE ${expirable}`).pluck().all(now) as number[];
+}
+
+/** The oldest pending RPC of a device (a ThingsBoard device fetching its RPC over HTTPS). */
+export function oldestPendingRpc(db: Db, deviceId: number): Command | null {
+  const row = db.prepare(`SELECT ${columns} FROM commands WHERE status = 'pending' AND kind = 'rpc' AND device_id = ? ORDER BY CAST(id AS INTEGER) LIMIT 1`).get(deviceId);
+  return row ? toCommand(row) : null;
+}

@@ -12,6 +12,16 @@ export interface HttpsIngestDeps {
   /** The `ingest.tokenInUrl` setting as the running hub last read it. */
   tokenInUrl: () => boolean;
   maxBodyBytes: number;
+  /** Commands for devices that only use HTTPS (ThingsBoard `/api/v1/{token}/rpc`, Ubidots `/lv`); absent: none are delivered. */
+  rpc?: HttpsRpc;
+}
+
+/** What the HTTPS listener needs of the command service (commands/service.ts). */
+export interface HttpsRpc {
+  fetchRpc(deviceId: number): { id: string; method: string | null; params: unknown } | null;
+  answered(deviceId: number, id: string, response: unknown): boolean;
+  /** Applies pending control values of this variable before its last value is read. */
+  fetchControl(deviceId: number, variable: string): Promise<void>;
 }
 
 /** One request in flight, with what every handler needs. */

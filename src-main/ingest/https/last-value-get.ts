@@ -8,6 +8,8 @@ import { HttpRefusal } from './refusal';
 export async function getLastValue(x: Exchange, [rawLabel, variable]: string[]): Promise<void> {
   const deviceLabel = deviceLabelParam(rawLabel);
   const principal = await authenticateRequest(x, deviceLabel);
+  // A device polling its own control variable over HTTPS picks up a pending command value here.
+  if (principal.kind === 'device' && principal.label === deviceLabel) await x.deps.rpc?.fetchControl(principal.deviceId, variable ?? '');
   const found = lastValue(x.deps.db, principal, deviceLabel, variable ?? '');
   if (!found.ok) {
     const status = found.reason === 'not_authorized' ? 403 : found.reason === 'bad_label' ? 400 : 404;

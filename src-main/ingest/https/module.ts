@@ -4,7 +4,7 @@ import { listenerLimits } from '../../security/tls/listener';
 import type { DbWatcher } from '../../store/db-watcher';
 import { ingestLimits } from '../../../src-shared/reading';
 import type { Pipeline } from '../pipeline/pipeline';
-import type { HttpsIngestDeps } from './exchange';
+import type { HttpsIngestDeps, HttpsRpc } from './exchange';
 import { createHttpsIngestServer, defaultHttpsConnectionLimits, defaultHttpsTimeouts } from './server';
 import { watchTokenInUrl } from './token-in-url';
 
@@ -12,6 +12,7 @@ export interface HttpsIngestServices {
   pipeline: Pipeline;
   access: DeviceAuth;
   watcher: DbWatcher;
+  commands?: HttpsRpc;
 }
 
 /** Everything the HTTPS ingest listener needs, from a started hub. */
@@ -23,6 +24,7 @@ export function httpsIngestDeps(ctx: HubContext, services: HttpsIngestServices):
     access: services.access,
     tokenInUrl: watchTokenInUrl(ctx, services.watcher),
     maxBodyBytes: ingestLimits.maxPayloadBytes,
+    ...(services.commands ? { rpc: services.commands } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { postVariableValues } from './variable-values';
 import { getLastValue } from './last-value-get';
 import { postAuthToken } from './auth-token';
 import { thingsBoardAttributes, thingsBoardTelemetry } from './thingsboard';
+import { thingsBoardRpcAnswer, thingsBoardRpcFetch } from './thingsboard-rpc';
 
 export type RouteHandler = (x: Exchange, params: string[]) => Promise<void>;
 
@@ -21,6 +22,8 @@ const routes: Route[] = [
   { pattern: ['api', 'v1.6', 'devices', '*', '*', 'lv'], methods: { GET: getLastValue } },
   { pattern: ['api', 'v1', '*', 'telemetry'], methods: { POST: thingsBoardTelemetry } },
   { pattern: ['api', 'v1', '*', 'attributes'], methods: { GET: thingsBoardAttributes, POST: thingsBoardAttributes } },
+  { pattern: ['api', 'v1', '*', 'rpc'], methods: { GET: thingsBoardRpcFetch } },
+  { pattern: ['api', 'v1', '*', 'rpc', '*'], methods: { POST: thingsBoardRpcAnswer } },
 ];
 
 export type RouteMatch = { route: Route; params: string[] } | null;

@@ -9,7 +9,7 @@ import { HttpRefusal } from './refusal';
 import { storeAndAnswer } from './store-dots';
 
 /** ThingsBoard puts a device token in the path, so the device is the token's own. */
-async function deviceOf(x: Exchange, pathToken: string | undefined): Promise<Extract<Principal, { kind: 'device' }>> {
+export async function deviceOf(x: Exchange, pathToken: string | undefined): Promise<Extract<Principal, { kind: 'device' }>> {
   const principal = await authenticateRequest(x, '', pathToken ?? '');
   if (principal.kind !== 'device') {
     throw new HttpRefusal(403, 'NOT_ALLOWED', 'ThingsBoard URLs name no device, so they need a device token (outpost device add), not an ingest token.', 'not_authorized');

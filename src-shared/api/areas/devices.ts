@@ -69,4 +69,28 @@ export const devicesMethods = {
     kind: 'write',
     description: 'Sends a value or an RPC to a device; waits up to waitMs (default 3 s) for it to be delivered or answered.',
   },
+  'commands.list': {
+    input: z.object({ deviceId: idSchema, count: z.number().int().min(1).max(200).default(20) }).strict(),
+    output: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['control', 'rpc']),
+        /** The control value's variable, or null for an RPC. */
+        variable: z.string().nullable(),
+        value: z.number().nullable(),
+        method: z.string().nullable(),
+        params: z.unknown(),
+        status: z.enum(['pending', 'delivered', 'answered', 'expired']),
+        requestedBy: z.string(),
+        createdAt: z.number(),
+        expiresAt: z.number(),
+        deliveredAt: z.number().nullable(),
+        answeredAt: z.number().nullable(),
+        response: z.unknown(),
+      }),
+    ),
+    permission: 'devices:read',
+    devices: 'one',
+    description: 'A device’s most recent commands, newest first, with their states (pending, delivered, answered, expired) and times.',
+  },
 } as const;
