@@ -1,5 +1,6 @@
 import type { Db } from '../store/database';
 import { clearLockout, lockoutOf, saveLockout } from './queries/lockouts';
+import { subjectOf, type Principal } from './principal';
 
 /** A token bucket: `burst` requests at once, refilled at `perSecond`. */
 export interface BucketRule {
@@ -151,4 +152,12 @@ export class AbuseControl {
 export function holdRefusal(abuse: AbuseControl, address: string): Promise<void> {
   const ms = abuse.refusalDelayMs(address);
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
+}
+
+/**
+ * The one per-credential request budget (security policy `rateLimit.perToken`): console and API calls
+ * and the commands an MQTT integration publishes draw from the same bucket.
+ */
+export function takeTokenRequest(ctx: { abuse: AbuseControl; policy(): { rateLimit: { perToken: BucketRule } } }, principal: Principal): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  return ctx.abuse.takeRequest(subjectOf(principal), ctx.policy().rateLimit.perToken);
 }

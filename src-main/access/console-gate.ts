@@ -1,6 +1,6 @@
 import type { ConsoleGate } from '../console/gate';
 import { isSameOrigin } from '../console/gate';
-import { holdRefusal } from './abuse-control';
+import { holdRefusal, takeTokenRequest } from './abuse-control';
 import { authenticate } from './authenticate';
 import type { AccessContext } from './context';
 import { AccessError } from './errors';
@@ -49,7 +49,7 @@ export function createConsoleGate(ctx: AccessContext): ConsoleGate {
       }
       const subject = subjectOf(principal);
       if (principal) {
-        const byToken = ctx.abuse.takeRequest(subject, policy.rateLimit.perToken);
+        const byToken = takeTokenRequest(ctx, principal);
         if (!byToken.ok) return refusal(rateLimited(byToken.retryAfterSeconds));
         if ((principal.kind === 'user' || principal.kind === 'app') && !addressAllowed(principal.allowIps, address)) {
           ctx.audit({ actor: subject, action: 'auth.token', target: subject, orgId: principal.orgId, outcome: 'denied', address, detail: { reason: 'ip-allowlist' } });

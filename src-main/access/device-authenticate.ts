@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../audit/chain';
 import type { Db } from '../store/database';
-import { holdRefusal } from './abuse-control';
+import { holdRefusal, takeTokenRequest } from './abuse-control';
 import { mintAccessToken, verifyAccessToken } from './api-keys';
 import type { AccessContext } from './context';
 import { effectiveRights } from './delegation';
@@ -34,6 +34,8 @@ export interface DeviceAuth {
   audit(event: AuditEvent): void;
   /** An app token with MQTT topic patterns (the broker only; docs/INTEGRATIONS.md); refusals delayed like the others. */
   authenticateIntegration(token: string, address: string): Promise<IntegrationOutcome>;
+  /** One request from this credential's budget, shared with its console and API calls (abuse-control.ts). */
+  takeRequest(principal: Principal): { ok: true } | { ok: false; retryAfterSeconds: number };
 }
 
 /** Longer than any token Outpost or an access-token issuer hands out: refused before hashing or verifying. */
@@ -98,5 +100,6 @@ export function createDeviceAuth(ctx: AccessContext): DeviceAuth {
       return principalStillValid(ctx.db, principal);
     },
     audit: (event) => ctx.audit(event),
+    takeRequest: (principal) => takeTokenRequest(ctx, principal),
   };
 }

@@ -106,6 +106,13 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
       refuseIntegrationPublish(deps, session, packet, decision.reason);
       consume();
     } else if (decision.tree?.kind === 'set' || decision.tree?.kind === 'rpc') {
+      // A command is a console API call (a stored row, an audit row): it draws from the token's request budget.
+      const budget = deps.access.takeRequest(session.principal);
+      if (!budget.ok) {
+        refuseIntegrationPublish(deps, session, packet, `too many commands from this integration's token (the console's and API's budget too): try again in ${budget.retryAfterSeconds} s`);
+        consume();
+        return;
+      }
       integrationCommand(deps, session, decision.tree, packet).then(consume, (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
     } else {
       done(null);

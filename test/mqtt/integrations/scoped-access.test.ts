@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually, mosqArgs, readings, runTool, startHub, startTool } from '../helpers/hub';
 import { addIntegration, devicePublish, messages, mosquittoSub, paho, subacks } from './helpers';
+import { writeSetting } from '../../../src-main/settings/queries/settings';
 
 /**
  * Integration clients (app tokens with MQTT patterns, docs/INTEGRATIONS.md)
@@ -19,6 +20,14 @@ test('integrations on the broker: scoped topics, retained last values, SUBACK fa
     pub: ['outpost/v1/1/devices/+/+/set'],
   });
   await devicePublish(hub, boiler, 'boiler', { temperature: 21.5 });
+  const sentCommands = async () => {
+    const store = await hub.store();
+    try {
+      return store.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'commands.send' AND outcome = 'ok'").pluck().get() as number;
+    } finally {
+      store.close();
+    }
+  };
   await devicePublish(hub, fridge, 'fridge', { temperature: 4 });
 
   await t.test('retained last values arrive on subscribe, for allowed devices only', async () => {
@@ -73,6 +82,28 @@ test('integrations on the broker: scoped topics, retained last values, SUBACK fa
     const other = await runTool('mosquitto_pub', [...mosqArgs(hub, ha), '-q', '1', '-t', 'outpost/v1/1/devices/fridge/setpoint/set', '-m', '7']);
     assert.equal(other.code, 0, 'MQTT 3.1.1 has no negative PUBACK: the message is dropped');
     assert.ok(!(await readings(hub, 'fridge')).some((x) => x.variable === 'setpoint'));
+  });
+
+  await t.test('commands draw from the token\'s request budget (the security policy\'s per-token rate), like its API calls', async () => {
+    const store = await hub.store();
+    try {
+      // Written as the console's settings.update would (another connection: the hub reads the policy per call).
+      writeSetting(store.db, 'aaa.policy', { rateLimit: { perAddress: { burst: 200, perSecond: 50 }, perToken: { burst: 3, perSecond: 0.01 } } }, Date.now());
+    } finally {
+      store.close();
+    }
+    const before = await sentCommands();
+    const r = await runTool('mosquitto_pub', [...mosqArgs(hub, ha), '-q', '1', '-t', 'outpost/v1/1/devices/boiler/setpoint/set', '-m', '5', '--repeat', '8']);
+    assert.equal(r.code, 0, r.stderr);
+    const recorded = (await sentCommands()) - before;
+    assert.ok(recorded <= 3, `${recorded} of 8 commands recorded with a budget of 3`);
+    assert.ok(recorded >= 1, 'the budget lets some through');
+    const store2 = await hub.store();
+    try {
+      writeSetting(store2.db, 'aaa.policy', {}, Date.now());
+    } finally {
+      store2.close();
+    }
   });
 
   await t.test('an integration cannot write readings into device topics, even with publish pattern "#"', async () => {
