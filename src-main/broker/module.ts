@@ -83,7 +83,17 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access, 
       ctx.logger.warn({ sessions: dropped.size, sample }, 'messages dropped from full queues of offline MQTT sessions (oldest first): resume those sessions or stop them subscribing');
     }
   }, accountingIntervalMs);
-  const expiry = setInterval(() => commands.expire(), expiryIntervalMs);
+  const expiry = setInterval(() => {
+    try {
+      commands.expire();
+      // App tokens and API-key access tokens also end by time, which no database change announces: their sessions
+      // are re-checked on this timer too (device tokens do not expire; they are re-checked on changes only).
+      sessions.recheck(access.stillValid, (p) => p.kind === 'app' || p.kind === 'apiKey');
+    } catch (err) {
+      // A timer that throws would end the process: say so and try again at the next tick.
+      ctx.logger.error({ err }, 'command expiry or session re-check failed; retrying in a second');
+    }
+  }, expiryIntervalMs);
   accounting.unref();
   expiry.unref();
   void commands.pickUp();

@@ -111,9 +111,9 @@ export class SessionRegistry {
   }
 
   /** Closes every session whose token was revoked or whose device was disabled or removed (by any process). */
-  recheck(stillValid: (p: Principal) => boolean): void {
+  recheck(stillValid: (p: Principal) => boolean, only: (p: Principal) => boolean = () => true): void {
     for (const s of [...this.byClient.values()]) {
-      if (stillValid(s.principal)) continue;
+      if (!only(s.principal) || stillValid(s.principal)) continue;
       this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
       this.forget(s);
       s.client.close();
