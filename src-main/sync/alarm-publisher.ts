@@ -11,8 +11,9 @@ export interface AlarmPublisherOptions {
   site: string;
   origin: string;
   logger: Logger;
-  /** The upstream refused a batch: the worker drops the connection and sends again later. */
+  /** The upstream refused a batch (reported in the sync status); alarm events are tried again after `retryMs`. */
   failed: (err: Error) => void;
+  retryMs?: number;
   /** How often the outbox is looked at; events also come from the CLI in another process. */
   pollMs?: number;
 }
@@ -30,6 +31,7 @@ export class AlarmPublisher {
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  private pausedUntil = 0;
 
   constructor(private readonly o: AlarmPublisherOptions) {}
 
@@ -53,7 +55,7 @@ export class AlarmPublisher {
 
   private pump(): void {
     const client = this.client;
-    if (!client?.connected || this.busy) return;
+    if (!client?.connected || this.busy || Date.now() < this.pausedUntil) return;
     const rows = this.o.outbox.next(this.cursor, maxAlarmEvents);
     if (rows.length === 0) return;
     const events: SyncAlarmEvent[] = [];
@@ -71,7 +73,12 @@ export class AlarmPublisher {
     const done = (err?: Error) => {
       if (gen !== this.generation) return;
       this.busy = false;
-      if (err) return this.o.failed(err);
+      if (err) {
+        // Readings go on: a broker whose ACL predates the alarms topic must not stop them (README, "Broker configuration").
+        this.cursor = 0;
+        this.pausedUntil = Date.now() + (this.o.retryMs ?? 60_000);
+        return this.o.failed(err);
+      }
       this.o.markSent(first, last).then(
         () => undefined,
         (e: unknown) => this.o.logger.warn({ err: e }, 'sent alarm events not removed from the outbox; they will be sent again'),

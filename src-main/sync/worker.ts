@@ -99,12 +99,7 @@ export class SyncWorker {
         site: o.settings.siteId,
         origin: o.origin,
         logger: o.logger,
-        failed: (err) => {
-          // As for a refused readings batch: reconnect later and send again from the outbox.
-          this.failed = true;
-          this.o.events.error(publishRefused(syncTopics.alarms(o.settings.siteId), err));
-          this.client?.end(true);
-        },
+        failed: (err) => this.o.events.error(publishRefused(syncTopics.alarms(o.settings.siteId), err)),
       });
     }
   }
