@@ -5,11 +5,8 @@ import { test } from 'node:test';
 import mqtt from 'mqtt';
 import { syncAlarmFormatVersion } from '../../src-shared/sync-alarms';
 import { syncTopics } from '../../src-shared/sync-format';
-import { runCli } from '../helpers/cli';
-import { forgetKeychainEntryAfter } from '../helpers/keychain';
-import { tempDir } from '../helpers/tmp';
 import { startHubChild, waitFor, type HubChild } from './helpers/hub-child';
-import { syncSet } from './helpers/scenario';
+import { orgWithSite, syncSet } from './helpers/scenario';
 
 interface SiteAlarm {
   site: string;
@@ -28,17 +25,9 @@ interface SiteAlarm {
 const api = <T>(hub: HubChild, method: string, input: unknown, orgId = 1) => hub.request<{ value: T }>({ op: 'api', method, input, orgId }).then((r) => r.value);
 
 test('site -> Outpost organisation hub: raise, acknowledge and clear arrive once each over MQTT/TLS, through an org restart and a replayed batch; only the site organisation sees them', { timeout: 200_000 }, async (t) => {
-  const dir = tempDir('outpost-sync-alarms-');
-  const orgDir = join(dir, 'org');
-  const siteDir = join(dir, 'site');
-  const siteKey = join(dir, 'site.key');
-  forgetKeychainEntryAfter(orgDir);
-
-  let org: HubChild = await startHubChild({ dataDir: orgDir, orgPort: 0 });
-  const orgPort = org.orgPort!;
-  const added = await runCli(['site', 'add', 'plant3', '--data-dir', orgDir, '--json']);
-  assert.equal(added.code, 0, added.stderr);
-  const { token } = JSON.parse(added.stdout) as { token: string };
+  const setup = await orgWithSite('outpost-sync-alarms-', 'plant3');
+  const { orgDir, siteDir, siteKey, orgPort, token } = setup;
+  let org: HubChild = setup.org;
   await org.request({ op: 'addOrg', slug: 'other' });
 
   const site: HubChild = await startHubChild({ dataDir: siteDir, keyFile: siteKey });

@@ -21,7 +21,7 @@ const event = (seq: number, kind: SyncAlarmEvent['event']): SyncAlarmEvent => ({
 test('migration 18 on a fresh database: the alarm outbox and the site alarms, stored once per (site, origin, alarm, seq)', () => {
   const db = freshDb();
   migrate(db);
-  assert.equal(schemaVersion(db), 18);
+  assert.ok(schemaVersion(db) >= 18);
   assert.deepEqual(columns(db, 'sync_alarm_outbox'), ['alarm_id', 'event', 'payload', 'queued_at', 'seq']);
   assert.deepEqual(columns(db, 'sync_site_alarms'), ['alarm_id', 'at', 'device', 'event', 'id', 'org', 'origin', 'payload', 'received_at', 'seq', 'site_ref']);
   const outbox = alarmOutboxStatements(db);
@@ -44,7 +44,7 @@ test('migration 18 on version 17 data: sites, their devices and readings stay; e
   const before = { sites: db.prepare('SELECT * FROM sync_sites').all(), devices: db.prepare('SELECT * FROM sync_site_devices').all() };
 
   migrate(db);
-  assert.equal(schemaVersion(db), 18);
+  assert.ok(schemaVersion(db) >= 18);
   assert.deepEqual({ sites: db.prepare('SELECT * FROM sync_sites').all(), devices: db.prepare('SELECT * FROM sync_site_devices').all() }, before);
   assert.equal(insertSiteAlarms(db, site, origin, [event(1, 'raised'), event(2, 'cleared')], now), 2);
   assert.equal(insertSiteAlarms(db, site, origin, [event(1, 'raised'), event(2, 'cleared')], now), 0, 'a replay stores nothing');
