@@ -37,6 +37,8 @@ export const syncTopics = {
   readings: (site: string) => `outpost/v1/sites/${site}/readings`,
   commands: (site: string) => `outpost/v1/sites/${site}/commands`,
   receipts: (site: string) => `outpost/v1/sites/${site}/receipts`,
+  /** Alarm events of the site (sync-alarms.ts), site -> organisation. */
+  alarms: (site: string) => `outpost/v1/sites/${site}/alarms`,
   /** The site's hello, a subscription (sync-hello.ts): its residency label (`none` for none) as the last level. */
   hello: (site: string, residency: string | null) => `outpost/v1/sites/${site}/hello/${residency ?? 'none'}`,
   /** `outpost/v1/sites/{site}/readings` -> site id, or null for any other topic. */

@@ -8,6 +8,8 @@ import type { Db } from '../store/database';
 import { configureSync } from './configure';
 import type { CredentialPlace } from './credentials';
 import { listSites, revokeSite, type SyncSite } from './queries/sync-sites';
+import { listSiteAlarms } from './queries/sync-site-alarms';
+import { visibleDeviceIds } from '../access/device-access';
 import { publicSettings } from './settings';
 import { addSite } from './sites';
 import { readStoredSyncStatus } from './status';
@@ -39,6 +41,9 @@ export function registerSyncHandlers(registry: HandlerRegistry<ApiContract>, ctx
     caller.audit.detail({ ...rest, ...(caPem !== undefined ? { caChanged: true } : {}), ...(password !== undefined ? { passwordChanged: true } : {}) });
     return sync.configure(input);
   });
+  registry.register('alarms.sites', (input, caller) =>
+    listSiteAlarms(ctx.db, { orgId: caller.orgId, deviceIds: visibleDeviceIds(ctx.db, caller.principal), site: input.siteId, limit: input.limit }),
+  );
   registry.register('sites.list', (_input, caller) => listSites(ctx.db, caller.orgId).map(siteView));
   registry.register('sites.create', (input, caller) => {
     // A site creates devices in the organisation as it syncs: only someone reaching every device may let one in.

@@ -19,6 +19,7 @@ import { logSyncCommand } from './queries/sync-command-log';
 import { findSiteById, isSiteLive, type SyncSite } from './queries/sync-sites';
 import { findSiteDeviceByDevice } from './queries/sync-site-devices';
 import { OrgReceiver, type AcceptResult } from './org-receiver';
+import { acceptSiteAlarms } from './org-alarms';
 import { authenticateSite } from './sites';
 import type { AuditEvent } from '../audit/chain';
 import { requiredSiteResidencySetting, residencyOf } from '../settings/hub-settings';
@@ -110,7 +111,8 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
       if (!client) return done(null); // the hub itself (commands)
       const site = sites.get(client);
       if (!site || !isSiteLive(o.db, site.id)) return done(new Error('site token revoked'));
-      if (packet.topic !== syncTopics.readings(site.siteId)) {
+      const isAlarms = packet.topic === syncTopics.alarms(site.siteId);
+      if (packet.topic !== syncTopics.readings(site.siteId) && !isAlarms) {
         o.logger.warn({ site: site.siteId, topic: packet.topic }, 'sync site published outside its readings topic');
         return done(new Error('topic not allowed')); // MQTT-3.3.5-2: 3.1.1 has no negative PUBACK; aedes closes the connection
       }
@@ -119,6 +121,16 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
         // A site that sent no hello, or ignored the refusal: told again, then disconnected (3.1.1 has no negative PUBACK).
         refuseResidency(site, want, labels.get(client));
         return void answer(site, want, labels.get(client)).finally(() => done(new Error('data residency does not match')));
+      }
+      if (isAlarms) {
+        // PUBACK only after the events committed (aedes sends it once `done` is called).
+        return void acceptSiteAlarms(o.pipeline, site, packet.payload as Buffer, Date.now()).then(
+          () => done(null),
+          (err: unknown) => {
+            o.logger.warn({ site: site.siteId, detail: errorMessage(err).slice(0, 300) }, 'sync alarm batch not stored; the site keeps it');
+            done(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
       }
       receiver.acceptSiteBatch(site, packet.payload as Buffer).then(
         (result) => {

@@ -23,10 +23,15 @@ export class OutboxScope {
   constructor(private readonly db: Db) {}
 
   covers(r: StoredReading): boolean {
+    return this.coversDevice(r.device, r.protocol === 'sync');
+  }
+
+  /** `fromSite`: the device holds readings received from a site (forwarded only with `forwardSynced`). */
+  coversDevice(device: string, fromSite: boolean): boolean {
     const scope = this.current();
     if (!scope) return false;
-    if (r.protocol === 'sync' && !scope.forwardSynced) return false;
-    return !scope.devices || scope.devices.has(r.device);
+    if (fromSite && !scope.forwardSynced) return false;
+    return !scope.devices || scope.devices.has(device);
   }
 
   /** Null while sync is off or not configured. */

@@ -6,6 +6,7 @@ import type { Db } from '../store/database';
 import { configureSync } from './configure';
 import { deadLetterStatements } from './queries/sync-dead-letters';
 import { outboxStatements } from './queries/sync-outbox';
+import { alarmOutboxStatements } from './queries/sync-alarm-outbox';
 import { readSyncStatus, type SyncStatusRecord } from './queries/sync-status';
 import { loadSyncPassword, type CredentialPlace } from './credentials';
 import { handleReceipt } from './receipts';
@@ -42,6 +43,7 @@ const connectErrors = new Set(['UPSTREAM_AUTH', 'UPSTREAM_TLS', 'UPSTREAM_UNREAC
  */
 export class SyncService {
   private readonly outbox;
+  private readonly alarmOutbox;
   private readonly deadLetters;
   private readonly clock: () => number;
   private settings: StoredSyncSettings | null = null;
@@ -53,6 +55,7 @@ export class SyncService {
 
   constructor(private readonly o: SyncServiceOptions) {
     this.outbox = outboxStatements(o.db);
+    this.alarmOutbox = alarmOutboxStatements(o.db);
     this.deadLetters = deadLetterStatements(o.db);
     // Which readings enter the outbox is decided on the writer thread, inside each readings commit, from the sync settings
     // as committed (sync/outbox-hook.ts): on from the start, whatever this process has noticed so far.
@@ -132,6 +135,7 @@ export class SyncService {
     this.worker = new SyncWorker({
       outbox: this.outbox,
       markSent: (first, last) => this.o.pipeline.write('sync-mark-sent', { first, last }),
+      alarms: { outbox: this.alarmOutbox, markSent: (first, last) => this.o.pipeline.write('sync-alarms-sent', { first, last }) },
       logger: this.o.logger,
       origin: this.o.credentials.identity.hubId,
       settings: next,

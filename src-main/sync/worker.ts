@@ -7,6 +7,7 @@ import type { StoredSyncSettings } from './settings';
 import { backoffDelay } from './backoff';
 import { classifyUpstreamError, publishRefused, type SyncError } from './upstream-errors';
 import { helloReplyOf, residencyRefused } from './hello';
+import { AlarmPublisher, type AlarmPublisherOptions } from './alarm-publisher';
 
 /** How long a site waits for an organisation hub's answer to its hello before it sends readings anyway. */
 const helloAnswerMs = 10_000;
@@ -45,6 +46,8 @@ export interface WorkerOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** This hub's data-residency label, sent in the hello (a subscription) of each connection. */
   residency: () => string | null;
+  /** The alarm outbox (sync/alarm-publisher.ts); absent, no alarm events are sent. */
+  alarms?: Omit<AlarmPublisherOptions, 'site' | 'origin' | 'logger' | 'failed'>;
 }
 
 interface InFlight {
@@ -83,12 +86,22 @@ export class SyncWorker {
   private readonly topic: string;
   private readonly check = syncReadingChecker();
   private stableTimer: NodeJS.Timeout | undefined;
+  private readonly alarms: AlarmPublisher | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.batchSize = o.batchSize ?? 500;
     this.window = o.window ?? 16;
     this.backoff = o.backoff ?? { baseMs: 500, maxMs: 60_000 };
     this.topic = syncTopics.readings(o.settings.siteId);
+    if (o.alarms) {
+      this.alarms = new AlarmPublisher({
+        ...o.alarms,
+        site: o.settings.siteId,
+        origin: o.origin,
+        logger: o.logger,
+        failed: (err) => this.o.events.error(publishRefused(syncTopics.alarms(o.settings.siteId), err)),
+      });
+    }
   }
 
   start(): void {
@@ -107,6 +120,7 @@ export class SyncWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.alarms?.detach();
     clearTimeout(this.helloTimer);
     if (this.timer) clearTimeout(this.timer);
     clearTimeout(this.stableTimer);
@@ -202,6 +216,7 @@ export class SyncWorker {
       if (gen !== this.generation) return;
       this.generation += 1; // late callbacks of this connection change nothing
       this.inflight = [];
+      this.alarms?.detach();
       clearTimeout(this.stableTimer);
       clearTimeout(this.helloTimer);
       client.end(true);
@@ -216,6 +231,7 @@ export class SyncWorker {
   private greet(): void {
     clearTimeout(this.helloTimer);
     this.greeted = true;
+    if (this.client) this.alarms?.attach(this.client);
     this.pump();
   }
 

@@ -152,6 +152,7 @@ const samples = {
   'ingestTokens.revoke': { input: (e) => ({ name: e.fresh.ingestTokenName() }), objects: true },
   'sync.status': { input: () => ({}) },
   'sync.configure': { input: () => ({ enabled: false }) },
+  'alarms.sites': { input: () => ({}) },
   'sites.list': { input: () => ({}) },
   'sites.create': { input: () => ({ siteId: unique('site') }) },
   'sites.revoke': { input: (e) => ({ siteId: e.fresh.siteId() }), objects: true },

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli';
-import { forgetKeychainEntryAfter } from '../helpers/keychain';
-import { tempDir } from '../helpers/tmp';
 import { startHubChild, waitFor, type HubChild } from './helpers/hub-child';
-import { assertCompleteInOrder, syncSet } from './helpers/scenario';
+import { assertCompleteInOrder, orgWithSite, syncSet } from './helpers/scenario';
 
 const devices = ['boiler-1', 'boiler-2', 'pump-1', 'pump-2'];
 const perPhase = 1250;
@@ -19,19 +16,9 @@ interface CommandLog {
 }
 
 test('site -> Outpost organisation hub: through an org restart, a kill -9 of each hub, the org holds exactly the site readings; commands reach the site only when allowed', async (t) => {
-  const dir = tempDir('outpost-sync-org-');
-  const orgDir = join(dir, 'org');
-  const siteDir = join(dir, 'site');
-  // The site runs with a key file: its sync password is sealed under the master key, not in a keychain.
-  const siteKey = join(dir, 'site.key');
-  forgetKeychainEntryAfter(orgDir);
-
-  let org: HubChild = await startHubChild({ dataDir: orgDir, orgPort: 0 });
-  const orgPort = org.orgPort!;
-  const added = await runCli(['site', 'add', 'plant2', '--data-dir', orgDir, '--json']);
-  assert.equal(added.code, 0, added.stderr);
-  const { token } = JSON.parse(added.stdout) as { token: string };
-  assert.match(token, /^opt_/);
+  const setup = await orgWithSite('outpost-sync-org-', 'plant2');
+  const { orgDir, siteDir, siteKey, orgPort, token } = setup;
+  let org: HubChild = setup.org;
 
   let site: HubChild = await startHubChild({ dataDir: siteDir, keyFile: siteKey });
   await syncSet(siteDir, ['--key-file', siteKey, '--url', `mqtts://127.0.0.1:${orgPort}`, '--site', 'plant2', '--username', 'plant2', '--ca', join(orgDir, 'tls', 'ca.crt')], token);

@@ -5,6 +5,7 @@ import { alarmById } from '../queries/alarms';
 import { channelIdsOf } from '../queries/channels';
 import { insertDelivery } from '../queries/deliveries';
 import { findRule } from '../queries/rules';
+import { queueAlarmForSync } from '../../sync/alarm-outbox';
 
 /** The JSON body a channel receives (docs/ALARMS.md "Notifications"). */
 export function alarmEventBody(alarm: NonNullable<ReturnType<typeof alarmById>>, event: DeliveryEvent, at: number): string {
@@ -36,7 +37,10 @@ export function alarmEventBody(alarm: NonNullable<ReturnType<typeof alarmById>>,
  */
 export function enqueueAlarmEvent(db: Db, alarmId: number, event: DeliveryEvent, at: number): number {
   const alarm = alarmById(db, alarmId);
-  if (!alarm || alarm.ruleId === null) return 0;
+  if (!alarm) return 0;
+  // The organisation upstream hears of it in the same transaction (sync/alarm-outbox.ts), channels or not.
+  queueAlarmForSync(db, alarm, event, at);
+  if (alarm.ruleId === null) return 0;
   const spec = findRule(db, alarm.orgId, alarm.ruleId)?.spec;
   const channels = channelIdsOf(db, alarm.orgId, spec?.channels ?? []);
   if (channels.length === 0) return 0;

@@ -2,7 +2,7 @@ import type { Db } from '../../store/database';
 import type { StoredReading } from './types';
 import { syncOutboxHook } from '../../sync/outbox-hook';
 import { syncReceivedHook, syncOriginRefOp } from '../../sync/received-hook';
-import { syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
+import { syncAlarmsReceivedOp, syncAlarmsSentOp, syncMarkSentOp, syncStatusOp } from '../../sync/writer-ops';
 import { mqttAccountingOp, mqttSessionsOpenOp } from '../../broker/writer-ops';
 import { rollupsHook, rollupsSettleOp } from '../../history/rollup-hook';
 import { incrementalVacuumOp, retentionPurgeOp } from '../../settings/retention-purge';
@@ -50,6 +50,8 @@ export const writeOps = {
   'sync-origin-ref': syncOriginRefOp,
   'sync-mark-sent': syncMarkSentOp,
   'sync-status': syncStatusOp,
+  'sync-alarms-sent': syncAlarmsSentOp,
+  'sync-alarms-received': syncAlarmsReceivedOp,
   'mqtt-sessions-open': mqttSessionsOpenOp,
   'mqtt-accounting': mqttAccountingOp,
   'rollups-settle': rollupsSettleOp,

@@ -16,12 +16,13 @@ import { m0014Integrations } from './0014-integrations';
 import { m0015QuietHours } from './0015-quiet-hours';
 import { m0016DeviceHealth } from './0016-device-health';
 import { m0017SyncReceivedAge } from './0017-sync-received-age';
+import { m0018SyncAlarms } from './0018-sync-alarms';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Append only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure, m0014Integrations, m0015QuietHours, m0016DeviceHealth, m0017SyncReceivedAge];
+export const migrations: readonly Migration[] = [m0001Foundation, m0002Ingest, m0003Aaa, m0004Sync, m0005Broker, m0006Access, m0007SyncOrganisations, m0008History, m0009Alarms, m0010Retention, m0011Refusals, m0013Erasure, m0014Integrations, m0015QuietHours, m0016DeviceHealth, m0017SyncReceivedAge, m0018SyncAlarms];
 
 export function checkRegistry(list: readonly Migration[]): void {
   list.forEach((m, i) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labelSchema } from '../../reading';
 import { siteIdSchema } from '../../sync-format';
+import { syncAlarmEventSchema } from '../../sync-alarms';
 
 /** `mqtts://host:port`: TLS is not optional upstream. */
 export const upstreamUrlSchema = z
@@ -95,6 +96,8 @@ export const syncPublicSettingsSchema = syncSettingsSchema.extend({
   switchedOn: z.boolean(),
 });
 
+const siteAlarmEventSchema = syncAlarmEventSchema.extend({ site: siteIdSchema, receivedAt: z.number().int(), deviceId: z.number().int() });
+
 export const syncMethods = {
   'sync.status': {
     input: z.object({}).strict(),
@@ -109,6 +112,14 @@ export const syncMethods = {
     kind: 'write',
     description:
       'Changes the upstream sync settings (the hub owner only); the password goes to the OS keychain, never to the database. A new url or CA needs the password again. When it switches sync on, history says whether readings stored while it was off are sent (default: from now).',
+  },
+  'alarms.sites': {
+    input: z.object({ siteId: siteIdSchema.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: z.array(siteAlarmEventSchema),
+    permission: 'devices:read',
+    devices: 'list',
+    description:
+      'On an organisation hub: the alarm events its sites sent (raised, escalated, acknowledged, cleared), newest first, of the site devices the caller may see here (a site device that has sent no reading yet is not known here).',
   },
   'sites.list': {
     input: z.object({}).strict(),

@@ -64,3 +64,17 @@ export async function siteWithBroker(prefix: string, site: string, sitePassword:
   const hub = await startHubChild({ dataDir });
   return { dir, dataDir, hub, broker, collector };
 }
+
+/** An organisation hub on its own port with site `siteId` added (its token returned), in a fresh temp folder; the site's data directory and key file are named, not created. */
+export async function orgWithSite(prefix: string, siteId: string): Promise<{ orgDir: string; siteDir: string; siteKey: string; org: HubChild; orgPort: number; token: string }> {
+  const dir = tempDir(prefix);
+  const orgDir = join(dir, 'org');
+  forgetKeychainEntryAfter(orgDir);
+  const org = await startHubChild({ dataDir: orgDir, orgPort: 0 });
+  const added = await runCli(['site', 'add', siteId, '--data-dir', orgDir, '--json']);
+  assert.equal(added.code, 0, added.stderr);
+  const { token } = JSON.parse(added.stdout) as { token: string };
+  assert.match(token, /^opt_/);
+  // The site runs with a key file: its sync password is sealed under the master key, not in a keychain.
+  return { orgDir, siteDir: join(dir, 'site'), siteKey: join(dir, 'site.key'), org, orgPort: org.orgPort!, token };
+}
