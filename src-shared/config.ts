@@ -42,6 +42,10 @@ export const hubConfigSchema = z.object({
       mqttSessionExpiryDays: z.number().positive().max(3650).default(7),
       /** Stored MQTT sessions one token may hold; past it the one resumed longest ago is deleted. */
       mqttSessionsPerToken: z.number().int().min(1).max(100_000).default(100),
+      /** Readings received but not yet committed beyond which a new message waits (its sender is not read meanwhile). */
+      ingestQueueReadings: z.number().int().min(1).max(10_000_000).default(200_000),
+      /** How long such a message waits for room before it is refused (MQTT: the connection closes so the device resends). */
+      ingestQueueWaitMs: z.number().int().min(10).max(600_000).default(30_000),
     })
     .prefault({}),
   keyFile: z.string().min(1).optional(),

@@ -85,7 +85,9 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
 
     function fail(err: unknown): void {
       if (err instanceof PersistError) {
-        deps.logger.warn({ clientId: untrusted(session!.client.id), address: session!.remoteAddress, code: err.code }, 'MQTT publish not stored; closing the connection so the device resends');
+        // Every message of this connection already handed over fails the same way as it closes: one line, not thousands.
+        if (!session!.storeFailed) deps.logger.warn({ clientId: untrusted(session!.client.id), address: session!.remoteAddress, code: err.code }, 'MQTT publish not stored; closing the connection so the device resends');
+        session!.storeFailed = true;
         done(err);
         return;
       }

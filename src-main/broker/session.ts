@@ -20,6 +20,8 @@ export class Session {
   readonly connectedAt = Date.now();
   /** Set for an integration's app token: its MQTT topic patterns (broker/topic-acl.ts decides with them). */
   integration: MqttGrant | null = null;
+  /** A publish of this connection could not be stored: the connection is closing, and its other messages fail alike (logged once). */
+  storeFailed = false;
 
   constructor(
     readonly client: Client,

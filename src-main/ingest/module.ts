@@ -33,7 +33,7 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
   // Started on first use: most hubs serve no console query for a while, and a thread costs start-up time.
   const reader = new ReaderClient({ file, key: () => ctx.key('database') });
   ctx.onStop('db-reader', () => reader.stop());
-  const pipeline = new Pipeline(ctx.db, writer, ctx.logger);
+  const pipeline = new Pipeline(ctx.db, writer, ctx.logger, { maxQueuedReadings: ctx.config.limits.ingestQueueReadings, maxWaitForRoomMs: ctx.config.limits.ingestQueueWaitMs });
   // Registered first: every later listener (session recheck, ...) sees fresh credentials and devices.
   watcher.on('change', () => {
     forgetCredentials(ctx.db);

@@ -14,8 +14,13 @@ import type { BatchHookName, BatchHookOptions, WriteOpName, WriteOpPayload, Writ
 
 export interface PipelineOptions {
   clock?: () => number;
-  /** Readings handed over but not yet committed beyond which new messages are refused (memory bound). */
+  /**
+   * Readings handed over but not yet committed beyond which a new message
+   * waits for room (its sender is not read meanwhile: backpressure).
+   */
   maxQueuedReadings?: number;
+  /** How long a message waits for room before it is refused as OVERLOADED. */
+  maxWaitForRoomMs?: number;
 }
 
 interface Accepted {
@@ -82,6 +87,9 @@ export class Pipeline {
   committedBatches = 0;
   private readonly clock: () => number;
   private readonly maxQueued: number;
+  private readonly maxWaitForRoomMs: number;
+  /** Messages waiting for room, oldest first (they enter the queue in this order, so order per device holds). */
+  private readonly waitingForRoom: Array<{ readings: number; enter: () => void }> = [];
   private queue: Pending[] = [];
   private queuedReadings = 0;
   private flushScheduled = false;
@@ -98,6 +106,7 @@ export class Pipeline {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxQueued = options.maxQueuedReadings ?? 200_000;
+    this.maxWaitForRoomMs = options.maxWaitForRoomMs ?? 30_000;
     this.live.setMaxListeners(0);
   }
 
@@ -163,15 +172,59 @@ export class Pipeline {
     }
     for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label, 1, { orgId: device.orgId, deviceId: device.id, message: r.message });
 
-    if (this.queuedReadings + accepted.length > this.maxQueued) {
-      throw new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
-    }
+    // Waiting messages go first, so order per device holds; an admitted message's room is already counted.
+    const waits = this.waitingForRoom.length > 0 || !this.hasRoomFor(accepted.length);
+    if (waits) await this.roomFor(accepted.length);
     const { stored, deviceId } = await new Promise<{ stored: StoredReading[]; deviceId: number }>((resolve, reject) => {
       this.queue.push({ device, protocol: req.protocol, hook: req.commitHook, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
-      this.queuedReadings += accepted.length;
+      if (!waits) this.queuedReadings += accepted.length;
       this.scheduleFlush();
     });
     return { device: { id: deviceId, label: device.label }, stored, rejected };
+  }
+
+  /**
+   * Waits until the queue has room for `readings`. Refusing instead made a
+   * device at a busy hub disconnect and resend (MQTT) while its neighbours
+   * did the same, so an overload grew into reconnect storms; waiting leaves
+   * the message (already parsed and in memory) where it is and stops reading
+   * from its sender until it is queued (aedes reads a client's next packets
+   * only when the current ones are handled). After `maxWaitForRoomMs` the
+   * message is refused: the disk has stalled rather than being slow.
+   */
+  private roomFor(readings: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        readings,
+        enter: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = this.waitingForRoom.indexOf(waiter);
+        if (at >= 0) this.waitingForRoom.splice(at, 1);
+        reject(new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.'));
+        this.admitWaiting();
+      }, this.maxWaitForRoomMs);
+      timer.unref();
+      this.waitingForRoom.push(waiter);
+    });
+  }
+
+  /** A message larger than the whole queue still goes in once the queue is empty. */
+  private hasRoomFor(readings: number): boolean {
+    return this.queuedReadings === 0 || this.queuedReadings + readings <= this.maxQueued;
+  }
+
+  /** Lets waiting messages in, oldest first, while there is room; counts them as queued at once. */
+  private admitWaiting(): void {
+    while (this.waitingForRoom.length > 0 && this.hasRoomFor(this.waitingForRoom[0]!.readings)) {
+      const next = this.waitingForRoom.shift()!;
+      // Counted now: the message joins the queue a microtask later, and the loop must see its room taken.
+      this.queuedReadings += next.readings;
+      next.enter();
+    }
   }
 
   /** Waits until everything handed over so far is committed (or failed). */
@@ -256,6 +309,7 @@ export class Pipeline {
     );
     this.lastBatch = done.finally(() => {
       this.queuedReadings -= readings;
+      this.admitWaiting();
     });
   }
 
