@@ -118,7 +118,8 @@ export function startTool(cmd: string, args: string[]): { child: ChildProcess; o
 }
 
 /** Waits until the hub's log matches `re` (a log line may arrive after the reply it explains). */
-export function logged(hub: TestHub, re: RegExp, ms = 5_000): Promise<string> {
+// 15 s: at a load average of 17 a log line took longer than 5 s to appear (CI shares its two cores).
+export function logged(hub: TestHub, re: RegExp, ms = 15_000): Promise<string> {
   return eventually(() => (re.test(hub.serve.stderr()) ? hub.serve.stderr() : undefined), ms, `log line ${re}`);
 }
 
