@@ -13,11 +13,13 @@ import { useFleet } from '../lib/useFleet';
 import { TableHead } from '../components/TableHead';
 import { Field, FormActions } from '../components/Form';
 import { useNow } from '../lib/useNow';
+import { useOnlineFacts } from '../lib/useOnlineFacts';
 
 export function DevicesView() {
   const session = useSession();
   const fleet = useFleet(false);
   const now = useNow();
+  const online = useOnlineFacts();
   const [adding, setAdding] = useState(false);
   const canAdmin = session.can('devices:admin');
   return (
@@ -54,7 +56,7 @@ export function DevicesView() {
                 <td className="mono">{d.label}</td>
                 <td>{d.type ?? <span className="muted">—</span>}</td>
                 <td>
-                  <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} />
+                  <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} {...online(d.id)} />
                 </td>
                 <td>{dateTime(d.lastSeenAt)}</td>
               </tr>
