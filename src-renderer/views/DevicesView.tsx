@@ -4,6 +4,7 @@ import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { SecretOnce } from '../components/SecretOnce';
 import { ConnectionCard } from '../devices/ConnectionCard';
+import { IngestTokens } from '../devices/IngestTokens';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { href } from '../lib/route';
@@ -64,6 +65,7 @@ export function DevicesView() {
           </tbody>
         </table>
       )}
+      {canAdmin && <IngestTokens />}
     </section>
   );
 }
