@@ -97,45 +97,59 @@ export function openLiveFeed(options: LiveFeedOptions, request: LiveRequest, sin
 function stream(grant: LiveGrant, options: LiveFeedOptions, sink: LiveSink, stop: () => void): () => void {
   let visible = grant.deviceIds;
   let over = false;
+  /** Devices seen in readings but not visible: each is asked about once (a device created by its first reading is not in the grant yet). */
+  let askedAbout = new Set<number>();
   const end = (code: number, error: ApiError | string) => {
     if (over) return;
     stop();
     if (typeof error === 'string') sink.close(code, error);
     else refuseFeed(sink, code, error);
   };
-  const onReadings = (stored: StoredReading[]) => {
+  const deliver = (stored: StoredReading[]) => {
     const readings = stored.filter((r) => visible.has(r.deviceId)).map((r) => ({ deviceId: r.deviceId, device: r.device, variable: r.variable, ts: r.ts, value: r.value, protocol: r.protocol }));
-    if (readings.length === 0) return;
+    if (readings.length === 0 || over) return;
     if (sink.behind?.()) return end(1013, 'Too far behind; reconnect.');
     sink.send({ type: 'readings', readings });
   };
-  const check = () => {
+  /** Re-reads the credential and its devices; `then` runs with the new set. */
+  const check = (then?: () => void) => {
     void grant.refresh().then(
       (now) => {
         if (over) return;
-        if (now) visible = now;
-        else end(liveCloseCodes.sessionEnded, { code: 'SESSION_ENDED', message: 'Your session has ended (signed out, revoked or expired). Sign in again.' });
+        if (!now) return end(liveCloseCodes.sessionEnded, { code: 'SESSION_ENDED', message: 'Your session has ended (signed out, revoked or expired). Sign in again.' });
+        visible = now;
+        then?.();
       },
       (err: unknown) => options.logger.error({ err }, 'live channel re-check failed'),
     );
   };
+  const onReadings = (stored: StoredReading[]) => {
+    deliver(stored);
+    const unseen = stored.filter((r) => !visible.has(r.deviceId) && !askedAbout.has(r.deviceId));
+    if (unseen.length === 0) return;
+    // Bounded: a caller who sees few devices of a busy hub asks about each other device once.
+    if (askedAbout.size > 10_000) askedAbout = new Set();
+    for (const r of unseen) askedAbout.add(r.deviceId);
+    check(() => deliver(unseen));
+  };
+  const recheck = () => check();
   const onAlarm = (e: { deviceId: number }) => {
     if (visible.has(e.deviceId)) sink.send({ type: 'alarms', deviceIds: [e.deviceId] });
   };
   const onCommand = (e: { deviceId: number }) => {
     if (visible.has(e.deviceId)) sink.send({ type: 'commands', deviceIds: [e.deviceId] });
   };
-  const recheck = setInterval(check, options.recheckMs ?? 5_000);
+  const timer = setInterval(recheck, options.recheckMs ?? 5_000);
   options.readings.on('readings', onReadings);
-  options.changes?.on('change', check);
+  options.changes?.on('change', recheck);
   options.alarms?.on('alarm', onAlarm);
   options.commands?.on('command', onCommand);
   sink.send({ type: 'ready', deviceIds: [...visible] });
   return () => {
     over = true;
-    clearInterval(recheck);
+    clearInterval(timer);
     options.readings.off('readings', onReadings);
-    options.changes?.off('change', check);
+    options.changes?.off('change', recheck);
     options.alarms?.off('alarm', onAlarm);
     options.commands?.off('command', onCommand);
   };

@@ -41,9 +41,9 @@ function inbox() {
 }
 
 /** A reading committed by the real pipeline, as any listener would hand it over. */
-async function ingest(hub: Hub, orgId: number, deviceLabel: string, value: number): Promise<void> {
+async function ingest(hub: Hub, orgId: number, deviceLabel: string, value: number, canCreateDevices = false): Promise<void> {
   await hub.services.pipeline.ingest({
-    principal: { kind: 'internal', orgId, actor: 'test', canCreateDevices: false },
+    principal: { kind: 'internal', orgId, actor: 'test', canCreateDevices },
     protocol: 'command',
     deviceLabel,
     dots: [{ variable: 'temperature', value }],
@@ -84,6 +84,13 @@ test('live feeds over IPC against a real hub: the WebSocket’s authentication a
   const seenByOwnerA: string[] = [];
   while (seenByOwnerA.length < 2) seenByOwnerA.push(...devicesOf(await ownerA.next('readings')));
   assert.deepEqual(seenByOwnerA, ['boiler-7=90', 'pump-1=2']);
+
+  // A device created by its first reading is in nobody's grant yet: whoever sees every device still gets that reading at once.
+  await ingest(hub, 1, 'new-1', 8, true);
+  assert.deepEqual(devicesOf(await ownerA.next('readings')), ['new-1=8']);
+  await ingest(hub, 1, 'pump-1', 2.5);
+  assert.deepEqual(devicesOf(await ownerA.next('readings')), ['pump-1=2.5']);
+  assert.deepEqual(devicesOf(await readerA.next('readings')), ['pump-1=2.5'], 'not new-1, outside the reader’s group');
 
   // A command to pump-1 tells those who see it to refetch its history, and nobody else.
   const sent = await rpc(base, 'commands.send', { deviceId: pump, variable: 'setpoint', value: 1, waitMs: 0 }, tokens.ownerA);
