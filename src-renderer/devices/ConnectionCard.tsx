@@ -67,7 +67,7 @@ export function ConnectionCard({ token, deviceLabel, heading, labelField }: { to
             </>
           )}
           <dt>Device label</dt>
-          <dd className="mono">{labelField ?? deviceLabel}</dd>
+          <dd className={labelField ? undefined : 'mono'}>{labelField ?? deviceLabel}</dd>
           <dt>CA certificate</dt>
           <dd>
             <a href={caUrl} download={caFileName} data-testid="ca-download">
