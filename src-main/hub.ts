@@ -44,6 +44,7 @@ import { residencyOf, residencySetting } from './settings/hub-settings';
 import { startBackupScheduler, type BackupScheduler } from './stewardship/backup-schedule';
 import { createConsoleServer } from './console/server';
 import { attachLiveChannel } from './console/live';
+import type { LiveFeedOptions } from './console/live-feed';
 import { createLiveAccess } from './access/live-access';
 import { packageVersion, rendererDir } from './paths';
 
@@ -69,6 +70,8 @@ export interface HubServices {
   alarmNotifications: DeliverySender;
   /** Scheduled backups (stewardship/backup-schedule.ts). */
   backups: BackupScheduler;
+  /** Where live feeds come from: the console's WebSocket and the desktop window's IPC (desktop/ipc-live.ts). */
+  live: LiveFeedOptions;
 }
 
 export interface HubDeps {
@@ -219,13 +222,14 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const backups = startBackupScheduler({ db, dataDir, logger, backup: (target) => stewardship.backup(target) });
     running.push({ name: 'backup-schedule', stop: () => backups.stop() });
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups };
+    const liveFeeds: LiveFeedOptions = { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events, commands: commands.events };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups, live: liveFeeds };
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const counterSources = { traffic: counters, databaseFile: databasePath(dataDir) };
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });
     brokerApi.registry = registry;
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
-    const live = attachLiveChannel(consoleServer, { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events, commands: commands.events });
+    const live = attachLiveChannel(consoleServer, liveFeeds);
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Written once every listener is bound: a start refused before this point leaves the data directory as it was.
     const setupCode = openSetup(access.ctx);

@@ -1,5 +1,5 @@
 import type { ConsoleGate } from '../console/gate';
-import type { LiveAccess } from '../console/live';
+import type { LiveAccess } from '../console/live-feed';
 import { authenticate } from './authenticate';
 import { allows } from './authorize';
 import type { AccessContext } from './context';

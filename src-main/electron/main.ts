@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createHub, type Hub } from '../hub';
 import { isHubError } from '../errors';
 import { defaultDataDir } from '../cli/default-data-dir';
-import { serveApiOverIpc } from './ipc';
+import { serveApiOverIpc, serveLiveOverIpc } from './ipc';
 import { registerAppScheme, serveAppFiles } from './app-protocol';
 import { appOrigin, isAppUrl, permissionAllowed } from '../desktop/window-policy';
 import { packageRoot } from '../paths';
@@ -16,6 +16,7 @@ import { startTray } from './tray';
 let hub: Hub | undefined;
 let window: BrowserWindow | undefined;
 let stopTray: (() => void) | undefined;
+let stopLive: (() => void) | undefined;
 const here = dirname(fileURLToPath(import.meta.url));
 const devOrigin = process.env.ELECTRON_RENDERER_URL;
 const dataDir = defaultDataDir();
@@ -67,6 +68,7 @@ async function start(): Promise<void> {
     return;
   }
   serveApiOverIpc({ registry: hub.registry, gate: hub.services.gate, devOrigin });
+  stopLive = serveLiveOverIpc({ feeds: hub.services.live, devOrigin });
   serveAppFiles(join(here, '../renderer'));
   // Every web permission is refused but copying to the clipboard from the app's own page (desktop/window-policy.ts).
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
@@ -125,8 +127,9 @@ app.on('before-quit', (event) => {
   if (quitting || !hub) return;
   event.preventDefault();
   quitting = true;
-  // The tray reads the database: it stops before the hub closes it.
+  // The tray reads the database and live feeds listen to the hub: both stop before the hub does.
   stopTray?.();
+  stopLive?.();
   void hub.stop().finally(() => app.quit());
 });
 

@@ -8,6 +8,7 @@ import { useLiveMode } from '../lib/live-cache';
 import { useApiQuery } from '../lib/query';
 import { rangeTimes, useSeries, useSeriesMany, type ChartRange } from '../lib/series-query';
 import { useNow } from '../lib/useNow';
+import { useOnlineFacts } from '../lib/useOnlineFacts';
 import { useDeviceNames, useLatestValue } from './names';
 import { PositionWidget } from './PositionWidget';
 import { Gauge } from './Gauge';
@@ -124,6 +125,7 @@ function TableWidget({ refs }: { refs: { deviceId: number; variable: string }[] 
 
 function StatusWidget({ deviceIds }: { deviceIds: number[] }) {
   const now = useNow();
+  const online = useOnlineFacts();
   const activity = useApiQuery('devices.activity', { deviceIds }, { refreshMs: 30_000 });
   if (activity.state === 'error') return <ErrorNote error={activity} />;
   if (activity.state === 'loading') return <p className="muted">Loading…</p>;
@@ -135,7 +137,7 @@ function StatusWidget({ deviceIds }: { deviceIds: number[] }) {
           <tr key={d.deviceId}>
             <td>{d.name}</td>
             <td>
-              <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} />
+              <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} {...online(d.deviceId)} />
             </td>
             <td className="muted">{ago(d.lastSeenAt, now)}</td>
             <td className="num">{formatValue(d.readingsPerMinute)}</td>

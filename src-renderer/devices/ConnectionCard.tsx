@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { caFileName, connectionQrText, connectionSnippets, type ConnectionSettings } from '../../src-shared/connection';
 import { ErrorNote } from '../components/ErrorNote';
 import { QrCode } from '../components/QrCode';
@@ -28,9 +28,11 @@ function CopyButton({ text, what }: { text: string; what: string }) {
 /**
  * After a token is made: everything the device needs, filled in. The token
  * appears in the snippets because this card is shown together with the token,
- * once; nothing here is stored by the console.
+ * once; nothing here is stored by the console. An ingest token writes for
+ * several devices: its card gets a `labelField` to choose the label the
+ * snippets name (devices/IngestTokens.tsx).
  */
-export function ConnectionCard({ token, deviceLabel }: { token: string; deviceLabel: string }) {
+export function ConnectionCard({ token, deviceLabel, heading, labelField }: { token: string; deviceLabel: string; heading?: string; labelField?: ReactNode }) {
   const info = useApiQuery('hub.connection', {});
   const hosts = useMemo(() => (info.state === 'ready' ? orderedHosts(info.value.hosts) : []), [info]);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -43,7 +45,7 @@ export function ConnectionCard({ token, deviceLabel }: { token: string; deviceLa
   const settings: ConnectionSettings = { host, ports: info.value.ports, token, deviceLabel, caFingerprint: info.value.caFingerprint };
   return (
     <section className="card connection" aria-labelledby="connection-title" data-testid="connection-card">
-      <h2 id="connection-title">Connect “{deviceLabel}”</h2>
+      <h2 id="connection-title">{heading ?? `Connect “${deviceLabel}”`}</h2>
       <div className="connection-facts">
         <dl>
           <dt>Hub address</dt>
@@ -65,7 +67,7 @@ export function ConnectionCard({ token, deviceLabel }: { token: string; deviceLa
             </>
           )}
           <dt>Device label</dt>
-          <dd className="mono">{deviceLabel}</dd>
+          <dd className={labelField ? undefined : 'mono'}>{labelField ?? deviceLabel}</dd>
           <dt>CA certificate</dt>
           <dd>
             <a href={caUrl} download={caFileName} data-testid="ca-download">

@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import { scopes, type Scope } from '../../src-shared/permissions';
 import { CheckList } from '../components/CheckList';
-import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNote } from '../components/ErrorNote';
 import { Loading } from '../components/Loading';
+import { RevokeCell } from '../components/RevokeCell';
 import { SecretOnce } from '../components/SecretOnce';
 import { api } from '../lib/api';
 import { dateTime, splitList } from '../lib/format';
@@ -53,17 +53,6 @@ export function AppsView() {
         {(list) => (list.length === 0 ? <p className="muted">No API keys yet.</p> : <KeyTable keys={list} onChanged={keys.reload} />)}
       </Loading>
     </section>
-  );
-}
-
-function RevokeCell({ name, revoked, revoke }: { name: string; revoked: boolean; revoke: () => Promise<unknown> }) {
-  const action = useAction();
-  if (revoked) return <td className="muted">Revoked</td>;
-  return (
-    <td className="row-actions">
-      <ConfirmButton label="Revoke" question={`Revoke ${name}? It stops working at once.`} disabled={action.busy} onConfirm={() => void action.run(revoke)} />
-      <ErrorNote error={action.error} />
-    </td>
   );
 }
 

@@ -6,10 +6,12 @@ import { href } from '../lib/route';
 import { useFleet, type FleetDevice } from '../lib/useFleet';
 import { TableHead } from '../components/TableHead';
 import { useNow } from '../lib/useNow';
+import { useOnlineFacts, type OnlineFacts } from '../lib/useOnlineFacts';
 
 export function DashboardView() {
   const fleet = useFleet(true);
   const now = useNow();
+  const online = useOnlineFacts();
   return (
     <section aria-labelledby="dash-title">
       <div className="page-head">
@@ -25,13 +27,13 @@ export function DashboardView() {
         </div>
       )}
       <div className="cards">
-        {fleet.devices?.map((d) => <DeviceCard key={d.id} device={d} now={now} />)}
+        {fleet.devices?.map((d) => <DeviceCard key={d.id} device={d} now={now} online={online(d.id)} />)}
       </div>
     </section>
   );
 }
 
-function DeviceCard({ device, now }: { device: FleetDevice; now: number }) {
+function DeviceCard({ device, now, online }: { device: FleetDevice; now: number; online: Partial<OnlineFacts> }) {
   const variables = Object.entries(device.values).sort(([a], [b]) => a.localeCompare(b));
   const fresh = device.changedAt !== undefined && now - device.changedAt < 3000;
   return (
@@ -40,7 +42,7 @@ function DeviceCard({ device, now }: { device: FleetDevice; now: number }) {
         <h2 id={`dev-${device.id}`}>
           <a href={href('devices', device.id)}>{device.name}</a>
         </h2>
-        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} />
+        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} {...online} />
       </header>
       <p className="muted mono small">{device.label}</p>
       {variables.length === 0 ? (

@@ -22,6 +22,7 @@ import { AlarmList } from '../alarms/AlarmList';
 import { useSession } from '../lib/session';
 import { useAction, useApiQuery } from '../lib/query';
 import { useNow } from '../lib/useNow';
+import { useOnlineFacts } from '../lib/useOnlineFacts';
 import { TableHead } from '../components/TableHead';
 
 type Device = ApiOutput<'devices.get'>;
@@ -57,9 +58,7 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
   const refreshMs = mode === 'live' ? false : pollMs;
   const events = useApiQuery('devices.events', { deviceId: device.id, count: shown }, { refreshMs });
   const latest = useApiQuery('devices.latest', {}, { refreshMs });
-  // Its own thresholds and whether an MQTT session is open, from the health board.
-  const board = useApiQuery('devices.health', {}, { refreshMs: 10_000 });
-  const health = board.state === 'ready' ? board.value.find((h) => h.id === device.id) : undefined;
+  const online = useOnlineFacts(10_000);
   const mine = latest.state === 'ready' ? (latest.value.find((l) => l.deviceId === device.id)?.variables ?? []) : [];
   const values = new Map(mine.map((v) => [v.label, v]));
   const units = new Map(device.variables.map((v) => [v.label, v.unit]));
@@ -70,7 +69,7 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
     <>
       <div className="page-head">
         <h1 id="device-title">{device.name}</h1>
-        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} thresholds={health?.thresholds} connected={health?.connected} />
+        <FreshnessBadge lastSeenAt={device.lastSeenAt} now={now} {...online(device.id)} />
         <LiveIndicator mode={mode} />
       </div>
       <dl className="facts">

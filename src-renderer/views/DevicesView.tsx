@@ -4,6 +4,7 @@ import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { SecretOnce } from '../components/SecretOnce';
 import { ConnectionCard } from '../devices/ConnectionCard';
+import { IngestTokens } from '../devices/IngestTokens';
 import { api } from '../lib/api';
 import { dateTime } from '../lib/format';
 import { href } from '../lib/route';
@@ -13,11 +14,13 @@ import { useFleet } from '../lib/useFleet';
 import { TableHead } from '../components/TableHead';
 import { Field, FormActions } from '../components/Form';
 import { useNow } from '../lib/useNow';
+import { useOnlineFacts } from '../lib/useOnlineFacts';
 
 export function DevicesView() {
   const session = useSession();
   const fleet = useFleet(false);
   const now = useNow();
+  const online = useOnlineFacts();
   const [adding, setAdding] = useState(false);
   const canAdmin = session.can('devices:admin');
   return (
@@ -54,7 +57,7 @@ export function DevicesView() {
                 <td className="mono">{d.label}</td>
                 <td>{d.type ?? <span className="muted">—</span>}</td>
                 <td>
-                  <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} />
+                  <FreshnessBadge lastSeenAt={d.lastSeenAt} now={now} {...online(d.id)} />
                 </td>
                 <td>{dateTime(d.lastSeenAt)}</td>
               </tr>
@@ -62,6 +65,7 @@ export function DevicesView() {
           </tbody>
         </table>
       )}
+      {canAdmin && <IngestTokens />}
     </section>
   );
 }

@@ -31,6 +31,12 @@ export type LiveServerMessage =
   | { type: 'commands'; deviceIds: number[] }
   | { type: 'error'; code: string; message: string };
 
+/**
+ * What the desktop window receives over IPC (desktop/ipc-live.ts): the same
+ * messages, plus the end of the feed, which a WebSocket says with its close code.
+ */
+export type LiveIpcMessage = LiveServerMessage | { type: 'closed'; code: number; reason: string };
+
 /** WebSocket close codes in the private range (RFC 6455 §7.4.2): why the hub closed the channel. */
 export const liveCloseCodes = {
   badMessage: 4400,

@@ -1,5 +1,6 @@
 import type { ApiInput, ApiMethod, ApiOutput } from './contract';
 import { isApiError, type ApiError } from '../errors';
+import type { LiveIpcMessage } from './live';
 
 /** How the renderer reaches the hub: Electron IPC or the console's HTTPS API. */
 export interface ApiTransport {
@@ -35,4 +36,6 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 export interface PreloadBridge {
   /** `token`: the session's bearer token, checked by the hub exactly as on the HTTPS console. */
   call(method: string, input: unknown, token?: string | null): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }>;
+  /** The live channel over IPC: the hub checks `token` as the WebSocket does; returns the unsubscribe. */
+  live(token: string, onMessage: (message: LiveIpcMessage) => void): () => void;
 }

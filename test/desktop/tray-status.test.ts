@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { acknowledgeAlarm, raiseAlarm } from '../../src-main/alarms/queries/alarms';
 import { insertRule } from '../../src-main/alarms/queries/rules';
 import { alarmFacts, hubSnapshot } from '../../src-main/desktop/hub-snapshot';
+import { setThresholds } from '../../src-main/devices/queries/health';
 import { alarmNotification, consoleUrlOf, NotifiedAlarms, trayModel, type AlarmEventFacts, type HubSnapshot } from '../../src-main/desktop/tray-status';
 import { openDatabase } from '../../src-main/store/database';
 import { migrate, migrations } from '../../src-main/store/migrations';
@@ -81,7 +82,7 @@ test('alarm notifications: raise and escalate once each; reminders until acknowl
   assert.equal(alarmNotification({ ...raise, alarmId: 3 }, open, small, 0), null);
 });
 
-test('hub snapshot from a real database: enabled devices of every organisation, online by the default thresholds; active and unacknowledged alarms', () => {
+test('hub snapshot from a real database: enabled devices of every organisation, online by each device\'s own thresholds or an open MQTT session; active and unacknowledged alarms', () => {
   const db = openDatabase({ file: join(tempDir(), 'outpost.db'), key: randomBytes(32) });
   try {
     migrate(db, migrations);
@@ -90,10 +91,17 @@ test('hub snapshot from a real database: enabled devices of every organisation, 
     const device = (org: number, label: string, lastSeen: number | null, disabled: number | null = null) =>
       Number(db.prepare('INSERT INTO devices (org_id, label, name, created_at, last_seen_at, disabled_at) VALUES (?, ?, ?, 0, ?, ?)').run(org, label, label, lastSeen, disabled).lastInsertRowid);
     const fresh = device(1, 'fresh', now - 60_000);
-    device(1, 'stale', now - 10 * 60_000);
+    const patient = device(1, 'stale', now - 10 * 60_000);
     device(1, 'never', null);
     device(1, 'off', now, now);
     const other = device(2, 'other-org', now - 1000);
+    // Its own thresholds: 10 min without a reading is still online for it (stale by the defaults) ...
+    setThresholds(db, patient, { staleAfterS: 20 * 60, offlineAfterS: 2 * 3600 });
+    // ... and a minute is offline for one that reports every few seconds (online by the defaults).
+    setThresholds(db, device(2, 'quick', now - 60_000), { staleAfterS: 10, offlineAfterS: 10 });
+    // An open MQTT session is online without any reading.
+    const linked = device(2, 'linked', null);
+    db.prepare("INSERT INTO mqtt_sessions (client_id, device_id, remote_address, connected_at) VALUES ('c1', ?, '127.0.0.1', ?)").run(linked, now);
     const spec = (deviceId: number) => ruleSpecSchema.parse({ scope: { kind: 'device', deviceId }, subject: { kind: 'variable', variable: 't' }, op: '>', levels: [{ severity: 'major', value: 30 }] });
     const r1 = insertRule(db, { orgId: 1, name: 'hot', enabled: true, spec: spec(fresh), createdBy: 'cli:test', now: 1 });
     const r2 = insertRule(db, { orgId: 2, name: 'hot', enabled: true, spec: spec(other), createdBy: 'cli:test', now: 1 });
@@ -101,7 +109,7 @@ test('hub snapshot from a real database: enabled devices of every organisation, 
     raiseAlarm(db, { orgId: 2, ruleId: r2, ruleName: 'hot', deviceId: other, variable: 't', severity: 'major', at: 2, value: 31 });
 
     const listeners = { console: { host: '127.0.0.1', port: 8444 } };
-    assert.deepEqual(hubSnapshot(db, listeners, false, now), { listeners, devices: { online: 2, total: 4 }, alarms: { active: 2, unacknowledged: 2 }, shareOnLan: false });
+    assert.deepEqual(hubSnapshot(db, listeners, false, now), { listeners, devices: { online: 4, total: 6 }, alarms: { active: 2, unacknowledged: 2 }, shareOnLan: false });
     assert.deepEqual(alarmFacts(db, a1), { acknowledged: false, snoozedUntil: null, deviceLabel: 'fresh' });
     assert.equal(acknowledgeAlarm(db, { orgId: 1, id: a1, by: 'user:1', comment: 'seen', now: 3 }), true);
     assert.deepEqual(hubSnapshot(db, listeners, true, now).alarms, { active: 2, unacknowledged: 1 });

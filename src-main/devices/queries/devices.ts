@@ -63,8 +63,8 @@ export function listDevices(db: Db, orgId: number): Device[] {
 }
 
 /** When every enabled device of every organisation was last seen: the desktop tray's "N of M online". */
-export function enabledDevicesLastSeen(db: Db): Array<number | null> {
-  return (db.prepare('SELECT last_seen_at FROM devices WHERE disabled_at IS NULL').all() as Array<{ last_seen_at: number | null }>).map((r) => r.last_seen_at);
+export function enabledDevicesLastSeen(db: Db): Array<{ id: number; lastSeenAt: number | null }> {
+  return db.prepare('SELECT id, last_seen_at AS lastSeenAt FROM devices WHERE disabled_at IS NULL').all() as Array<{ id: number; lastSeenAt: number | null }>;
 }
 
 export function insertDevice(db: Db, d: { orgId: number; label: string; name: string; type: string | null; now: number }): Device {

@@ -5,15 +5,17 @@ export interface HealthThresholds {
   offlineAfterS: number;
 }
 
+const thresholdColumns = 's.device_id AS deviceId, s.stale_after_s AS staleAfterS, s.offline_after_s AS offlineAfterS';
+const byDevice = (rows: unknown[]) => new Map((rows as (HealthThresholds & { deviceId: number })[]).map((r) => [r.deviceId, { staleAfterS: r.staleAfterS, offlineAfterS: r.offlineAfterS }]));
+
 /** The thresholds set on an organisation's devices, by device id (devices without a row use the defaults). */
 export function thresholdsOfOrg(db: Db, orgId: number): Map<number, HealthThresholds> {
-  const rows = db
-    .prepare(
-      `SELECT s.device_id AS deviceId, s.stale_after_s AS staleAfterS, s.offline_after_s AS offlineAfterS
-       FROM device_health_settings s JOIN devices d ON d.id = s.device_id WHERE d.org_id = ?`,
-    )
-    .all(orgId) as (HealthThresholds & { deviceId: number })[];
-  return new Map(rows.map((r) => [r.deviceId, { staleAfterS: r.staleAfterS, offlineAfterS: r.offlineAfterS }]));
+  return byDevice(db.prepare(`SELECT ${thresholdColumns} FROM device_health_settings s JOIN devices d ON d.id = s.device_id WHERE d.org_id = ?`).all(orgId));
+}
+
+/** The thresholds set on any device of the hub, by device id (the desktop tray counts every organisation's devices). */
+export function thresholdsOfHub(db: Db): Map<number, HealthThresholds> {
+  return byDevice(db.prepare(`SELECT ${thresholdColumns} FROM device_health_settings s`).all());
 }
 
 /** Sets a device's thresholds, or (null) goes back to the defaults. */
