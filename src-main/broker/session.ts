@@ -4,6 +4,12 @@ import { subjectOf, type Principal } from '../access/principal';
 import type { MqttSessionCounters } from './queries/mqtt-sessions';
 import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
 
+/** aedes keeps a client's subscriptions by filter (granted QoS included); its types do not say so. */
+export const subscriptionsOf = (client: Client): Record<string, { qos: number }> => (client as Client & { subscriptions?: Record<string, { qos: number }> }).subscriptions ?? {};
+
+/** The filters a client holds now. */
+export const subscribedFilters = (client: Client): string[] => Object.keys(subscriptionsOf(client));
+
 /** What the hub sends to devices is counted per device and hour (device_usage_hourly *_out). */
 export type OutCounter = (deviceId: number, bytes: number) => void;
 

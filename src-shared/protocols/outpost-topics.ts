@@ -116,3 +116,21 @@ export function filterWithin(filter: string, pattern: string): boolean {
   // `a/#` also matches `a` itself (MQTT-4.7.1.2).
   return f.length === p.length || (p.length === f.length + 1 && p[f.length] === '#');
 }
+
+/**
+ * Is there a topic both filters match? (May an integration whose pattern is
+ * `a` receive something of `b`?) `#` matches the rest, `+` any one level.
+ */
+export function filtersOverlap(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const xl = x[i];
+    const yl = y[i];
+    // `#` matches the rest, `a/#` also `a` itself (MQTT-4.7.1.2).
+    if (xl === '#' || yl === '#') return true;
+    if (xl === undefined || yl === undefined) return false;
+    if (xl !== '+' && yl !== '+' && xl !== yl) return false;
+  }
+  return true;
+}
