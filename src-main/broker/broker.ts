@@ -56,7 +56,10 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   aedes.on('clientReady', (client: Client) => onRestored(deps, client));
   aedes.on('unsubscribe', (topics: string[], client: Client) => {
     const session = deps.sessions.get(client);
-    for (const t of topics) session?.subscriptions.delete(t);
+    for (const t of topics) {
+      session?.subscriptions.delete(t);
+      session?.filters.delete(t);
+    }
   });
   aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: untrusted(client.id), address: remoteAddressOf(client), detail: err.message }, 'MQTT client error'));
   aedes.on('connectionError', (client: Client, err: Error) =>

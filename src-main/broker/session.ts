@@ -19,6 +19,8 @@ export type OutCounter = (deviceId: number, bytes: number) => void;
  */
 export class Session {
   readonly subscriptions = new Map<string, 0 | 1>();
+  /** Every filter granted to this session (all client kinds), for the per-session cap (brokerLimits.maxSubscriptionsPerSession). */
+  readonly filters = new Set<string>();
   readonly counters: MqttSessionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   /** The mqtt_sessions row, once the writer thread created it (0 until then). */
   rowId = 0;
