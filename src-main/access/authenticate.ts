@@ -1,9 +1,8 @@
-import { isScope, type Scope } from '../../src-shared/permissions';
 import { tokenKindOf } from '../../src-shared/tokens';
 import { parseToken } from '../security/tokens';
 import { verifyAccessToken } from './api-keys';
 import type { AccessContext } from './context';
-import { deviceIdsOf, effectiveRights } from './delegation';
+import { appPrincipalNow } from './delegation';
 import { AccessError } from './errors';
 import type { ConsolePrincipal } from './principal';
 import { appByHash, touchApp } from './queries/apps';
@@ -16,8 +15,6 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export const invalidCredential = () =>
   new AccessError('UNAUTHENTICATED', 'The credential is not valid: unknown, expired or revoked.', 'Sign in again, or use a current token.', 401);
-
-const scopesIn = (set: ReadonlySet<string>): Scope[] => [...set].filter(isScope);
 
 /**
  * Turns a bearer credential into a principal, reading the rows on every call:
@@ -57,19 +54,9 @@ export async function authenticate(ctx: AccessContext, credential: string, optio
     };
   }
   const app = appByHash(ctx.db, parsed.hash);
-  if (!app || app.revokedAt !== null || (app.expiresAt !== null && now >= app.expiresAt)) throw invalidCredential();
-  const rights = effectiveRights(ctx.db, { ...app, scopes: app.scopes.filter(isScope) }, now);
-  // Its maker was revoked, removed or disabled: the app holds nothing any more.
-  if (!rights) throw invalidCredential();
+  // Revoked, expired, or its maker was revoked, removed or disabled: the app holds nothing any more.
+  const principal = app ? appPrincipalNow(ctx.db, app, now) : null;
+  if (!app || !principal) throw invalidCredential();
   if (touch && now - (app.lastUsedAt ?? 0) >= touchGranularityMs) touchApp(ctx.db, app.id, now);
-  return {
-    kind: 'app',
-    appId: app.id,
-    orgId: app.orgId,
-    scopes: scopesIn(rights.permissions),
-    deviceIds: deviceIdsOf(rights.devices),
-    allowIps: app.allowIps,
-    allowOrigins: app.allowOrigins,
-    serverOnly: app.serverOnly,
-  };
+  return principal;
 }

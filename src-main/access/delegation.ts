@@ -2,9 +2,9 @@ import { isScope, rolePermissions, type Scope } from '../../src-shared/permissio
 import type { Db } from '../store/database';
 import { allDevices, type DeviceSet } from './device-set';
 import { AccessError } from './errors';
-import type { Principal } from './principal';
+import type { AppPrincipal, Principal } from './principal';
 import { apiKeyById } from './queries/api-keys';
-import { appById } from './queries/apps';
+import { appById, type App } from './queries/apps';
 import type { Creator } from './queries/creators';
 import { membership } from './queries/memberships';
 import { userById } from './queries/users';
@@ -71,6 +71,26 @@ function cutDevices(own: readonly number[] | null, maker: DeviceSet): DeviceSet 
   if (maker.kind === 'all') return own === null ? allDevices : { kind: 'ids', ids: new Set(own) };
   if (maker.kind !== 'ids') return { kind: 'ids', ids: new Set() };
   return { kind: 'ids', ids: new Set(own === null ? maker.ids : own.filter((id) => maker.ids.has(id))) };
+}
+
+/**
+ * An app as a principal now: its own grant cut to what its maker holds now;
+ * null when it is revoked or expired, or its maker holds nothing any more.
+ */
+export function appPrincipalNow(db: Db, app: App, now: number): AppPrincipal | null {
+  if (app.revokedAt !== null || (app.expiresAt !== null && now >= app.expiresAt)) return null;
+  const rights = effectiveRights(db, { ...app, scopes: app.scopes.filter(isScope) }, now);
+  if (!rights) return null;
+  return {
+    kind: 'app',
+    appId: app.id,
+    orgId: app.orgId,
+    scopes: [...rights.permissions].filter(isScope),
+    deviceIds: deviceIdsOf(rights.devices),
+    allowIps: app.allowIps,
+    allowOrigins: app.allowOrigins,
+    serverOnly: app.serverOnly,
+  };
 }
 
 /** The device ids of a rights' device set, or null for all (what a principal carries). */

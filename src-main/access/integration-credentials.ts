@@ -1,12 +1,12 @@
-import { isScope } from '../../src-shared/permissions';
 import { tokenKindOf } from '../../src-shared/tokens';
 import { authenticate } from './authenticate';
 import type { AccessContext } from './context';
-import { deviceIdsOf, effectiveRights } from './delegation';
+import { appPrincipalNow } from './delegation';
 import { AccessError } from './errors';
 import { addressAllowed } from './ip-allowlist';
 import type { AppPrincipal, Principal } from './principal';
-import { appById } from './queries/apps';
+import { appById, appsOfOrg, type App } from './queries/apps';
+import type { Db } from '../store/database';
 
 /** What an integration's app token may do on the broker (docs/INTEGRATIONS.md). */
 export interface MqttGrant {
@@ -47,6 +47,36 @@ export async function resolveIntegrationToken(ctx: AccessContext, token: string,
   return { ok: true, principal, grant: { appId: app.id, name: app.name, subscribe: app.mqttSubscribe, publish: app.mqttPublish } };
 }
 
+/** An integration as it stands now: its principal (rights cut to its maker's), its patterns, when it expires. */
+export interface LiveIntegration {
+  principal: AppPrincipal;
+  grant: MqttGrant;
+  expiresAt: number | null;
+}
+
+/** An integration as a principal now, with its patterns; null when it no longer holds anything (revoked, expired, maker gone). */
+export function integrationNow(db: Db, orgId: number, appId: number, now: number): LiveIntegration | null {
+  const app = appById(db, orgId, appId);
+  return app ? liveIntegration(db, app, now) : null;
+}
+
+/**
+ * The organisation's integrations that hold something now (Home Assistant
+ * discovery configs are kept only while one of them may read them,
+ * broker/discovery-coverage.ts). `expiresAt` says when one stops by time.
+ */
+export function liveIntegrations(db: Db, orgId: number, now: number): LiveIntegration[] {
+  return appsOfOrg(db, orgId)
+    .filter((app) => app.mqttSubscribe.length > 0 || app.mqttPublish.length > 0)
+    .map((app) => liveIntegration(db, app, now))
+    .filter((i) => i !== null);
+}
+
+function liveIntegration(db: Db, app: App, now: number): LiveIntegration | null {
+  const principal = appPrincipalNow(db, app, now);
+  return principal && { principal, grant: { appId: app.id, name: app.name, subscribe: app.mqttSubscribe, publish: app.mqttPublish }, expiresAt: app.expiresAt };
+}
+
 /**
  * Does a live integration session still hold what it connected with? False
  * when the app was revoked or expired, or its maker lost scopes or devices:
@@ -54,11 +84,8 @@ export async function resolveIntegrationToken(ctx: AccessContext, token: string,
  */
 export function integrationStillValid(ctx: AccessContext, p: Principal): boolean {
   if (p.kind !== 'app') return true;
-  const app = appById(ctx.db, p.orgId, p.appId);
-  const now = ctx.now();
-  if (!app || app.revokedAt !== null || (app.expiresAt !== null && now >= app.expiresAt)) return false;
-  const rights = effectiveRights(ctx.db, { ...app, scopes: app.scopes.filter(isScope) }, now);
-  if (!rights) return false;
-  const sameScopes = rights.permissions.size === p.scopes.length && p.scopes.every((s) => rights.permissions.has(s));
-  return sameScopes && JSON.stringify(deviceIdsOf(rights.devices)) === JSON.stringify(p.deviceIds);
+  const now = integrationNow(ctx.db, p.orgId, p.appId, ctx.now())?.principal;
+  if (!now) return false;
+  const sameScopes = now.scopes.length === p.scopes.length && p.scopes.every((s) => now.scopes.includes(s));
+  return sameScopes && JSON.stringify(now.deviceIds) === JSON.stringify(p.deviceIds);
 }

@@ -2,7 +2,7 @@ import type { AedesOptions, Client, PublishPacket } from 'aedes';
 import { classifyPublish, type PublishTarget } from '../../src-shared/protocols/mqtt-topics';
 import { PersistError } from '../ingest/pipeline/persist-error';
 import { untrusted } from '../logging/untrusted';
-import type { BrokerDeps } from './deps';
+import { brokerLimits, type BrokerDeps } from './deps';
 import type { Session } from './session';
 import { withSession } from './sessions';
 import { tbAttributes, tbAttributesRequest } from './handlers/tb-attributes';
@@ -11,6 +11,7 @@ import { tbTelemetry } from './handlers/tb-telemetry';
 import { refuseMessage, type PublishHandler } from './handlers/types';
 import { ubidotsPublish } from './handlers/ubidots-publish';
 import { integrationCommand, refuseIntegrationPublish } from './handlers/integration-publish';
+import { RetainedShareBudget } from './retained-shares';
 import { topicAcl } from './topic-acl';
 
 const handlers: { [K in PublishTarget['kind']]: PublishHandler<K> } = {
@@ -47,6 +48,7 @@ export const consumedTopic = '$outpost/consumed';
  * `retain` is cleared so nothing is kept in aedes' memory.
  */
 export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptions['authorizePublish']> {
+  const retainedShares = new RetainedShareBudget(brokerLimits.maxRetainedShareTopics, brokerLimits.maxRetainedShareBytes);
   return (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) => {
     if (client) withSession(deps.sessions, client, (session) => authorize(session, packet, done));
     else done(new Error('publish without a client'));
@@ -117,6 +119,13 @@ export function createAuthorizePublish(deps: BrokerDeps): NonNullable<AedesOptio
       }
       integrationCommand(deps, session, decision.tree, packet).then(consume, (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
     } else {
+      // A retained share message past the organisation's budget is refused whole (a QoS 1 PUBLISH still gets its PUBACK).
+      const over = packet.retain && decision.tree?.kind === 'share' ? retainedShares.take(decision.tree.org, packet.topic, packet.payload.length) : null;
+      if (over) {
+        refuseIntegrationPublish(deps, session, packet, over, 'too_large');
+        consume();
+        return;
+      }
       done(null);
     }
   }

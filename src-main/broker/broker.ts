@@ -9,7 +9,7 @@ import { brokerLimits, type BrokerDeps } from './deps';
 import { fanOutReadings, sendLastValues } from './fanout';
 import { aedesLimitOptions, handleLimited } from './limits';
 import type { HubPersistence } from './persistence';
-import type { Session } from './session';
+import { subscriptionsOf, type Session } from './session';
 import { requireWellFormedStrings } from './string-check';
 import { topicAcl } from './topic-acl';
 import { IntegrationTree } from './integration-tree';
@@ -56,7 +56,10 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   aedes.on('clientReady', (client: Client) => onRestored(deps, client));
   aedes.on('unsubscribe', (topics: string[], client: Client) => {
     const session = deps.sessions.get(client);
-    for (const t of topics) session?.subscriptions.delete(t);
+    for (const t of topics) {
+      session?.subscriptions.delete(t);
+      session?.filters.delete(t);
+    }
   });
   aedes.on('clientError', (client: Client, err: Error) => deps.logger.debug({ clientId: untrusted(client.id), address: remoteAddressOf(client), detail: err.message }, 'MQTT client error'));
   aedes.on('connectionError', (client: Client, err: Error) =>
@@ -111,7 +114,7 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
 
 /** The highest QoS among the client's subscriptions matching `topic` (aedes keeps them by filter). */
 function grantedQos(client: Client, topic: string): 0 | 1 | 2 {
-  const subs = (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  const subs = subscriptionsOf(client);
   let best = 0;
   for (const [filter, sub] of Object.entries(subs)) if (sub.qos > best && topicMatches(filter, topic)) best = sub.qos;
   return best as 0 | 1 | 2;
@@ -134,7 +137,7 @@ function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): vo
  */
 function onRestored(deps: BrokerDeps, client: Client): void {
   const session = deps.sessions.get(client);
-  const subs = (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+  const subs = subscriptionsOf(client);
   const restored = Object.entries(subs).map(([topic, sub]) => ({ topic, qos: sub.qos }));
   if (session && restored.length > 0) subscribed(deps, session, restored, false);
 }

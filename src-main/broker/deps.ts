@@ -44,4 +44,12 @@ export const brokerLimits = {
   maxTopicLevels: 8,
   /** Per listener; beyond this new sockets are refused at accept (net.Server.maxConnections). */
   maxConnections: 10_000,
+  /** Filters one session may hold (every client kind); a SUBSCRIBE past it gets 0x80 for the new filters (MQTT-3.9.3). */
+  maxSubscriptionsPerSession: 100,
+  /**
+   * Retained messages on an organisation's share topics (docs/INTEGRATIONS.md, "Limits"): at most this many topics
+   * and this many bytes (topic and payload) together; a retained PUBLISH past either is refused.
+   */
+  maxRetainedShareTopics: 1_000,
+  maxRetainedShareBytes: 1024 * 1024,
 } as const;

@@ -1,5 +1,8 @@
 import type { Aedes, Client, PublishPacket } from 'aedes';
 import { deviceStatusTopic, deviceValueTopic, haConfigTopic } from '../../src-shared/protocols/outpost-topics';
+import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
+import { mayUseDevice } from '../access/device-access';
+import { integrationNow } from '../access/integration-credentials';
 import { listOrganisations } from '../access/queries/organisations';
 import { listDevices, type Device } from '../devices/queries/devices';
 import { listVariables } from '../devices/queries/variables';
@@ -7,8 +10,10 @@ import type { StoredReading } from '../ingest/pipeline/types';
 import type { Logger } from '../logging/logger';
 import { haDiscoverySetting, readSetting } from '../settings/hub-settings';
 import type { Db } from '../store/database';
+import { DiscoveryCoverage } from './discovery-coverage';
 import { haSensorConfig } from './ha-discovery';
 import type { HubPersistence } from './persistence';
+import { subscribedFilters, type Session } from './session';
 import type { SessionRegistry } from './sessions';
 
 /** Variables with these names would collide with the device's own topics: they stay out of the tree. */
@@ -35,6 +40,8 @@ interface Known {
   variables: Map<string, { ts: number; unit: string | null }>;
   lastSeen: number;
   online: boolean;
+  /** Are its discovery configs published (discovery on and an integration may read them, discovery-coverage.ts)? */
+  announced: boolean;
 }
 
 /**
@@ -51,6 +58,7 @@ export class IntegrationTree {
   private readonly known = new Map<number, Known>();
   private readonly liveDevices = new Map<Client, number>();
   private discovery = false;
+  private readonly coverage = new DiscoveryCoverage();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly deps: IntegrationTreeDeps) {
@@ -61,7 +69,9 @@ export class IntegrationTree {
   /** Publishes the last values, statuses (offline until heard from) and discovery configs from the database. */
   start(): void {
     this.discovery = readSetting(this.deps.db, haDiscoverySetting);
-    for (const org of listOrganisations(this.deps.db)) for (const d of listDevices(this.deps.db, org.id)) this.add(d, true);
+    const orgs = listOrganisations(this.deps.db);
+    this.coverage.compute(this.deps.db, orgs.map((o) => o.id), Date.now());
+    for (const org of orgs) for (const d of listDevices(this.deps.db, org.id)) this.add(d, true);
   }
 
   stop(): void {
@@ -86,7 +96,7 @@ export class IntegrationTree {
       // With nobody to route to, only the retained value matters: stored directly, without aedes' per-message work (ingest runs on this thread).
       if (routed) this.publish(topic, payload, newest);
       else if (newest) this.retainOnly(topic, payload);
-      if (!v && this.discovery) this.announce(k, r.variable);
+      if (!v && k.announced) this.announce(k, r.variable);
     }
   }
 
@@ -110,14 +120,16 @@ export class IntegrationTree {
   /**
    * The database changed (any process): a removed device's retained topics
    * and discovery configs are cleared, a new one gets its status, and the
-   * discovery setting, names and units are applied.
+   * discovery setting, names and units are applied. Discovery configs follow
+   * the integrations (discovery-coverage.ts): those no live integration may
+   * read any more are cleared, those one may read now are published.
    */
   refresh(): void {
-    const wanted = readSetting(this.deps.db, haDiscoverySetting);
-    const switched = wanted !== this.discovery;
-    this.discovery = wanted;
+    this.discovery = readSetting(this.deps.db, haDiscoverySetting);
+    const orgs = listOrganisations(this.deps.db);
+    this.coverage.compute(this.deps.db, orgs.map((o) => o.id), Date.now());
     const present = new Map<number, Device>();
-    for (const org of listOrganisations(this.deps.db)) for (const d of listDevices(this.deps.db, org.id)) present.set(d.id, d);
+    for (const org of orgs) for (const d of listDevices(this.deps.db, org.id)) present.set(d.id, d);
     for (const [id, k] of [...this.known]) if (!present.has(id)) this.remove(k);
     for (const d of present.values()) {
       const k = this.known.get(d.id);
@@ -127,24 +139,61 @@ export class IntegrationTree {
       }
       const renamed = k.device.name !== d.name || k.device.type !== d.type;
       k.device = d;
-      const unitsChanged = this.discovery && this.readUnits(k);
-      if (!(switched || renamed || unitsChanged)) continue;
+      const announce = this.shouldAnnounce(d);
+      const unitsChanged = announce && this.readUnits(k);
+      if (announce === k.announced && !(announce && (renamed || unitsChanged))) continue;
+      k.announced = announce;
       for (const variable of k.variables.keys()) {
-        if (this.discovery) this.announce(k, variable);
+        if (announce) this.announce(k, variable);
         else this.clear(haConfigTopic(d.orgId, d.id, variable));
       }
+      if (!announce && this.discovery) this.deps.logger.info({ device: d.label, orgId: d.orgId, configs: k.variables.size }, 'Home Assistant discovery configs cleared: no integration of the organisation may read them any more');
     }
   }
 
+  /** An integration that kept discovery configs may have expired (no database change says so): applied once a second. */
+  recheckExpiry(now: number): void {
+    if (this.discovery && this.coverage.expired(now)) this.refresh();
+  }
+
+  /**
+   * The discovery configs a closing integration session received and may no
+   * longer read (its app revoked or expired, or its devices or scopes cut):
+   * it is sent them empty before it is closed, so its Home Assistant removes
+   * those sensors (sessions.recheck, last-words.ts). Configs another
+   * integration keeps are included: this one may not read them any more.
+   */
+  lostConfigs(session: Session): string[] {
+    const p = session.principal;
+    if (!this.discovery || !session.integration || p.kind !== 'app') return [];
+    const now = integrationNow(this.deps.db, p.orgId, p.appId, Date.now())?.principal ?? null;
+    const filters = subscribedFilters(session.client);
+    const topics: string[] = [];
+    for (const k of this.known.values()) {
+      const device = { orgId: k.device.orgId, id: k.device.id, label: k.device.label };
+      if (!k.announced || device.orgId !== p.orgId || !mayUseDevice(this.deps.db, p, device, 'readings:read')) continue;
+      if (now && mayUseDevice(this.deps.db, now, device, 'readings:read')) continue;
+      for (const variable of k.variables.keys()) {
+        const topic = haConfigTopic(device.orgId, device.id, variable);
+        if (filters.some((f) => topicMatches(f, topic))) topics.push(topic);
+      }
+    }
+    return topics;
+  }
+
+  private shouldAnnounce(d: Device): boolean {
+    return this.discovery && this.coverage.covers(this.deps.db, d);
+  }
+
   private add(d: Device, fromDb: boolean): Known {
-    const k: Known = { device: d, variables: new Map(), lastSeen: 0, online: false };
+    const k: Known = { device: d, variables: new Map(), lastSeen: 0, online: false, announced: this.shouldAnnounce(d) };
     this.known.set(d.id, k);
     if (fromDb) {
       for (const v of listVariables(this.deps.db, d.id)) {
         if (reservedVariables.has(v.label)) continue;
         k.variables.set(v.label, { ts: v.last?.ts ?? 0, unit: v.unit });
         if (v.last) this.publish(deviceValueTopic(d.orgId, d.label, v.label), JSON.stringify({ value: v.last.value, timestamp: v.last.ts, context: v.last.context ?? {} }), true);
-        if (this.discovery) this.announce(k, v.label);
+        if (k.announced) this.announce(k, v.label);
       }
     }
     this.publish(deviceStatusTopic(d.orgId, d.label), 'offline', true);

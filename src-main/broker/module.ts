@@ -12,6 +12,7 @@ import { brokerLimits, type ApiSlot, type BrokerDeps } from './deps';
 import { packageVersion } from '../paths';
 import { mqttLimits, storedSessionLimits } from './limits';
 import { HubPersistence } from './persistence';
+import type { Session } from './session';
 import { SessionRegistry } from './sessions';
 import { StoredSessions } from './stored-sessions';
 import { brokerTransport } from './transport';
@@ -66,9 +67,11 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access, 
     ctx.flagInsecure(`plain MQTT on port ${address.port}`);
   }
 
+  // A closing integration session is first told which discovery configs it may no longer read (its Home Assistant removes those sensors).
+  const lastWords = (s: Session) => broker.tree.lostConfigs(s);
   // A revocation, disable or removal (this process or another) closes the sessions it affects.
   const onChange = () => {
-    sessions.recheck(access.stillValid);
+    sessions.recheck(access.stillValid, undefined, lastWords);
     // A revoked credential's stored sessions go too: nothing keeps queueing for it.
     stored.revoke(access.stillValid);
     broker.tree.refresh();
@@ -88,7 +91,8 @@ export async function startBroker(ctx: HubContext, { pipeline, watcher, access, 
       commands.expire();
       // App tokens and API-key access tokens also end by time, which no database change announces: their sessions
       // are re-checked on this timer too (device tokens do not expire; they are re-checked on changes only).
-      sessions.recheck(access.stillValid, (p) => p.kind === 'app' || p.kind === 'apiKey');
+      sessions.recheck(access.stillValid, (p) => p.kind === 'app' || p.kind === 'apiKey', lastWords);
+      broker.tree.recheckExpiry(Date.now());
     } catch (err) {
       // A timer that throws would end the process: say so and try again at the next tick.
       ctx.logger.error({ err }, 'command expiry or session re-check failed; retrying in a second');

@@ -4,6 +4,12 @@ import { subjectOf, type Principal } from '../access/principal';
 import type { MqttSessionCounters } from './queries/mqtt-sessions';
 import { topicMatches } from '../../src-shared/protocols/mqtt-topics';
 
+/** aedes keeps a client's subscriptions by filter (granted QoS included); its types do not say so. */
+export const subscriptionsOf = (client: Client): Record<string, { qos: number }> => (client as Client & { subscriptions?: Record<string, { qos: number }> }).subscriptions ?? {};
+
+/** The filters a client holds now. */
+export const subscribedFilters = (client: Client): string[] => Object.keys(subscriptionsOf(client));
+
 /** What the hub sends to devices is counted per device and hour (device_usage_hourly *_out). */
 export type OutCounter = (deviceId: number, bytes: number) => void;
 
@@ -13,6 +19,8 @@ export type OutCounter = (deviceId: number, bytes: number) => void;
  */
 export class Session {
   readonly subscriptions = new Map<string, 0 | 1>();
+  /** Every filter granted to this session (all client kinds), for the per-session cap (brokerLimits.maxSubscriptionsPerSession). */
+  readonly filters = new Set<string>();
   readonly counters: MqttSessionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   /** The mqtt_sessions row, once the writer thread created it (0 until then). */
   rowId = 0;

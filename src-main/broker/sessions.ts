@@ -7,6 +7,7 @@ import type { Principal } from '../access/principal';
 import type { Pipeline } from '../ingest/pipeline/pipeline';
 import { untrusted } from '../logging/untrusted';
 import type { MqttAccounting, MqttSessionOpening } from './writer-ops';
+import { closeWithLastWords } from './last-words';
 import { TurnBatch } from './turn-batch';
 import type { Session } from './session';
 
@@ -110,13 +111,23 @@ export class SessionRegistry {
     });
   }
 
-  /** Closes every session whose token was revoked or whose device was disabled or removed (by any process). */
-  recheck(stillValid: (p: Principal) => boolean, only: (p: Principal) => boolean = () => true): void {
+  /**
+   * Closes every session whose token was revoked or whose device was disabled or removed (by any process).
+   * `lastWords` names topics to send a closing session empty messages on first (asked while it is still registered).
+   */
+  recheck(stillValid: (p: Principal) => boolean, only: (p: Principal) => boolean = () => true, lastWords: (s: Session) => readonly string[] = () => []): void {
     for (const s of [...this.byClient.values()]) {
       if (!only(s.principal) || stillValid(s.principal)) continue;
       this.logger.warn({ clientId: untrusted(s.clientId), address: s.remoteAddress, device: s.deviceLabel }, 'MQTT session closed: its token was revoked');
+      let topics: readonly string[] = [];
+      try {
+        topics = lastWords(s);
+      } catch (err) {
+        // Closing the session matters more than its last messages.
+        this.logger.warn({ err, clientId: untrusted(s.clientId) }, 'last messages of a closing MQTT session not sent');
+      }
       this.forget(s);
-      s.client.close();
+      closeWithLastWords(s.client, topics);
     }
   }
 

@@ -20,8 +20,27 @@ export const haDiscoveryPrefix = 'homeassistant';
 export const deviceValueTopic = (org: number, device: string, variable: string): string => `${treeRoot}/${org}/devices/${device}/${variable}`;
 export const deviceStatusTopic = (org: number, device: string): string => `${treeRoot}/${org}/devices/${device}/status`;
 export const haNodeId = (org: number, deviceId: number): string => `outpost_o${org}_d${deviceId}`;
-/** Home Assistant object ids are `[a-zA-Z0-9_-]`; labels may also hold `.` and `:`. */
-export const haObjectId = (variable: string): string => variable.replace(/[^a-zA-Z0-9_-]/g, '_');
+/**
+ * Home Assistant object ids are `[a-zA-Z0-9_-]`; labels may also hold `.` and
+ * `:`, which become `_`. A label that had to change gets a short hash of the
+ * label itself appended, so `a.b` and `a_b` never share a config topic
+ * (`a_b_108bf50c` and `a_b`); a label that needs no change keeps its topic.
+ */
+export const haObjectId = (variable: string): string => {
+  const safe = variable.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return safe === variable ? safe : `${safe}_${fnv1a(variable)}`;
+};
+
+/**
+ * FNV-1a (32 bits) over the UTF-16 code units (labels are ASCII, so their
+ * bytes) as 8 hex digits: stable across runs and platforms; not for secrets
+ * (src-shared has no node:crypto).
+ */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 export const haConfigTopic = (org: number, deviceId: number, variable: string): string => `${haDiscoveryPrefix}/sensor/${haNodeId(org, deviceId)}/${haObjectId(variable)}/config`;
 
 /** What a topic of the hub's trees is about. `status` is reserved: no variable may be called that in the tree. */
@@ -115,4 +134,22 @@ export function filterWithin(filter: string, pattern: string): boolean {
   }
   // `a/#` also matches `a` itself (MQTT-4.7.1.2).
   return f.length === p.length || (p.length === f.length + 1 && p[f.length] === '#');
+}
+
+/**
+ * Is there a topic both filters match? (May an integration whose pattern is
+ * `a` receive something of `b`?) `#` matches the rest, `+` any one level.
+ */
+export function filtersOverlap(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const xl = x[i];
+    const yl = y[i];
+    // `#` matches the rest, `a/#` also `a` itself (MQTT-4.7.1.2).
+    if (xl === '#' || yl === '#') return true;
+    if (xl === undefined || yl === undefined) return false;
+    if (xl !== '+' && yl !== '+' && xl !== yl) return false;
+  }
+  return true;
 }

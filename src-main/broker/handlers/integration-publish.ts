@@ -1,6 +1,7 @@
 import type { PublishPacket } from 'aedes';
 import { z } from 'zod';
 import type { TreeTopic } from '../../../src-shared/protocols/outpost-topics';
+import type { RejectionReason } from '../../../src-shared/reading';
 import { isConsolePrincipal } from '../../access/principal';
 import { findDeviceByLabel } from '../../devices/queries/devices';
 import type { BrokerDeps } from '../deps';
@@ -49,6 +50,6 @@ export async function integrationCommand(deps: BrokerDeps, session: Session, tre
   else deps.logger.info({ app: session.integration?.name.slice(0, 100), device: device.label, kind: tree.kind }, 'integration command recorded');
 }
 
-export function refuseIntegrationPublish(deps: BrokerDeps, session: Session, packet: PublishPacket, reason: string): void {
-  refuseMessage(deps, session, packet, 'not_authorized', `${reason}; the message was dropped`);
+export function refuseIntegrationPublish(deps: BrokerDeps, session: Session, packet: PublishPacket, reason: string, code: RejectionReason = 'not_authorized'): void {
+  refuseMessage(deps, session, packet, code, `${reason}; the message was dropped`);
 }

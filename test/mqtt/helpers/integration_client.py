@@ -2,13 +2,16 @@
 Outpost integration tests. Arguments: host port ca token client_id clean(0|1)
 steps-json. Steps run in order:
   {"sub": [[filter, qos], ...]}          prints {"event": "suback", "granted": [...]}
-  {"pub": topic, "payload": s, "qos": n, "retain": bool}   waits for the handshake
+  {"pub": topic, "payload": s, "qos": n, "retain": bool}   waits for the handshake;
+      "size": n sends n times "x" instead of a payload, "count": n publishes on topic/0 .. topic/n-1;
+      prints {"event": "published", "acked": bool} (PUBACK/PUBCOMP received) for each
   {"wait": seconds}                       collects messages meanwhile
   {"until_disconnect": seconds}           prints {"event": "disconnected", "at": epoch seconds}
 Prints {"event": "connected", "session_present": bool} first and one
 {"event": "message", ...} per message received, as JSON lines."""
 import json
 import sys
+import threading
 import time
 
 import paho.mqtt.client as mqtt
@@ -17,8 +20,15 @@ host, port, ca, token, client_id, clean, steps = sys.argv[1], int(sys.argv[2]), 
 state = {"suback": None, "connected": None, "disconnected": None}
 
 
+out = threading.Lock()
+
+
 def emit(event, **fields):
-    print(json.dumps({"event": event, **fields}), flush=True)
+    # One write per line under a lock: paho's network thread and this one both emit, and print() writes the
+    # line and its newline separately, so long lines could interleave.
+    with out:
+        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+        sys.stdout.flush()
 
 
 def on_connect(_client, _userdata, flags, rc):
@@ -69,9 +79,12 @@ for step in steps:
         wait_for(lambda: state["suback"] is not None, 10)
         emit("suback", granted=state["suback"])
     elif "pub" in step:
-        info = client.publish(step["pub"], step.get("payload", ""), qos=step.get("qos", 0), retain=step.get("retain", False))
-        info.wait_for_publish(10)
-        emit("published", topic=step["pub"], qos=step.get("qos", 0))
+        payload = "x" * step["size"] if "size" in step else step.get("payload", "")
+        topics = [f"{step['pub']}/{i}" for i in range(step["count"])] if "count" in step else [step["pub"]]
+        for topic in topics:
+            info = client.publish(topic, payload, qos=step.get("qos", 0), retain=step.get("retain", False))
+            info.wait_for_publish(10)
+            emit("published", topic=topic, qos=step.get("qos", 0), acked=info.is_published())
     elif "wait" in step:
         time.sleep(step["wait"])
     elif "until_disconnect" in step:

@@ -45,7 +45,8 @@ test('Home Assistant discovery: opt-in, payloads Home Assistant accepts, per org
   const hub = await startHub();
   const boiler = await hub.addDevice('boiler');
   const ha = await addIntegration(hub, 'ha', { sub: ['homeassistant/#', 'outpost/v1/1/devices/#'] });
-  await devicePublish(hub, boiler, 'boiler', { temperature: 21.5, 'flow.rate': 3 });
+  // `flow.rate` and `flow_rate` would share the object id `flow_rate` if "." only became "_".
+  await devicePublish(hub, boiler, 'boiler', { temperature: 21.5, 'flow.rate': 3, flow_rate: 4 });
   const store = await hub.store();
   const temperature = store.db.prepare("SELECT id FROM variables WHERE label = 'temperature'").pluck().get() as number;
   setVariableUnit(store.db, temperature, '°C');
@@ -58,8 +59,8 @@ test('Home Assistant discovery: opt-in, payloads Home Assistant accepts, per org
     assert.equal((await hub.cli(['settings', 'set', 'ha-discovery', 'on'])).code, 0);
     const lines = await eventually(async () => {
       const l = await mosquittoSub(hub, ha, ['homeassistant/#'], 2);
-      return l.length === 2 && l.some((x) => x.includes('°C')) ? l : undefined;
-    }, 20_000, 'two discovery configs with the unit');
+      return l.length === 3 && l.some((x) => x.includes('°C')) ? l : undefined;
+    }, 20_000, 'three discovery configs with the unit');
     const tree = new Map((await mosquittoSub(hub, ha, ['outpost/v1/1/devices/#'], 2)).map(split));
     for (const line of lines) {
       const [topic, body] = split(line);
@@ -74,7 +75,12 @@ test('Home Assistant discovery: opt-in, payloads Home Assistant accepts, per org
     }
     const temp = lines.map(split).find(([topic]) => topic.endsWith('/temperature/config'))!;
     assert.equal((JSON.parse(temp[1]) as { unit_of_measurement: string }).unit_of_measurement, '°C');
-    assert.ok(lines.some((l) => split(l)[0].endsWith('/flow_rate/config')), 'object ids keep to [a-zA-Z0-9_-]');
+    // A label that had to change gets a hash of itself; one that did not keeps its topic: distinct configs and unique ids.
+    const byTopic = new Map(lines.map(split).map(([topic, body]) => [topic.split('/')[3], JSON.parse(body) as { unique_id: string; state_topic: string }]));
+    assert.equal(byTopic.get('flow_rate_969fc3b3')?.state_topic, 'outpost/v1/1/devices/boiler/flow.rate');
+    assert.equal(byTopic.get('flow_rate')?.state_topic, 'outpost/v1/1/devices/boiler/flow_rate');
+    assert.notEqual(byTopic.get('flow_rate_969fc3b3')?.unique_id, byTopic.get('flow_rate')?.unique_id);
+    assert.equal(new Set(lines.map((l) => split(l)[0])).size, 3);
   });
 
   await t.test('another organisation\'s Home Assistant sees none of them', async () => {
@@ -88,7 +94,7 @@ test('Home Assistant discovery: opt-in, payloads Home Assistant accepts, per org
     await new Promise((r) => setTimeout(r, 1500));
     const removed = await hub.cli(['device', 'remove', 'boiler']);
     assert.equal(removed.code, 0, removed.stderr);
-    await eventually(() => ((live.output().match(/\/config len=0/g) ?? []).length === 2 ? true : undefined), 10_000, `two empty configs; got ${live.output()}`);
+    await eventually(() => ((live.output().match(/\/config len=0/g) ?? []).length === 3 ? true : undefined), 10_000, `three empty configs; got ${live.output()}`);
     assert.deepEqual(await mosquittoSub(hub, ha, ['homeassistant/#', 'outpost/v1/1/devices/#'], 2), [], 'nothing retained is left of it');
   });
 

@@ -14,6 +14,7 @@ export interface ClientEvent {
   session_present?: boolean;
   rc?: number;
   at?: number | null;
+  acked?: boolean;
 }
 
 /** Creates an integration (app token with MQTT patterns) through the CLI; returns its token. */

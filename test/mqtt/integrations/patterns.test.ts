@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { classifyTreeTopic, filterWithin, substitutePattern, topicPatternSchema } from '../../../src-shared/protocols/outpost-topics';
+import { classifyTreeTopic, filtersOverlap, filterWithin, haObjectId, substitutePattern, topicPatternSchema } from '../../../src-shared/protocols/outpost-topics';
 import { openDatabase } from '../../../src-main/store/database';
 import { migrate, migrations } from '../../../src-main/store/migrations';
 import { appByName } from '../../../src-main/access/queries/apps';
@@ -34,6 +34,34 @@ test('filterWithin: a subscription is granted only if every topic it matches is 
     ['#', '#', true],
   ];
   for (const [filter, pattern, want] of cases) assert.equal(filterWithin(filter, pattern), want, `${filter} within ${pattern}`);
+});
+
+test('filtersOverlap: may a pattern match some topic of a filter (discovery configs kept while an integration may read them)', () => {
+  const configs = 'homeassistant/sensor/outpost_o1_d7/+/config';
+  const cases: [string, boolean][] = [
+    ['homeassistant/#', true],
+    ['#', true],
+    ['homeassistant/sensor/+/+/config', true],
+    ['homeassistant/sensor/outpost_o1_d7/temperature/config', true],
+    ['homeassistant/sensor/outpost_o1_d8/#', false],
+    ['homeassistant/binary_sensor/#', false],
+    ['homeassistant/sensor/+/+', false],
+    ['homeassistant/sensor/+/+/config/extra', false],
+    ['outpost/v1/1/devices/#', false],
+    ['homeassistant', false],
+  ];
+  for (const [pattern, want] of cases) assert.equal(filtersOverlap(pattern, configs), want, pattern);
+  assert.equal(filtersOverlap('a/#', 'a'), true, 'a/# matches a (MQTT-4.7.1.2)');
+  assert.equal(filtersOverlap('a/+', 'a'), false);
+});
+
+test('haObjectId: labels that need no change keep them; changed ones get a stable hash of the label, so a.b and a_b differ', () => {
+  assert.equal(haObjectId('temperature'), 'temperature');
+  assert.equal(haObjectId('a_b'), 'a_b');
+  assert.equal(haObjectId('a.b'), 'a_b_108bf50c');
+  assert.equal(haObjectId('flow.rate'), 'flow_rate_969fc3b3');
+  assert.notEqual(haObjectId('a:b'), haObjectId('a.b'));
+  assert.match(haObjectId('a:b'), /^a_b_[0-9a-f]{8}$/);
 });
 
 test('substitutePattern: %c and %u fill whole levels; ids holding wildcards or "/" match nothing', () => {
