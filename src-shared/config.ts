@@ -44,8 +44,12 @@ export const hubConfigSchema = z.object({
       mqttSessionsPerToken: z.number().int().min(1).max(100_000).default(100),
       /** Readings received but not yet committed beyond which a new message waits (its sender is not read meanwhile). */
       ingestQueueReadings: z.number().int().min(1).max(10_000_000).default(200_000),
-      /** How long such a message waits for room before it is refused (MQTT: the connection closes so the device resends). */
-      ingestQueueWaitMs: z.number().int().min(10).max(600_000).default(30_000),
+      /**
+       * How long such a message waits for room before it is refused (MQTT: the connection closes so the
+       * device resends). 10 s: a waiting MQTT client is not read, so one with a keepalive under 2/3 of this
+       * would be cut for silence first (MQTT-3.1.2-24).
+       */
+      ingestQueueWaitMs: z.number().int().min(10).max(600_000).default(10_000),
     })
     .prefault({}),
   keyFile: z.string().min(1).optional(),

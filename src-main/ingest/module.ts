@@ -40,7 +40,7 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
     pipeline.invalidateCaches();
   });
   // Stopped after the listeners (reverse order): what they handed over is committed first.
-  ctx.onStop('pipeline', () => pipeline.drain());
+  ctx.onStop('pipeline', () => pipeline.stop());
   const refusals = startRefusalRecorder(pipeline, ctx.logger);
   ctx.onStop('refusal-recorder', () => refusals.stop());
   const counters = new TrafficCounters(pipeline);

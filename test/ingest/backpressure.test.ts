@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { addDevice } from '../../src-main/devices/lifecycle';
+import { addDevice, addIngestToken, removeDevice } from '../../src-main/devices/lifecycle';
 import { resolveIngestToken } from '../../src-main/access/device-credentials';
 import { PersistError } from '../../src-main/ingest/pipeline/persist-error';
 import type { Principal } from '../../src-main/ingest/pipeline/types';
@@ -65,6 +65,68 @@ test('a message that waits longer than the limit is refused as OVERLOADED and no
   assert.equal((await first).stored.length, 5, 'the message ahead of it is stored');
   await pipeline.writerTest({ commitDelayMs: 0 });
   assert.deepEqual(values(hub, device.id), [1, 2, 3, 4, 5]);
+});
+
+test('a stalled disk refuses every waiting message, so none is stored after an earlier one of its sender was refused', async () => {
+  const hub = await startTestHub({ limits: { ingestQueueReadings: 1, ingestQueueWaitMs: 400 } });
+  const pipeline = hub.services.pipeline;
+  const { token, device } = addDevice(hub.db, { label: 'ordered' });
+  const principal = principalFor(hub, token);
+  await pipeline.writerTest({ commitDelayMs: 2500 });
+  const send = (value: number) => pipeline.ingest({ principal, protocol: 'mqtt', deviceLabel: 'ordered', dots: [{ variable: 'v', value }], bytes: 10 });
+  const first = send(1);
+  const waiting = [send(2), send(3)];
+  const outcomes = await Promise.allSettled(waiting);
+  assert.deepEqual(
+    outcomes.map((o) => (o.status === 'rejected' ? (o.reason as PersistError).code : 'stored')),
+    ['OVERLOADED', 'OVERLOADED'],
+  );
+  await first;
+  await pipeline.writerTest({ commitDelayMs: 0 });
+  await pipeline.drain();
+  assert.deepEqual(values(hub, device.id), [1], 'the later message was not stored after the earlier one was refused');
+});
+
+test('a message whose device is removed while it waits for room is refused when its turn comes, and the others are stored', async () => {
+  const hub = await startTestHub({ limits: { ingestQueueReadings: 1, ingestQueueWaitMs: 60_000 } });
+  const pipeline = hub.services.pipeline;
+  const ingest = addIngestToken(hub.db, { name: 'gateway', deviceLabels: null, canCreateDevices: false });
+  const principal = principalFor(hub, ingest.token);
+  const kept = addDevice(hub.db, { label: 'kept' }).device;
+  addDevice(hub.db, { label: 'removed' });
+  await pipeline.writerTest({ commitDelayMs: 1500 });
+  const send = (label: string, value: number) => pipeline.ingest({ principal, protocol: 'https', deviceLabel: label, dots: [{ variable: 'v', value }], bytes: 10 });
+  const first = send('kept', 1);
+  const second = send('removed', 2);
+  const third = send('kept', 3);
+  await new Promise((r) => setTimeout(r, 200));
+  // Waits for the commit in progress (the writer holds the write lock), as a console removal would.
+  removeDevice(hub.db, 1, 'removed');
+  const answer = await second;
+  assert.ok(answer.refused, 'refused');
+  assert.equal(answer.stored.length, 0);
+  assert.equal((await first).stored.length, 1);
+  assert.equal((await third).stored.length, 1, 'a message behind it is stored: its batch did not fail');
+  await pipeline.writerTest({ commitDelayMs: 0 });
+  assert.deepEqual(values(hub, kept.id), [1, 3]);
+});
+
+test('stopping the hub refuses messages still waiting for room and stores what was queued', async () => {
+  const hub = await startTestHub({ limits: { ingestQueueReadings: 1, ingestQueueWaitMs: 60_000 } });
+  const pipeline = hub.services.pipeline;
+  const { token } = addDevice(hub.db, { label: 'stopping' });
+  const principal = principalFor(hub, token);
+  await pipeline.writerTest({ commitDelayMs: 800 });
+  const send = (value: number) => pipeline.ingest({ principal, protocol: 'https', deviceLabel: 'stopping', dots: [{ variable: 'v', value }], bytes: 10 });
+  const first = send(1);
+  const second = send(2).then(
+    () => 'stored',
+    (err: PersistError) => err.code,
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  await hub.stop();
+  assert.equal((await first).stored.length, 1);
+  assert.equal(await second, 'STORAGE_FAILED');
 });
 
 test('mosquitto_pub sending faster than the disk commits: every message acknowledged and stored, no disconnect', async () => {

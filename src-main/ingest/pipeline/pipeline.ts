@@ -23,6 +23,14 @@ export interface PipelineOptions {
   maxWaitForRoomMs?: number;
 }
 
+interface Waiter {
+  readings: number;
+  enter: () => void;
+  refuse: (err: PersistError) => void;
+}
+
+const overloaded = () => new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.');
+
 interface Accepted {
   variable: string;
   value: number;
@@ -89,7 +97,7 @@ export class Pipeline {
   private readonly maxQueued: number;
   private readonly maxWaitForRoomMs: number;
   /** Messages waiting for room, oldest first (they enter the queue in this order, so order per device holds). */
-  private readonly waitingForRoom: Array<{ readings: number; enter: () => void }> = [];
+  private readonly waitingForRoom: Waiter[] = [];
   private queue: Pending[] = [];
   private queuedReadings = 0;
   private flushScheduled = false;
@@ -106,7 +114,7 @@ export class Pipeline {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxQueued = options.maxQueuedReadings ?? 200_000;
-    this.maxWaitForRoomMs = options.maxWaitForRoomMs ?? 30_000;
+    this.maxWaitForRoomMs = options.maxWaitForRoomMs ?? 10_000;
     this.live.setMaxListeners(0);
   }
 
@@ -173,14 +181,27 @@ export class Pipeline {
     for (const r of rejected) this.countRejection(req.protocol, r.reason, device.label, 1, { orgId: device.orgId, deviceId: device.id, message: r.message });
 
     // Waiting messages go first, so order per device holds; an admitted message's room is already counted.
-    const waits = this.waitingForRoom.length > 0 || !this.hasRoomFor(accepted.length);
-    if (waits) await this.roomFor(accepted.length);
+    const waits = accepted.length > 0 && (this.waitingForRoom.length > 0 || !this.hasRoomFor(accepted.length));
+    let target = device;
+    if (waits) {
+      await this.roomFor(accepted.length);
+      // The device may have been removed, or the token's access cut, while the message waited: checked against
+      // the database itself, as the cache learns of other connections' changes only at the watcher's next poll.
+      const again = this.authorize(req.principal, req.deviceLabel, req.deviceType, true);
+      if ('refused' in again) {
+        this.queuedReadings -= accepted.length;
+        this.admitWaiting();
+        this.countRejection(req.protocol, again.refused.reason, device.label, accepted.length, { orgId: device.orgId, deviceId: device.id, message: again.refused.message });
+        return { device: null, stored: [], rejected, refused: again.refused };
+      }
+      target = again;
+    }
     const { stored, deviceId } = await new Promise<{ stored: StoredReading[]; deviceId: number }>((resolve, reject) => {
-      this.queue.push({ device, protocol: req.protocol, hook: req.commitHook, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
+      this.queue.push({ device: target, protocol: req.protocol, hook: req.commitHook, accepted, receivedAt: now, bytes: req.bytes, resolve, reject });
       if (!waits) this.queuedReadings += accepted.length;
       this.scheduleFlush();
     });
-    return { device: { id: deviceId, label: device.label }, stored, rejected };
+    return { device: { id: deviceId, label: target.label }, stored, rejected };
   }
 
   /**
@@ -190,26 +211,33 @@ export class Pipeline {
    * the message (already parsed and in memory) where it is and stops reading
    * from its sender until it is queued (aedes reads a client's next packets
    * only when the current ones are handled). After `maxWaitForRoomMs` the
-   * message is refused: the disk has stalled rather than being slow.
+   * disk has stalled rather than being slow: every waiting message is refused
+   * then, not only the oldest, so that a connection's later messages are not
+   * stored after its earlier one was refused (order per device).
    */
   private roomFor(readings: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const waiter = {
+      const waiter: Waiter = {
         readings,
         enter: () => {
           clearTimeout(timer);
           resolve();
         },
+        refuse: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       };
-      const timer = setTimeout(() => {
-        const at = this.waitingForRoom.indexOf(waiter);
-        if (at >= 0) this.waitingForRoom.splice(at, 1);
-        reject(new PersistError('OVERLOADED', 'The hub is busy storing earlier readings; nothing from this message was stored. Send it again shortly.'));
-        this.admitWaiting();
-      }, this.maxWaitForRoomMs);
+      const timer = setTimeout(() => this.refuseWaiting(overloaded()), this.maxWaitForRoomMs);
       timer.unref();
       this.waitingForRoom.push(waiter);
     });
+  }
+
+  /** Refuses every message still waiting for room. */
+  private refuseWaiting(err: PersistError): void {
+    const waiting = this.waitingForRoom.splice(0);
+    for (const w of waiting) w.refuse(err);
   }
 
   /** A message larger than the whole queue still goes in once the queue is empty. */
@@ -234,6 +262,16 @@ export class Pipeline {
   }
 
   /**
+   * The hub is stopping: messages still waiting for room are refused (their
+   * listeners are closing, so they could not be acknowledged), then
+   * everything handed over is committed.
+   */
+  async stop(): Promise<void> {
+    this.refuseWaiting(new PersistError('STORAGE_FAILED', 'The hub is stopping; nothing from this message was stored. Send it again when the hub is back.'));
+    await this.drain();
+  }
+
+  /**
    * The pipeline's boundary, the same for every protocol: the one label rule
    * (normalizeLabel) and the one device-access check (access/device-access.ts).
    */
@@ -241,6 +279,7 @@ export class Pipeline {
     principal: Principal,
     rawLabel: string,
     deviceType: string | undefined,
+    fresh = false,
   ): WireDevice | { refused: { reason: RejectionReason; message: string } } {
     const label = normalizeLabel(rawLabel);
     if (label === null) {
@@ -254,6 +293,7 @@ export class Pipeline {
       },
     };
     const cacheKey = `${principal.orgId}\u0000${label}`;
+    if (fresh) this.devicesByLabel.delete(cacheKey);
     let device = this.devicesByLabel.get(cacheKey);
     if (!device) {
       const found = findDeviceByLabel(this.db, principal.orgId, label);
