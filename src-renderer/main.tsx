@@ -4,6 +4,8 @@ import { App } from './App';
 import { createQueryClient } from './lib/query';
 import { bootPrefetch } from './lib/boot';
 
+// bench/console reports when the bundle had run this far (navigation -> script evaluated).
+performance.mark('outpost:app-start');
 const queries = createQueryClient();
 bootPrefetch(queries);
 const root = document.getElementById('root');
