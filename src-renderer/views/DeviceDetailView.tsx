@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNote } from '../components/ErrorNote';
@@ -6,7 +6,6 @@ import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
-import { ConnectionCard } from '../devices/ConnectionCard';
 import { DeviceSettings } from '../devices/DeviceSettings';
 import { ThresholdsForm } from '../devices/ThresholdsForm';
 import { DeviceProblems } from '../devices/DeviceProblems';
@@ -25,6 +24,9 @@ import { useNow } from '../lib/useNow';
 import { TableHead } from '../components/TableHead';
 
 type Device = ApiOutput<'devices.get'>;
+
+// Shown only after rotating a token, and it brings the QR code library: not loaded with the page.
+const ConnectionCard = lazy(() => import('../devices/ConnectionCard').then((m) => ({ default: m.ConnectionCard })));
 
 const shown = 50;
 const pollMs = 10_000;
@@ -170,7 +172,9 @@ function TokenActions({ device }: { device: Device }) {
     return (
       <>
         <SecretOnce label={`New token for “${device.label}”`} secret={token} what="token" onDone={() => setToken(null)} />
-        <ConnectionCard token={token} deviceLabel={device.label} />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <ConnectionCard token={token} deviceLabel={device.label} />
+        </Suspense>
       </>
     );
   }
