@@ -117,6 +117,11 @@ test('a signed-in tab opened on a device page sends its first calls from the inl
   assert.equal(early.points, dots.length, 'every reading drawn, in its own bucket');
   assert.deepEqual(errors, [], 'no script errors and no CSP violation');
   await shootBothSizes(page, dataDir, 'device-chart-early-boot');
+  // The connection card (and its QR code library) is loaded only when a rotated token is shown.
+  await page.getByRole('button', { name: 'Rotate token' }).click();
+  await page.getByRole('button', { name: 'Yes, rotate token' }).click();
+  await page.getByTestId('connection-qr').waitFor();
+  assert.deepEqual(errors, []);
   await page.close();
 
   // The same page with its inline script changed by one character: the CSP refuses it, and the bundle sends the calls itself.
