@@ -11,51 +11,73 @@ import { LiveProvider } from './lib/live-cache';
 const DashboardsView = lazy(() => import('./views/DashboardsView').then((m) => ({ default: m.DashboardsView })));
 const KioskView = lazy(() => import('./views/KioskView').then((m) => ({ default: m.KioskView })));
 const loadingView = <p className="muted center">Loading…</p>;
-import { AccountView } from './views/AccountView';
-import { AlarmsView } from './views/AlarmsView';
 import { AlarmBadge } from './alarms/AlarmBadge';
-import { AppsView } from './views/AppsView';
-import { AuditView } from './views/AuditView';
-import { DashboardView } from './views/DashboardView';
-import { DeviceDetailView } from './views/DeviceDetailView';
-import { DevicesView } from './views/DevicesView';
-import { GroupsView } from './views/GroupsView';
 import { LoginView } from './views/LoginView';
-import { SettingsView } from './views/SettingsView';
-import { SetupView } from './views/SetupView';
-import { TrafficView } from './views/TrafficView';
-import { HealthView } from './views/HealthView';
-import { PublicStatusView, StatusView } from './views/StatusView';
-import { UsersView } from './views/UsersView';
+import { lazyView } from './lib/lazy-view';
+// In the main chunk: a device page with its charts is the page that must draw fastest (bench/console),
+// and loading it as a chunk after the bundle ran would put a round trip before its chart.
+import { DeviceDetailView } from './views/DeviceDetailView';
+
+// The other pages are chunks loaded when first shown (or preloaded for the page a tab opens on, main.tsx):
+// a device page does not download and run the code of every admin page before its chart.
+const AccountView = lazyView(() => import('./views/AccountView').then((m) => m.AccountView));
+const AlarmsView = lazyView(() => import('./views/AlarmsView').then((m) => m.AlarmsView));
+const AppsView = lazyView(() => import('./views/AppsView').then((m) => m.AppsView));
+const AuditView = lazyView(() => import('./views/AuditView').then((m) => m.AuditView));
+const DashboardView = lazyView(() => import('./views/DashboardView').then((m) => m.DashboardView));
+const DevicesView = lazyView(() => import('./views/DevicesView').then((m) => m.DevicesView));
+const GroupsView = lazyView(() => import('./views/GroupsView').then((m) => m.GroupsView));
+const SettingsView = lazyView(() => import('./views/SettingsView').then((m) => m.SettingsView));
+const SetupView = lazyView(() => import('./views/SetupView').then((m) => m.SetupView));
+const TrafficView = lazyView(() => import('./views/TrafficView').then((m) => m.TrafficView));
+const HealthView = lazyView(() => import('./views/HealthView').then((m) => m.HealthView));
+const StatusView = lazyView(() => import('./views/StatusView').then((m) => m.StatusView));
+const PublicStatusView = lazyView(() => import('./views/StatusView').then((m) => m.PublicStatusView));
+const UsersView = lazyView(() => import('./views/UsersView').then((m) => m.UsersView));
 
 interface Page {
   path: string;
   title: string;
   needs: Permission;
   view: (rest: string[]) => ReactNode;
+  /** The lazily loaded views the page shows for the rest of its route (preloaded when a tab opens on it). */
+  views?: (rest: string[]) => { preload(): Promise<void> }[];
 }
 
 /** Each page with the permission it needs: hidden from the menu without it (the hub refuses the calls anyway). */
 const pages: Page[] = [
-  { path: '', title: 'Dashboard', needs: 'readings:read', view: () => <DashboardView /> },
+  { path: '', title: 'Dashboard', needs: 'readings:read', view: () => <DashboardView />, views: () => [DashboardView] },
   { path: 'dashboards', title: 'Dashboards', needs: 'devices:read', view: ([id]) => (
       <Suspense fallback={loadingView}>
         <DashboardsView dashboardId={id && /^\d+$/.test(id) ? Number(id) : null} />
       </Suspense>
     ),
   },
-  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />) },
-  { path: 'health', title: 'Health', needs: 'devices:read', view: () => <HealthView /> },
-  { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView /> },
-  { path: 'alarms', title: 'Alarms', needs: 'devices:read', view: () => <AlarmsView /> },
-  { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView /> },
-  { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView /> },
-  { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView /> },
-  { path: 'audit', title: 'Audit log', needs: 'audit:read', view: () => <AuditView /> },
-  { path: 'settings', title: 'Settings', needs: 'hub:admin', view: () => <SettingsView /> },
-  { path: 'status', title: 'Hub', needs: 'authenticated', view: () => <StatusView /> },
-  { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView /> },
+  { path: 'devices', title: 'Devices', needs: 'devices:read', view: ([id, range]) => (id && /^\d+$/.test(id) ? <DeviceDetailView deviceId={Number(id)} range={range} /> : <DevicesView />), views: ([id]) => (id && /^\d+$/.test(id) ? [] : [DevicesView]) },
+  { path: 'health', title: 'Health', needs: 'devices:read', view: () => <HealthView />, views: () => [HealthView] },
+  { path: 'traffic', title: 'Traffic', needs: 'devices:read', view: () => <TrafficView />, views: () => [TrafficView] },
+  { path: 'alarms', title: 'Alarms', needs: 'devices:read', view: () => <AlarmsView />, views: () => [AlarmsView] },
+  { path: 'users', title: 'Users', needs: 'users:admin', view: () => <UsersView />, views: () => [UsersView] },
+  { path: 'groups', title: 'Groups', needs: 'users:admin', view: () => <GroupsView />, views: () => [GroupsView] },
+  { path: 'apps', title: 'Apps & keys', needs: 'apps:admin', view: () => <AppsView />, views: () => [AppsView] },
+  { path: 'audit', title: 'Audit log', needs: 'audit:read', view: () => <AuditView />, views: () => [AuditView] },
+  { path: 'settings', title: 'Settings', needs: 'hub:admin', view: () => <SettingsView />, views: () => [SettingsView] },
+  { path: 'status', title: 'Hub', needs: 'authenticated', view: () => <StatusView />, views: () => [StatusView, PublicStatusView] },
+  { path: 'account', title: 'Account', needs: 'authenticated', view: () => <AccountView />, views: () => [AccountView] },
 ];
+
+/**
+ * Loads the views of the page a tab opens on (the first part of its hash
+ * route) before the first render, so that page renders without a fallback.
+ * Failures are left to the page's own load, which shows them.
+ */
+export function preloadPage([first = '', ...rest]: string[]): Promise<void> {
+  const views = pages.find((p) => p.path === first)?.views?.(rest) ?? [];
+  return Promise.all(views.map((v) => v.preload())).then(
+    () => undefined,
+    () => undefined,
+  );
+}
 
 export function App({ queries }: { queries: QueryClient }) {
   const [first = '', second] = useRoute();
@@ -145,7 +167,7 @@ function Shell({ nav, user, menuBadge, children }: { nav: ReactNode; user?: Reac
       </header>
       <main id="main" tabIndex={-1}>
         <HubReachability />
-        {children}
+        <Suspense fallback={loadingView}>{children}</Suspense>
       </main>
     </div>
   );

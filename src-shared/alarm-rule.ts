@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { labelSchema } from './reading';
+import { severities, severityRank } from './severity';
 
 /**
  * An alarm rule as stored and as sent through the API (docs/ALARMS.md).
  * Pure data: the hub evaluates it (src-main/alarms/engine.ts), the console
  * shows and edits it.
  */
-export const severities = ['warning', 'minor', 'major', 'critical'] as const;
-export type Severity = (typeof severities)[number];
-export const severityRank = (s: Severity): number => severities.indexOf(s);
+export { severities, severityRank, type Severity } from './severity';
 
 export const comparisons = ['>', '>=', '<', '<=', 'outside', 'inside', 'equals', 'noData'] as const;
 export type Comparison = (typeof comparisons)[number];

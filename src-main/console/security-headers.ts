@@ -10,7 +10,10 @@ export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 }
 
-/** The console runs only its own bundle: no inline script, no third-party origin. */
+/**
+ * The console runs only its own bundle, and index.html's boot script by its hash (added per page by
+ * inline-scripts.ts): no other inline script, no third-party origin.
+ */
 export const consoleCsp = [
   "default-src 'self'",
   "script-src 'self'",

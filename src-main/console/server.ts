@@ -93,7 +93,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Consol
     sendError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'Only GET is allowed here.' }, { Allow: 'GET' });
     return;
   }
-  await serveStatic(options.staticRoot, url.pathname, res);
+  await serveStatic(options.staticRoot, url.pathname, res, header(req, 'accept-encoding'));
 }
 
 async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, options: ConsoleServerOptions): Promise<void> {

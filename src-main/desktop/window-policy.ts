@@ -10,7 +10,8 @@ export const appOrigin = `${appScheme}://app`;
 /**
  * The window's Content-Security-Policy. Stricter than the HTTPS console's
  * (console/security-headers.ts): the window talks to the hub over IPC only, so
- * it connects nowhere, and nothing but its own bundle runs.
+ * it connects nowhere, and nothing but its own bundle runs (and index.html's
+ * boot script, allowed by its hash: electron/app-protocol.ts).
  */
 export const desktopCsp = [
   "default-src 'none'",

@@ -1,7 +1,8 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { appFile } from '../desktop/app-files';
-import { appScheme } from '../desktop/window-policy';
+import { appScheme, desktopCsp } from '../desktop/window-policy';
+import { cspForPage } from '../console/inline-scripts';
 
 /** Before the app is ready: the window's scheme is a standard, secure one (an origin, fetch, no mixed content). */
 export function registerAppScheme(): void {
@@ -14,6 +15,11 @@ export function serveAppFiles(root: string): void {
     const file = appFile(root, request.url);
     if (!file) return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
     const body = await net.fetch(pathToFileURL(file.path).toString());
+    // index.html's inline boot script is allowed by its hash, as on the HTTPS console.
+    if (body.ok && file.path.endsWith('.html')) {
+      const html = await body.text();
+      return new Response(html, { status: body.status, headers: { ...file.headers, 'Content-Security-Policy': cspForPage(desktopCsp, html) } });
+    }
     return new Response(body.body, { status: body.status, headers: file.headers });
   });
 }

@@ -8,7 +8,8 @@ import { downloadExport } from '../lib/download';
 import { presetRange } from './ranges';
 import { RangeBar, type RangeState } from './RangeBar';
 import { duration, TimeChart, type AlarmSpan } from './TimeChart';
-import { initialChartWidth, pointsFor, useWidth } from './useWidth';
+import { initialChartWidth, pointsFor } from './chart-width';
+import { useWidth } from './useWidth';
 
 type Device = ApiOutput<'devices.get'>;
 

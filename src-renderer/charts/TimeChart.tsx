@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatValue } from '../lib/format';
@@ -72,8 +72,10 @@ export function TimeChart({ lines, from, to, height, syncKey, onZoom, compact = 
   const data = toAligned(lines);
   const shape = lines.map((l) => `${l.label}:${l.unit ?? ''}:${l.bucketMs === null ? 'raw' : 'b'}`).join('|');
 
-  // The plot is made once per shape and theme; data and ranges are pushed into it below.
-  useEffect(() => {
+  // The plot is made once per shape and theme; data and ranges are pushed into it below. Made in the
+  // commit (a layout effect) so the first data is drawn in the same frame, before the rest of the page's
+  // effects (its queries) run.
+  useLayoutEffect(() => {
     const el = holder.current;
     if (!el) return;
     const u = new uPlot(options(lines, theme, el.clientWidth || 600, height, syncKey, compact, zoom, tip, current, spans), data, el);

@@ -13,6 +13,11 @@ export function presetRange(preset: RangePreset): ChartRange {
   return { kind: 'live', span: presetSpans[preset] };
 }
 
+/** The times a range covers at `now`. */
+export function rangeTimes(range: ChartRange, now = Date.now()): { from: number; to: number } {
+  return range.kind === 'live' ? { from: now - range.span, to: now + 1000 } : { from: range.from, to: range.to };
+}
+
 /** `YYYY-MM-DDTHH:MM` in local time, for datetime-local inputs. */
 export function localInput(ts: number): string {
   const d = new Date(ts - new Date(ts).getTimezoneOffset() * 60_000);

@@ -1,4 +1,6 @@
 import { ApiCallError, createApiClient, type ApiTransport, type PreloadBridge } from '../../src-shared/api/transport';
+import type { ApiInput, ApiMethod, ApiOutput } from '../../src-shared/api/contract';
+import { parseStoredSession, sessionStorageKey, type StoredSession } from './stored-session';
 
 declare global {
   interface Window {
@@ -11,7 +13,6 @@ declare global {
  * sessionStorage (gone when the tab closes; never a cookie, so no CSRF and no
  * other tab or site sends it).
  */
-const storageKey = 'outpost.session';
 let accessToken: string | null = null;
 const unauthenticatedListeners = new Set<(message: string) => void>();
 
@@ -23,28 +24,18 @@ export function getAccessToken(): string | null {
   return accessToken;
 }
 
-export interface StoredSession {
-  token: string;
-  expiresAt: number;
-}
-
 export function saveSession(session: StoredSession | null): void {
   accessToken = session?.token ?? null;
   if (window.outpost) return;
-  if (session) sessionStorage.setItem(storageKey, JSON.stringify(session));
-  else sessionStorage.removeItem(storageKey);
+  if (session) sessionStorage.setItem(sessionStorageKey, JSON.stringify(session));
+  else sessionStorage.removeItem(sessionStorageKey);
 }
 
 export function loadSession(): StoredSession | null {
   if (window.outpost) return null;
-  try {
-    const raw = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as Partial<StoredSession> | null;
-    if (raw && typeof raw.token === 'string' && typeof raw.expiresAt === 'number' && raw.expiresAt > Date.now()) return { token: raw.token, expiresAt: raw.expiresAt };
-  } catch {
-    // A damaged entry is the same as none: sign in again.
-  }
-  sessionStorage.removeItem(storageKey);
-  return null;
+  const session = parseStoredSession(sessionStorage.getItem(sessionStorageKey), Date.now());
+  if (!session) sessionStorage.removeItem(sessionStorageKey);
+  return session;
 }
 
 /** Called when the hub says the token no longer holds (signed out elsewhere, revoked, expired). */
@@ -70,45 +61,59 @@ function pickTransport(): ApiTransport {
     };
   }
   return {
-    async call(method, input) {
-      let response: Response;
-      try {
-        response = await fetch(`/api/rpc/${encodeURIComponent(method)}`, {
+    call: (method, input) =>
+      answerOf(
+        fetch(`/api/rpc/${encodeURIComponent(method)}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...authHeader() },
           body: JSON.stringify(input ?? {}),
           credentials: 'omit',
-        });
-      } catch {
-        throw { code: 'HUB_UNREACHABLE', message: 'The hub did not answer: check that it is running and that this computer can reach it.' };
+        }),
+      ),
+  };
+}
+
+/** An HTTPS API call's result, or the `{ code, message }` it failed with. */
+async function answerOf(sent: Promise<Response>): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await sent;
+  } catch {
+    throw { code: 'HUB_UNREACHABLE', message: 'The hub did not answer: check that it is running and that this computer can reach it.' };
+  }
+  const body = (await response.json().catch(() => null)) as { result?: unknown; code?: string; message?: string } | null;
+  if (!response.ok || !body || !('result' in body)) {
+    throw { code: body?.code ?? `HTTP_${response.status}`, message: body?.message ?? `The hub answered ${response.status}.` };
+  }
+  return body.result;
+}
+
+/** Every call goes through here, so an expired session signs the tab out wherever it is noticed. */
+function watch(transport: ApiTransport): ApiTransport {
+  return {
+    async call(method, input) {
+      try {
+        return await transport.call(method, input);
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        if (e.code === 'UNAUTHENTICATED' && accessToken && method !== 'auth.login') {
+          for (const listener of unauthenticatedListeners) listener(e.message ?? 'Your session has ended.');
+        }
+        throw err;
       }
-      const body = (await response.json().catch(() => null)) as { result?: unknown; code?: string; message?: string } | null;
-      if (!response.ok || !body || !('result' in body)) {
-        throw { code: body?.code ?? `HTTP_${response.status}`, message: body?.message ?? `The hub answered ${response.status}.` };
-      }
-      return body.result;
     },
   };
 }
 
-const transport = pickTransport();
+export const api = createApiClient(watch(pickTransport()));
 
-/** Every call goes through here, so an expired session signs the tab out wherever it is noticed. */
-const watched: ApiTransport = {
-  async call(method, input) {
-    try {
-      return await transport.call(method, input);
-    } catch (err) {
-      const e = err as { code?: string; message?: string };
-      if (e.code === 'UNAUTHENTICATED' && accessToken && method !== 'auth.login') {
-        for (const listener of unauthenticatedListeners) listener(e.message ?? 'Your session has ended.');
-      }
-      throw err;
-    }
-  },
-};
-
-export const api = createApiClient(watched);
+/**
+ * The answer to a call the inline boot script already sent (early/early-boot.ts),
+ * read exactly as `api.call` reads its own.
+ */
+export function adoptCall<M extends ApiMethod>(method: M, sent: Promise<Response>): Promise<ApiOutput<M>> {
+  return createApiClient(watch({ call: () => answerOf(sent) })).call(method, {} as ApiInput<M>);
+}
 
 /** The message to show for anything an API call threw. */
 export function errorText(err: unknown): { code: string; message: string } {

@@ -1,11 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ApiOutput } from '../../src-shared/api/contract';
-import type { RangePreset } from '../../src-shared/api/areas/dashboards';
-import { api, loadSession, setAccessToken } from './api';
+import { adoptCall, api, loadSession, setAccessToken } from './api';
 import { apiKey } from './query';
-import { rangeTimes, seriesQuery } from './series-query';
-import { presetRange, presets } from '../charts/ranges';
-import { initialChartWidth, pointsFor } from '../charts/useWidth';
+import { seriesQuery } from './series-query';
+import { presetRange } from '../charts/ranges';
+import { viewportWidth } from '../charts/chart-width';
+import { chartRouteOf } from './boot-route';
+import { takeEarlyCalls } from './early-calls';
 
 let me: { token: string; answer: Promise<ApiOutput<'auth.me'>> } | null = null;
 
@@ -20,27 +21,30 @@ export function takeBootMe(token: string): Promise<ApiOutput<'auth.me'>> | null 
  * Before React renders anything: a tab with a stored session asks who it is
  * and, on a device page, fetches the device and its charts' series at once,
  * instead of one after the other as each component mounts (bench/console,
- * navigation to a drawn 30-day chart).
+ * navigation to a drawn 30-day chart). In a browser index.html's inline script
+ * has already sent these calls (early/early-boot.ts); their answers are taken
+ * over here. Without it (the desktop window, a page built without it) they are
+ * sent now.
  */
 export function bootPrefetch(client: QueryClient): void {
   const stored = loadSession();
   if (!stored) return;
   setAccessToken(stored.token);
-  const answer = api.call('auth.me', {});
+  const early = takeEarlyCalls(stored.token);
+  const answer = early ? adoptCall('auth.me', early.me) : api.call('auth.me', {});
   answer.catch(() => undefined);
   me = { token: stored.token, answer };
-  const [page, id, range] = window.location.hash.replace(/^#\/?/, '').split('/');
-  if (page !== 'devices' || !id || !/^\d+$/.test(id)) return;
-  const deviceId = Number(id);
-  const preset: RangePreset = presets.includes(range as RangePreset) ? (range as RangePreset) : '24h';
-  const chartRange = presetRange(preset);
-  const maxPoints = pointsFor(initialChartWidth());
+  const chart = early ? early.chart : null;
+  const route = chart?.route ?? (early ? null : chartRouteOf(window.location.hash, viewportWidth(), Date.now()));
+  if (!route) return;
+  const { deviceId, from, to, maxPoints } = route;
+  const chartRange = presetRange(route.preset);
   // Every chart's series in one call, sent alongside devices.get rather than after it: the variables are
   // not known until the device is, and waiting for them cost a round trip before the first chart.
-  const all = api.call('readings.series', { deviceId, ...rangeTimes(chartRange), maxPoints });
+  const all = chart ? adoptCall('readings.series', chart.series) : api.call('readings.series', { deviceId, from, to, maxPoints });
   all.catch(() => undefined);
   client
-    .fetchQuery({ queryKey: apiKey('devices.get', { deviceId }), queryFn: () => api.call('devices.get', { deviceId }) })
+    .fetchQuery({ queryKey: apiKey('devices.get', { deviceId }), queryFn: () => (chart ? adoptCall('devices.get', chart.device) : api.call('devices.get', { deviceId })) })
     .then((device) => {
       for (const v of device.variables) {
         const query = seriesQuery({ deviceId, variables: [v.label], range: chartRange, maxPoints });

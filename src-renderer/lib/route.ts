@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
 
+/** The hash route's parts: `#/devices/3` -> ['devices', '3']. */
+export function readRoute(): string[] {
+  return window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+}
+
 /** Hash routes (#/devices/3): they work the same from the HTTPS console and from a file in Electron. */
 export function useRoute(): string[] {
-  const read = () => window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [parts, setParts] = useState(read);
+  const [parts, setParts] = useState(readRoute);
   useEffect(() => {
-    const onChange = () => setParts(read());
+    const onChange = () => setParts(readRoute());
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

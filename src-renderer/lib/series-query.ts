@@ -2,6 +2,7 @@ import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { api, errorText } from './api';
 import type { Loadable } from './query';
 import type { SeriesAnswer } from './series-cache';
+import { rangeTimes } from '../charts/ranges';
 
 export const seriesKeyPrefix = 'series';
 
@@ -15,9 +16,8 @@ export interface SeriesKey {
   maxPoints: number;
 }
 
-export function rangeTimes(range: ChartRange, now = Date.now()): { from: number; to: number } {
-  return range.kind === 'live' ? { from: now - range.span, to: now + 1000 } : { from: range.from, to: range.to };
-}
+// Lives with the presets (no query library there), so the inline boot script can use it too.
+export { rangeTimes } from '../charts/ranges';
 
 /**
  * A chart's data through the query cache, keyed by the range rather than by

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { severities } from '../../src-shared/alarm-rule';
+import { severities } from '../../src-shared/severity';
 import type { ApiInput } from '../../src-shared/api/contract';
 import { AlarmList } from '../alarms/AlarmList';
 import { ChannelList } from '../alarms/ChannelList';

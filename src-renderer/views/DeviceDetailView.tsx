@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../src-shared/api/contract';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNote } from '../components/ErrorNote';
@@ -6,7 +6,6 @@ import { FreshnessBadge } from '../components/FreshnessBadge';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { Loading } from '../components/Loading';
 import { SecretOnce } from '../components/SecretOnce';
-import { ConnectionCard } from '../devices/ConnectionCard';
 import { DeviceSettings } from '../devices/DeviceSettings';
 import { ThresholdsForm } from '../devices/ThresholdsForm';
 import { DeviceProblems } from '../devices/DeviceProblems';
@@ -26,6 +25,9 @@ import { useOnlineFacts } from '../lib/useOnlineFacts';
 import { TableHead } from '../components/TableHead';
 
 type Device = ApiOutput<'devices.get'>;
+
+// Shown only after rotating a token, and it brings the QR code library: not loaded with the page.
+const ConnectionCard = lazy(() => import('../devices/ConnectionCard').then((m) => ({ default: m.ConnectionCard })));
 
 const shown = 50;
 const pollMs = 10_000;
@@ -64,6 +66,10 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
   const units = new Map(device.variables.map((v) => [v.label, v.unit]));
   const all = events.state === 'ready' ? events.value : [];
   const labels = [...new Set([...device.variables.map((v) => v.label), ...values.keys()])].sort();
+  // What is below the charts renders right after them: the charts draw in the page's first commit
+  // without waiting for the alarm, command, settings and readings sections (bench/console).
+  const [below, setBelow] = useState(false);
+  useEffect(() => setBelow(true), []);
 
   return (
     <>
@@ -111,35 +117,39 @@ function DeviceDetail({ device, range }: { device: Device; range: RangePreset })
 
       <DeviceCharts device={device} initial={range} />
 
-      <h2>Alarms</h2>
-      <AlarmList filter={{ deviceId: device.id, limit: 20 }} showDevice={false} />
+      {below && (
+        <>
+          <h2>Alarms</h2>
+          <AlarmList filter={{ deviceId: device.id, limit: 20 }} showDevice={false} />
 
-      <CommandsSection device={device} canSend={session.can('commands:send')} />
+          <CommandsSection device={device} canSend={session.can('commands:send')} />
 
-      <div className="panels">
-        {session.can('devices:admin') && <TokenActions device={device} />}
-        {session.can('devices:admin') && <DeviceSettings device={device} />}
-        {session.can('devices:admin') && <ThresholdsForm deviceId={device.id} />}
-      </div>
+          <div className="panels">
+            {session.can('devices:admin') && <TokenActions device={device} />}
+            {session.can('devices:admin') && <DeviceSettings device={device} />}
+            {session.can('devices:admin') && <ThresholdsForm deviceId={device.id} />}
+          </div>
 
-      <h2>Last {shown} readings</h2>
-      {events.state === 'error' ? (
-        <ErrorNote error={events} title="Could not load the readings." />
-      ) : all.length === 0 ? (
-        <p className="muted">{events.state === 'loading' ? 'Loading…' : 'No readings yet.'}</p>
-      ) : (
-        <table className="grid" data-testid="events-table">
-          <TableHead columns={['Time', 'Variable', 'Value']} numeric={['Value']} />
-          <tbody>
-            {all.map((e, i) => (
-              <tr key={`${e.ts}-${e.variable}-${i}`}>
-                <td>{dateTime(e.ts)}</td>
-                <td>{e.variable}</td>
-                <td className="num">{formatValue(e.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          <h2>Last {shown} readings</h2>
+          {events.state === 'error' ? (
+            <ErrorNote error={events} title="Could not load the readings." />
+          ) : all.length === 0 ? (
+            <p className="muted">{events.state === 'loading' ? 'Loading…' : 'No readings yet.'}</p>
+          ) : (
+            <table className="grid" data-testid="events-table">
+              <TableHead columns={['Time', 'Variable', 'Value']} numeric={['Value']} />
+              <tbody>
+                {all.map((e, i) => (
+                  <tr key={`${e.ts}-${e.variable}-${i}`}>
+                    <td>{dateTime(e.ts)}</td>
+                    <td>{e.variable}</td>
+                    <td className="num">{formatValue(e.value)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
       )}
     </>
   );
@@ -169,7 +179,9 @@ function TokenActions({ device }: { device: Device }) {
     return (
       <>
         <SecretOnce label={`New token for “${device.label}”`} secret={token} what="token" onDone={() => setToken(null)} />
-        <ConnectionCard token={token} deviceLabel={device.label} />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <ConnectionCard token={token} deviceLabel={device.label} />
+        </Suspense>
       </>
     );
   }
