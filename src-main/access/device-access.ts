@@ -34,3 +34,8 @@ export function visibleDevices(db: Db, principal: Principal): Device[] {
 export function visibleDeviceIds(db: Db, principal: Principal): number[] {
   return visibleDevices(db, principal).map((d) => d.id);
 }
+
+/** The ids of every device mayUseDevice allows for this permission, at once (one device-set read for many devices). */
+export function usableDeviceIds(db: Db, principal: Principal, permission: Permission): Set<number> {
+  return permissionsOf(principal).has(permission) ? new Set(visibleDeviceIds(db, principal)) : new Set();
+}

@@ -19,6 +19,8 @@ declare module 'aedes-persistence/asyncPersistence.js' {
     setup(broker: unknown): Promise<void>;
     cleanSubscriptions(client: Pick<Client, 'id'>): Promise<void>;
     cleanIncoming(client: Pick<Client, 'id'>): Promise<void>;
+    /** Drops these filters from the client's stored session. */
+    removeSubscriptions(client: Pick<Client, 'id'>, topics: string[]): Promise<void>;
     delWill(client: Pick<Client, 'id'>): Promise<unknown>;
     outgoingEnqueue(sub: { clientId: string }, packet: StoredPacket): Promise<void>;
     outgoingEnqueueCombi(subs: { clientId: string }[], packet: StoredPacket): Promise<void>;

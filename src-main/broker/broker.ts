@@ -52,7 +52,7 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
   });
   await aedes.listen();
 
-  aedes.on('subscribe', (subs: Subscription[], client: Client) => onSubscribe(deps, subs, client));
+  aedes.on('subscribe', (subs: Subscription[], client: Client) => onSubscribe(deps, persistence, subs, client));
   aedes.on('clientReady', (client: Client) => onRestored(deps, client));
   aedes.on('unsubscribe', (topics: string[], client: Client) => {
     const session = deps.sessions.get(client);
@@ -120,9 +120,18 @@ function grantedQos(client: Client, topic: string): 0 | 1 | 2 {
   return best as 0 | 1 | 2;
 }
 
-function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): void {
+function onSubscribe(deps: BrokerDeps, persistence: HubPersistence, subs: Subscription[], client: Client): void {
   const session = deps.sessions.get(client);
   if (!session) return;
+  const held = subscriptionsOf(client);
+  // aedes 1.2 (lib/handlers/subscribe.js storeSubscriptions) stores every filter of a SUBSCRIBE with a
+  // stored session once one of them is granted, the refused ones too: messages would be queued for them
+  // while the client is offline, and they would come back on the next CONNECT. Only what aedes holds stays.
+  const refused = subs.filter((s) => (s.qos as number) === 128 && !(s.topic in held)).map((s) => s.topic);
+  if (!client.clean && refused.length > 0) {
+    persistence.removeSubscriptions(client, refused).catch((err: unknown) => deps.logger.warn({ clientId: untrusted(client.id), detail: String(err) }, 'MQTT refused filters could not be dropped from the stored session'));
+  }
+  session.holdFilters(Object.keys(held));
   // MQTT-3.9.3: 0x80 marks a refused filter.
   subscribed(deps, session, subs.filter((s) => (s.qos as number) !== 128), true);
 }
@@ -138,6 +147,8 @@ function onSubscribe(deps: BrokerDeps, subs: Subscription[], client: Client): vo
 function onRestored(deps: BrokerDeps, client: Client): void {
   const session = deps.sessions.get(client);
   const subs = subscriptionsOf(client);
+  // The restored filters count toward the per-session cap (broker/authorize-subscribe.ts).
+  session?.holdFilters(Object.keys(subs));
   const restored = Object.entries(subs).map(([topic, sub]) => ({ topic, qos: sub.qos }));
   if (session && restored.length > 0) subscribed(deps, session, restored, false);
 }

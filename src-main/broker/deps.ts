@@ -52,4 +52,9 @@ export const brokerLimits = {
    */
   maxRetainedShareTopics: 1_000,
   maxRetainedShareBytes: 1024 * 1024,
+  /**
+   * Empty discovery configs sent to one session the hub closes (broker/last-words.ts): they are built and written
+   * at once on the main thread, so a revoke over a huge fleet stays a bounded write (~0.5 MB at most).
+   */
+  maxLastWordsPerSession: 5_000,
 } as const;

@@ -1,5 +1,5 @@
 import { filtersOverlap, haDiscoveryPrefix, haNodeId, substitutePattern } from '../../src-shared/protocols/outpost-topics';
-import { mayUseDevice, type DeviceRef } from '../access/device-access';
+import { usableDeviceIds } from '../access/device-access';
 import { liveIntegrations, type MqttGrant } from '../access/integration-credentials';
 import type { AppPrincipal } from '../access/principal';
 import type { Db } from '../store/database';
@@ -16,17 +16,19 @@ import type { Db } from '../store/database';
  * no other one still reads.
  */
 export class DiscoveryCoverage {
-  /** Per organisation: its live integrations with their subscribe patterns (`%u` filled in). */
-  private readonly readers = new Map<number, { principal: AppPrincipal; patterns: string[] }[]>();
+  /**
+   * Per organisation: its live integrations with their subscribe patterns (`%u` filled in) and the ids of the
+   * devices they may read, read once per compute (refresh runs on every database change): covers() is a lookup.
+   */
+  private readonly readers = new Map<number, { principal: AppPrincipal; patterns: string[]; readable: Set<number> }[]>();
   /** The soonest time one of them expires: coverage is computed again then. */
   private nextExpiry: number | null = null;
 
   /** Reads the integrations of these organisations as they are now. */
   compute(db: Db, orgIds: Iterable<number>, now: number): void {
-    this.readers.clear();
-    this.nextExpiry = null;
+    this.clear();
     for (const orgId of orgIds) {
-      const live = liveIntegrations(db, orgId, now).map((i) => ({ ...i, patterns: subscribePatterns(i.grant) }));
+      const live = liveIntegrations(db, orgId, now).map((i) => ({ ...i, patterns: subscribePatterns(i.grant), readable: usableDeviceIds(db, i.principal, 'readings:read') }));
       this.readers.set(orgId, live);
       for (const { expiresAt } of live) if (expiresAt !== null && (this.nextExpiry === null || expiresAt < this.nextExpiry)) this.nextExpiry = expiresAt;
     }
@@ -37,9 +39,15 @@ export class DiscoveryCoverage {
     return this.nextExpiry !== null && now >= this.nextExpiry;
   }
 
-  covers(db: Db, device: DeviceRef & { id: number }): boolean {
+  /** Nothing is covered (Home Assistant discovery is off): no integration is read. */
+  clear(): void {
+    this.readers.clear();
+    this.nextExpiry = null;
+  }
+
+  covers(device: { orgId: number; id: number }): boolean {
     const configs = `${haDiscoveryPrefix}/sensor/${haNodeId(device.orgId, device.id)}/+/config`;
-    return (this.readers.get(device.orgId) ?? []).some((r) => r.patterns.some((p) => filtersOverlap(p, configs)) && mayUseDevice(db, r.principal, device, 'readings:read'));
+    return (this.readers.get(device.orgId) ?? []).some((r) => r.readable.has(device.id) && r.patterns.some((p) => filtersOverlap(p, configs)));
   }
 }
 

@@ -70,7 +70,7 @@ export class IntegrationTree {
   start(): void {
     this.discovery = readSetting(this.deps.db, haDiscoverySetting);
     const orgs = listOrganisations(this.deps.db);
-    this.coverage.compute(this.deps.db, orgs.map((o) => o.id), Date.now());
+    this.computeCoverage(orgs.map((o) => o.id));
     for (const org of orgs) for (const d of listDevices(this.deps.db, org.id)) this.add(d, true);
   }
 
@@ -127,7 +127,7 @@ export class IntegrationTree {
   refresh(): void {
     this.discovery = readSetting(this.deps.db, haDiscoverySetting);
     const orgs = listOrganisations(this.deps.db);
-    this.coverage.compute(this.deps.db, orgs.map((o) => o.id), Date.now());
+    this.computeCoverage(orgs.map((o) => o.id));
     const present = new Map<number, Device>();
     for (const org of orgs) for (const d of listDevices(this.deps.db, org.id)) present.set(d.id, d);
     for (const [id, k] of [...this.known]) if (!present.has(id)) this.remove(k);
@@ -181,8 +181,14 @@ export class IntegrationTree {
     return topics;
   }
 
+  /** Discovery off: nothing is announced, so the integrations are not read at all. */
+  private computeCoverage(orgIds: number[]): void {
+    if (this.discovery) this.coverage.compute(this.deps.db, orgIds, Date.now());
+    else this.coverage.clear();
+  }
+
   private shouldAnnounce(d: Device): boolean {
-    return this.discovery && this.coverage.covers(this.deps.db, d);
+    return this.discovery && this.coverage.covers(d);
   }
 
   private add(d: Device, fromDb: boolean): Known {

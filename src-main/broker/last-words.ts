@@ -1,6 +1,7 @@
 import type { Client } from 'aedes';
 import type { Duplex } from 'node:stream';
 import { generate } from 'mqtt-packet';
+import { brokerLimits } from './deps';
 
 /** A client that does not take its last messages within this long is closed anyway. */
 const maxWaitMs = 500;
@@ -12,7 +13,8 @@ const maxWaitMs = 500;
  * (docs/INTEGRATIONS.md). The session is already out of the registry, so
  * aedes' forward check would drop them: they are written straight to the
  * socket, QoS 0 and retain 0 (MQTT-3.3.1-9: sent on an established
- * subscription), and the connection is closed once they are flushed.
+ * subscription), and the connection is closed once they are flushed. At most
+ * brokerLimits.maxLastWordsPerSession of them: they are built synchronously.
  */
 export function closeWithLastWords(client: Client, topics: readonly string[]): void {
   const conn = client.conn as Duplex;
@@ -20,7 +22,7 @@ export function closeWithLastWords(client: Client, topics: readonly string[]): v
     client.close();
     return;
   }
-  const packets = topics.map((topic) => generate({ cmd: 'publish', topic, payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }));
+  const packets = topics.slice(0, brokerLimits.maxLastWordsPerSession).map((topic) => generate({ cmd: 'publish', topic, payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }));
   let closed = false;
   const close = () => {
     if (closed) return;

@@ -19,7 +19,11 @@ export type OutCounter = (deviceId: number, bytes: number) => void;
  */
 export class Session {
   readonly subscriptions = new Map<string, 0 | 1>();
-  /** Every filter granted to this session (all client kinds), for the per-session cap (brokerLimits.maxSubscriptionsPerSession). */
+  /**
+   * Every filter this session holds (all client kinds), for the per-session cap (brokerLimits.maxSubscriptionsPerSession):
+   * a filter is counted when authorized (the filters of one SUBSCRIBE are authorized before any is taken), then
+   * the set is replaced by what aedes took once the SUBSCRIBE or the restored session is complete.
+   */
   readonly filters = new Set<string>();
   readonly counters: MqttSessionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   /** The mqtt_sessions row, once the writer thread created it (0 until then). */
@@ -43,6 +47,12 @@ export class Session {
   /** The device a device token speaks for (ThingsBoard `me`); null for organisation ingest tokens. */
   get deviceId(): number | null {
     return this.principal.kind === 'device' ? this.principal.deviceId : null;
+  }
+
+  /** What aedes holds for the client now (restored filters included): the filters the cap counts. */
+  holdFilters(held: readonly string[]): void {
+    this.filters.clear();
+    for (const f of held) this.filters.add(f);
   }
 
   /** Who owns this client's stored session: the device, or the token for organisation tokens. */

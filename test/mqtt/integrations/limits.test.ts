@@ -32,6 +32,20 @@ test('integration limits: filters per session, retained share topics and bytes p
     assert.deepEqual(subacks(await paho(hub, nodered, 'few-subs', [{ sub: [['outpost/v1/1/share/s/extra', 1]] }])), [[1]]);
   });
 
+  await t.test('a stored session (clean session 0) keeps no refused filter and counts the filters it gets back: the 101st is refused after a reconnect', async () => {
+    const filters = Array.from({ length: 100 }, (_, i) => [`outpost/v1/1/share/p/${i}`, 1]);
+    assert.deepEqual(subacks(await paho(hub, nodered, 'persist-subs', [{ sub: filters }], { clean: false })), [Array.from({ length: 100 }, () => 1)]);
+    // A held filter and a new one in one SUBSCRIBE: the new one is refused, and must not be stored with the session either.
+    const again = await paho(hub, nodered, 'persist-subs', [{ sub: [['outpost/v1/1/share/p/0', 1], ['outpost/v1/1/share/p/new', 1]] }], { clean: false });
+    assert.equal(again.find((e) => e.event === 'connected')?.session_present, true, 'the stored session was resumed');
+    assert.deepEqual(subacks(again), [[1, 128]]);
+    // Published while the session is offline: queued only for the filters it holds.
+    await paho(hub, nodered, 'persist-pub', [{ pub: 'outpost/v1/1/share/p/new', payload: 'refused filter', qos: 1 }, { pub: 'outpost/v1/1/share/p/1', payload: 'held filter', qos: 1 }]);
+    const resumed = await paho(hub, nodered, 'persist-subs', [{ wait: 1.5 }, { sub: [['outpost/v1/1/share/p/other', 1]] }], { clean: false });
+    assert.deepEqual(messages(resumed).map((m) => m.payload), ['held filter']);
+    assert.deepEqual(subacks(resumed), [[128]], 'the restored filters count: no 101st after a reconnect');
+  });
+
   await t.test('retained share topics: at most 1,000 per organisation; messages without retain are not counted', async () => {
     const pub = await paho(hub, nodered, 'many-pub', [{ pub: 'outpost/v1/1/share/t', count: 1001, payload: 'v', qos: 1, retain: true }], { timeoutMs: 120_000 });
     assert.ok(pub.filter((e) => e.event === 'published').every((e) => e.acked), 'every PUBLISH gets its PUBACK, the refused one too');
