@@ -93,12 +93,21 @@ export function openLiveFeed(options: LiveFeedOptions, request: LiveRequest, sin
   return stop;
 }
 
+/** Readings of devices whose check is pending are held, bounded per device and in devices, then delivered or dropped. */
+export const maxPendingReadingsPerDevice = 1_000;
+export const maxPendingDevices = 100;
+
 /** Streams until stopped or the credential lapses; returns the cleanup. */
 function stream(grant: LiveGrant, options: LiveFeedOptions, sink: LiveSink, stop: () => void): () => void {
   let visible = grant.deviceIds;
   let over = false;
+  /** Re-checks are numbered: only a result newer than the one applied may change `visible` (an older, slower one may hold a wider set). */
+  let started = 0;
+  let applied = 0;
   /** Devices seen in readings but not visible: each is asked about once (a device created by its first reading is not in the grant yet). */
   let askedAbout = new Set<number>();
+  /** Per device asked about: the re-check that answers it and its readings held until then, so none is lost while it runs. */
+  const pending = new Map<number, { check: number; readings: StoredReading[]; dropped: number }>();
   const end = (code: number, error: ApiError | string) => {
     if (over) return;
     stop();
@@ -111,26 +120,58 @@ function stream(grant: LiveGrant, options: LiveFeedOptions, sink: LiveSink, stop
     if (sink.behind?.()) return end(1013, 'Too far behind; reconnect.');
     sink.send({ type: 'readings', readings });
   };
-  /** Re-reads the credential and its devices; `then` runs with the new set. */
-  const check = (then?: () => void) => {
+  /** Sends (or drops, if still not visible) what was held for devices that re-check `n` or an earlier one answers. */
+  const release = (n: number) => {
+    const held: StoredReading[] = [];
+    for (const [deviceId, entry] of pending) {
+      if (entry.check > n) continue;
+      pending.delete(deviceId);
+      held.push(...entry.readings);
+    }
+    deliver(held);
+  };
+  /** Re-reads the credential and its devices. Fails closed: a re-check that throws ends the feed. */
+  const check = () => {
+    const n = ++started;
     void grant.refresh().then(
       (now) => {
         if (over) return;
         if (!now) return end(liveCloseCodes.sessionEnded, { code: 'SESSION_ENDED', message: 'Your session has ended (signed out, revoked or expired). Sign in again.' });
-        visible = now;
-        then?.();
+        if (n > applied) {
+          applied = n;
+          visible = now;
+        }
+        // A newer result already applied is at least as fresh as this one's answer.
+        release(n);
       },
-      (err: unknown) => options.logger.error({ err }, 'live channel re-check failed'),
+      (err: unknown) => {
+        options.logger.error({ err }, 'live channel re-check failed');
+        end(1011, { code: 'INTERNAL', message: 'The hub could not re-check this feed’s access, so it stopped; the log has details. Reconnect.' });
+      },
     );
   };
   const onReadings = (stored: StoredReading[]) => {
-    deliver(stored);
-    const unseen = stored.filter((r) => !visible.has(r.deviceId) && !askedAbout.has(r.deviceId));
-    if (unseen.length === 0) return;
-    // Bounded: a caller who sees few devices of a busy hub asks about each other device once.
-    if (askedAbout.size > 10_000) askedAbout = new Set();
-    for (const r of unseen) askedAbout.add(r.deviceId);
-    check(() => deliver(unseen));
+    const now: StoredReading[] = [];
+    let ask = false;
+    for (const r of stored) {
+      const held = pending.get(r.deviceId);
+      if (held) {
+        if (held.readings.length < maxPendingReadingsPerDevice) held.readings.push(r);
+        else if (held.dropped++ === 0) options.logger.warn({ deviceId: r.deviceId }, 'live channel: too many readings of a device being checked; later ones are not sent to this feed');
+        continue;
+      }
+      if (visible.has(r.deviceId)) now.push(r);
+      else if (!askedAbout.has(r.deviceId) && pending.size < maxPendingDevices) {
+        // Bounded: a caller who sees few devices of a busy hub asks about each other device once.
+        if (askedAbout.size > 10_000) askedAbout = new Set();
+        askedAbout.add(r.deviceId);
+        // Answered by the re-check started below.
+        pending.set(r.deviceId, { check: started + 1, readings: [r], dropped: 0 });
+        ask = true;
+      }
+    }
+    deliver(now);
+    if (ask && !over) check();
   };
   const recheck = () => check();
   const onAlarm = (e: { deviceId: number }) => {
@@ -147,6 +188,7 @@ function stream(grant: LiveGrant, options: LiveFeedOptions, sink: LiveSink, stop
   sink.send({ type: 'ready', deviceIds: [...visible] });
   return () => {
     over = true;
+    pending.clear();
     clearInterval(timer);
     options.readings.off('readings', onReadings);
     options.changes?.off('change', recheck);

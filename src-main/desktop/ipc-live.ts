@@ -77,7 +77,7 @@ export function createIpcLive(deps: IpcLiveDeps): IpcLive {
       if (!feeds) windows.set(windowId, (feeds = new Map()));
       // The oldest feed of a page that never closed it makes room.
       const oldest = feeds.size >= maxFeedsPerWindow ? feeds.keys().next().value : undefined;
-      if (oldest !== undefined) finish(remove(windowId, oldest));
+      if (oldest !== undefined) finish(remove(windowId, oldest), { code: liveCloseCodes.tooManyFeeds, reason: `This window opened more than ${maxFeedsPerWindow} live feeds; the oldest ended.` });
       const feed: Feed = { open: true, post, stop: () => undefined };
       const sink: LiveSink = {
         send: (message) => {

@@ -43,6 +43,8 @@ export const liveCloseCodes = {
   unauthenticated: 4401,
   forbidden: 4403,
   sessionEnded: 4440,
+  /** The desktop window opened more feeds than it may hold (desktop/ipc-live.ts): the oldest ends. */
+  tooManyFeeds: 4429,
   shuttingDown: 1001,
 } as const;
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { LiveIpcMessage } from '../../src-shared/api/live';
+import type { LiveAccess } from '../../src-main/console/live-feed';
 import { createIpcLive, maxFeedsPerWindow } from '../../src-main/desktop/ipc-live';
 import { appOrigin } from '../../src-main/desktop/window-policy';
 import { addDevice } from '../../src-main/devices/lifecycle';
@@ -128,7 +130,9 @@ test('live feeds over IPC against a real hub: the WebSocket’s authentication a
   assert.equal(live.size, 2);
 
   // A page that reloads without closing its feeds cannot pile them up; unsubscribing and forgetting a window stop them.
-  for (let i = 0; i < maxFeedsPerWindow + 3; i++) live.subscribe(5, window, `feed-${i}`, tokens.ownerA, () => undefined);
+  const first = inbox();
+  for (let i = 0; i < maxFeedsPerWindow + 3; i++) live.subscribe(5, window, `feed-${i}`, tokens.ownerA, i === 0 ? first.post : () => undefined);
+  assert.equal((await first.next('closed')).code, 4429, 'the evicted oldest feed is told it ended');
   assert.equal(live.size, 2 + maxFeedsPerWindow);
   live.forgetWindow(5);
   live.unsubscribe(3, 'feed-1');
@@ -145,4 +149,113 @@ test('live feeds over IPC against a real hub: the WebSocket’s authentication a
   const late = inbox();
   live.subscribe(1, window, 'feed-2', tokens.ownerA, late.post);
   assert.equal((await late.next('closed')).code, 1001);
+});
+
+/**
+ * The hub's real access, with the feed's re-checks under the test's control:
+ * while `held` is set, a re-check reads its real answer at once but hands it
+ * over only when `held` resolves (a slow re-check); `fail` makes re-checks throw.
+ */
+function controlledAccess(real: LiveAccess) {
+  const control = { fail: false, read: 0, answered: 0, held: undefined as Promise<void> | undefined };
+  const access: LiveAccess = {
+    async open(req) {
+      const opened = await real.open(req);
+      if (!opened.ok) return opened;
+      const { grant } = opened;
+      return {
+        ok: true,
+        grant: {
+          deviceIds: grant.deviceIds,
+          async refresh() {
+            if (control.fail) throw new Error('test: the re-check failed');
+            const held = control.held;
+            const now = await grant.refresh();
+            control.read++;
+            await held;
+            control.answered++;
+            return now;
+          },
+        },
+      };
+    },
+  };
+  const hold = () => {
+    let release!: () => void;
+    control.held = new Promise<void>((resolve) => (release = resolve));
+    return release;
+  };
+  return { access, control, hold };
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('live feed re-checks: a slower, older answer never widens a newer narrower one; a failing re-check ends the feed; readings of a new device held while it is checked all arrive', async () => {
+  const hub = await startTestHub();
+  const base = { url: `https://localhost:${hub.listeners.console!.port}`, ca: hub.tls.caCertPem };
+  const orgB = await secondOrganisation(hub);
+  const pump = addDevice(hub.db, { orgId: 1, label: 'pump-1' }).device.id;
+  const boiler = addDevice(hub.db, { orgId: 1, label: 'boiler-7' }).device.id;
+  const tokens = await signInTwoOrganisations(hub.services.access, base, orgB, password, [pump, boiler]);
+  const { access, control, hold } = controlledAccess(hub.services.live.access);
+  const changes = new EventEmitter();
+  // Re-checks run only when this test says so.
+  const live = createIpcLive({ feeds: { ...hub.services.live, access, changes, recheckMs: 600_000 } });
+  const reader = inbox();
+  const owner = inbox();
+  live.subscribe(1, window, 'feed-1', tokens.readerA, reader.post);
+  live.subscribe(2, window, 'feed-1', tokens.ownerA, owner.post);
+  assert.deepEqual((await reader.next('ready')).deviceIds.sort(), [pump, boiler].sort());
+  await owner.next('ready');
+
+  // Re-check 1 reads the wide set (pump, boiler) but answers late; boiler leaves the group; re-check 2 reads the narrow set and answers first.
+  let release = hold();
+  changes.emit('change');
+  await until('the slow re-checks to read', () => control.read === 2);
+  control.held = undefined;
+  const groups = await rpc(base, 'groups.list', {}, tokens.ownerA);
+  const group = (groups.body.result as { id: number; name: string }[]).find((g) => g.name === 'readers')!;
+  assert.equal((await rpc(base, 'groups.update', { id: group.id, deviceIds: [pump] }, tokens.ownerA)).status, 200);
+  changes.emit('change');
+  await until('the newer re-checks', () => control.answered === 2);
+  release();
+  await until('the older re-checks', () => control.answered === 4);
+  await ingest(hub, 1, 'boiler-7', 91);
+  await ingest(hub, 1, 'pump-1', 5);
+  assert.deepEqual(devicesOf(await reader.next('readings')), ['pump-1=5'], 'boiler-7 left the group: the stale wider answer did not bring it back');
+
+  // Two quick batches of a device created by its first reading, while its check is held: both arrive, in order.
+  release = hold();
+  const read = control.read;
+  await ingest(hub, 1, 'new-2', 1, true);
+  await until('the new device’s checks to read', () => control.read === read + 2);
+  await ingest(hub, 1, 'new-2', 2, true);
+  release();
+  const seen: string[] = [];
+  while (seen.length < 2) seen.push(...devicesOf(await owner.next('readings')).filter((d) => d.startsWith('new-2')));
+  assert.deepEqual(seen, ['new-2=1', 'new-2=2']);
+
+  // A re-check that throws ends the feed (fail closed) and nothing follows.
+  control.fail = true;
+  changes.emit('change');
+  assert.equal((await reader.next('error')).code, 'INTERNAL');
+  assert.equal((await reader.next('closed')).code, 1011);
+  assert.equal((await owner.next('closed')).code, 1011);
+  assert.equal(live.size, 0);
+  reader.messages.length = 0;
+  // A feed on the hub's own access still gets the next reading; the ended one does not.
+  const plain = createIpcLive({ feeds: hub.services.live });
+  const other = inbox();
+  plain.subscribe(3, window, 'feed-1', tokens.readerA, other.post);
+  await other.next('ready');
+  await ingest(hub, 1, 'pump-1', 7);
+  assert.deepEqual(devicesOf(await other.next('readings')), ['pump-1=7']);
+  assert.deepEqual(reader.messages, [], 'the ended feed got nothing after it closed');
+  plain.closeAll();
 });
