@@ -7,17 +7,33 @@ import { useAction, useApiQuery } from '../lib/query';
 /** After how many minutes without a reading this device is stale, then offline (empty: the hub's defaults). */
 export function ThresholdsForm({ deviceId }: { deviceId: number }) {
   const board = useApiQuery('devices.health', {});
+  // Held here, not in the editor: saving refetches the board, the new thresholds remount the editor, and "Saved." must survive that.
+  const [saved, setSaved] = useState(false);
   const mine = board.state === 'ready' ? board.value.find((d) => d.id === deviceId) : undefined;
   if (!mine) return null;
-  return <ThresholdsEditor key={`${mine.thresholds.staleAfterS}/${mine.thresholds.offlineAfterS}/${mine.customThresholds}`} deviceId={deviceId} initial={mine.customThresholds ? mine.thresholds : null} />;
+  return (
+    <ThresholdsEditor
+      key={`${mine.thresholds.staleAfterS}/${mine.thresholds.offlineAfterS}/${mine.customThresholds}`}
+      deviceId={deviceId}
+      initial={mine.customThresholds ? mine.thresholds : null}
+      saved={saved}
+      setSaved={setSaved}
+    />
+  );
 }
 
 const minutes = (s: number) => String(Math.round((s / 60) * 100) / 100);
 
-function ThresholdsEditor({ deviceId, initial }: { deviceId: number; initial: { staleAfterS: number; offlineAfterS: number } | null }) {
+interface EditorProps {
+  deviceId: number;
+  initial: { staleAfterS: number; offlineAfterS: number } | null;
+  saved: boolean;
+  setSaved: (saved: boolean) => void;
+}
+
+function ThresholdsEditor({ deviceId, initial, saved, setSaved }: EditorProps) {
   const [stale, setStale] = useState(initial ? minutes(initial.staleAfterS) : '');
   const [offline, setOffline] = useState(initial ? minutes(initial.offlineAfterS) : '');
-  const [saved, setSaved] = useState(false);
   const action = useAction();
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -40,11 +56,11 @@ function ThresholdsEditor({ deviceId, initial }: { deviceId: number; initial: { 
       </p>
       <label>
         Stale after (minutes)
-        <input inputMode="decimal" value={stale} placeholder={minutes(defaultThresholds.staleAfterS)} onChange={(e) => setStale(e.target.value)} />
+        <input inputMode="decimal" value={stale} placeholder={minutes(defaultThresholds.staleAfterS)} onChange={(e) => (setStale(e.target.value), setSaved(false))} />
       </label>
       <label>
         Offline after (minutes)
-        <input inputMode="decimal" value={offline} placeholder={minutes(defaultThresholds.offlineAfterS)} onChange={(e) => setOffline(e.target.value)} />
+        <input inputMode="decimal" value={offline} placeholder={minutes(defaultThresholds.offlineAfterS)} onChange={(e) => (setOffline(e.target.value), setSaved(false))} />
       </label>
       <div className="actions">
         <button type="submit" className="primary" disabled={action.busy}>
