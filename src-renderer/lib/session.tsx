@@ -55,7 +55,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         phase: 'signed-in',
         session: {
           me,
-          user,
+          // A reloaded tab has no login answer: the hub says who this is (auth.me).
+          user: user ?? me.user,
           expiresAt,
           can: (p) => p === 'public' || p === 'authenticated' || granted.has(p),
           async signOut() {

@@ -138,6 +138,24 @@ uiTest('sign out everywhere ends the session in every tab', async () => {
   assert.deepEqual([...first.errors, ...second.errors], []);
 });
 
+uiTest('after a reload the header and the Account page still know the signed-in person', async () => {
+  const { page, errors } = await consolePage(browser);
+  await signIn(page, url, 'owner@example.com', 'correct horse battery');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+  // A reloaded tab has only its token: who it is comes from auth.me, not from the sign-in answer.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+  assert.match(await page.locator('.who').innerText(), /owner@example\.com/, 'the header names the person, not user:N');
+  const facts = await page.locator('dl.facts').innerText();
+  assert.match(facts, /Email\s+owner@example\.com/);
+  assert.match(facts, /Organisation\s+\S+/);
+  assert.equal(await page.getByRole('button', { name: 'Set up two-factor sign-in' }).isEnabled(), true, 'changing one\'s sign-in still works');
+  await page.getByRole('heading', { name: 'Your data' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
 uiTest('an admin turns on two-factor sign-in; the next sign-in asks for the code and a wrong one is refused', async () => {
   const { page, errors } = await consolePage(browser);
   await signIn(page, url, 'office@example.com', 'office password 1');

@@ -7,6 +7,7 @@ import { AccessError } from '../errors';
 import { acceptInvitation } from '../invitations';
 import { verifyPassword } from '../passwords';
 import type { UserPrincipal } from '../principal';
+import { organisationById } from '../queries/organisations';
 import { claimTotpStep, updateUser, userById, type User } from '../queries/users';
 import { permissionsOf } from '../rights';
 import { checkSecondFactor } from '../second-factor';
@@ -49,6 +50,9 @@ export function registerAuthHandlers(registry: HandlerRegistry<ApiContract>, ctx
   registry.register('auth.me', (_input, caller) => {
     const p = caller.principal;
     const permissions = [...permissionsOf(p)].filter((x) => isScope(x) || x === 'hub:admin');
+    // The caller's own account only (what auth.login returned them), so not a personal-data read of someone else.
+    const account = p.kind === 'user' ? userById(ctx.db, p.userId) : undefined;
+    const org = account ? organisationById(ctx.db, p.orgId) : undefined;
     return {
       kind: p.kind,
       subject: caller.subject,
@@ -56,6 +60,7 @@ export function registerAuthHandlers(registry: HandlerRegistry<ApiContract>, ctx
       role: p.kind === 'user' ? p.role : null,
       permissions,
       hubAdmin: permissions.includes('hub:admin'),
+      user: p.kind === 'user' && account && org ? { id: account.id, email: account.email, name: account.name, role: p.role, org: org.slug, hubAdmin: p.hubAdmin } : null,
     };
   });
   registry.register('auth.totpSetup', async (input, caller) => {

@@ -59,9 +59,11 @@ export const authMethods = {
       role: roleSchema.nullable(),
       permissions: z.array(z.string()),
       hubAdmin: z.boolean(),
+      /** A signed-in person: their own account, as auth.login answered it (a reloaded tab has only its token). */
+      user: sessionUser.nullable(),
     }),
     permission: 'authenticated',
-    description: 'Who the caller is and what they may do.',
+    description: 'Who the caller is and what they may do; for a signed-in person, their own account too.',
   },
   'auth.totpSetup': {
     input: z.object({ password }).strict(),
