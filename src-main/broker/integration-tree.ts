@@ -16,6 +16,8 @@ import type { HubPersistence } from './persistence';
 import { subscribedFilters, type Session } from './session';
 import type { SessionRegistry } from './sessions';
 
+const valuePayload = (r: StoredReading) => JSON.stringify({ value: r.value, timestamp: r.ts, context: r.context ?? {} });
+
 /** Variables with these names would collide with the device's own topics: they stay out of the tree. */
 const reservedVariables = new Set(['status', 'rpc']);
 
@@ -81,6 +83,9 @@ export class IntegrationTree {
   onReadings(readings: readonly StoredReading[]): void {
     const now = Date.now();
     const routed = this.deps.audience();
+    // With nobody to route to, only each variable's newest value matters, and a committed batch often holds many
+    // readings of one variable (a device's window of messages): each would replace the one retained before it.
+    const retainLater = routed ? null : new Map<string, StoredReading>();
     for (const r of readings) {
       const k = this.known.get(r.deviceId) ?? this.add({ id: r.deviceId, orgId: r.orgId, label: r.device, name: r.device, type: null, createdAt: now, lastSeenAt: now, disabledAt: null }, false);
       k.lastSeen = now;
@@ -92,12 +97,12 @@ export class IntegrationTree {
       if (!v) k.variables.set(r.variable, { ts: r.ts, unit: null });
       else if (newest) v.ts = r.ts;
       const topic = deviceValueTopic(r.orgId, k.device.label, r.variable);
-      const payload = JSON.stringify({ value: r.value, timestamp: r.ts, context: r.context ?? {} });
-      // With nobody to route to, only the retained value matters: stored directly, without aedes' per-message work (ingest runs on this thread).
-      if (routed) this.publish(topic, payload, newest);
-      else if (newest) this.retainOnly(topic, payload);
+      if (routed) this.publish(topic, valuePayload(r), newest);
+      else if (newest) retainLater!.set(topic, r);
       if (!v && k.announced) this.announce(k, r.variable);
     }
+    // Stored directly, without aedes' per-message work (ingest runs on this thread).
+    if (retainLater) for (const [topic, r] of retainLater) this.retainOnly(topic, valuePayload(r));
   }
 
   /** A device's MQTT session is ready / closed (aedes clientReady / clientDisconnect). */

@@ -44,7 +44,7 @@ export const messages = (events: ClientEvent[]): ClientEvent[] => events.filter(
 export const subacks = (events: ClientEvent[]): number[][] => events.filter((e) => e.event === 'suback').map((e) => e.granted ?? []);
 
 /** A device publishes Ubidots values with mosquitto_pub (QoS 1: acknowledged after commit). */
-export async function devicePublish(hub: TestHub, token: string, label: string, values: Record<string, number>): Promise<void> {
+export async function devicePublish(hub: TestHub, token: string, label: string, values: Record<string, unknown>): Promise<void> {
   const r = await runTool('mosquitto_pub', [...mosqArgs(hub, token), '-q', '1', '-t', `/v1.6/devices/${label}`, '-m', JSON.stringify(values)]);
   if (r.code !== 0) throw new Error(`mosquitto_pub failed: ${r.stderr}`);
 }

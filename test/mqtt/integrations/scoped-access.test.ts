@@ -30,6 +30,16 @@ test('integrations on the broker: scoped topics, retained last values, SUBACK fa
     }
   };
   await devicePublish(hub, fridge, 'fridge', { temperature: 4 });
+  // Several readings of one variable, out of order, in one message (one commit), with no integration listening:
+  // the retained value is the newest by timestamp, not the last one in the message.
+  const now = Date.now();
+  await devicePublish(hub, boiler, 'boiler', {
+    pressure: [
+      { value: 1.1, timestamp: now - 3_000 },
+      { value: 1.3, timestamp: now - 1_000 },
+      { value: 1.2, timestamp: now - 2_000 },
+    ],
+  });
 
   await t.test('retained last values arrive on subscribe, for allowed devices only', async () => {
     const lines = await mosquittoSub(hub, ha, ['outpost/v1/1/devices/#'], 3);
@@ -39,6 +49,9 @@ test('integrations on the broker: scoped topics, retained last values, SUBACK fa
     assert.equal(body.value, 21.5);
     assert.ok(body.timestamp > Date.now() - 120_000);
     assert.deepEqual(body.context, {});
+    const pressure = lines.filter((l) => l.startsWith('outpost/v1/1/devices/boiler/pressure '));
+    assert.equal(pressure.length, 1, lines.join('\n'));
+    assert.deepEqual(JSON.parse(pressure[0]!.slice(pressure[0]!.indexOf(' ') + 1)), { value: 1.3, timestamp: now - 1_000, context: {} }, 'the newest by timestamp');
     assert.ok(lines.some((l) => l.startsWith('outpost/v1/1/devices/boiler/status ')), 'the device status is retained too');
     assert.ok(!lines.some((l) => l.includes('fridge')), `nothing of a device outside the set: ${lines.join('\n')}`);
   });
