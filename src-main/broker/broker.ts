@@ -80,14 +80,14 @@ export async function createBroker(deps: BrokerDeps, persistence: HubPersistence
     aedes,
     tree,
     handle(socket) {
-      const client = handleLimited(aedes, socket, deps.limits, (limited, length, cmd) => {
+      const client = handleLimited(aedes, socket, deps.limits, (limited, length, cmd, limit) => {
         const session = deps.sessions.get(limited);
         deps.pipeline.countRejection('mqtt', 'too_large', session?.deviceLabel ?? '');
         refusalLog(deps.logger).refused(
           remoteAddressOf(limited),
           'packet',
           'too_large',
-          { clientId: untrusted(session?.clientId ?? limited.id), length, cmd, limit: session ? deps.limits.maxPacketBytes : deps.limits.maxConnectBytes },
+          { clientId: untrusted(session?.clientId ?? limited.id), length, cmd, limit },
           'MQTT packet over the size limit; connection closed',
         );
       });

@@ -29,11 +29,11 @@ export function aedesLimitOptions(limits: MqttLimits): Pick<AedesOptions, 'conne
 }
 
 /** Hands an accepted socket to aedes with the packet-size limit in place. */
-export function handleLimited(aedes: Aedes, socket: Socket, limits: MqttLimits, onOversize: (client: Client, length: number, cmd: string) => void): Client {
+export function handleLimited(aedes: Aedes, socket: Socket, limits: MqttLimits, onOversize: (client: Client, length: number, cmd: string, limit: number) => void): Client {
   // Nagle would hold small PUBACKs for ~40 ms.
   socket.setNoDelay(true);
   const client = aedes.handle(socket);
-  limitPacketSize(client, limits, (length, cmd) => onOversize(client, length, cmd));
+  limitPacketSize(client, limits, (length, cmd, limit) => onOversize(client, length, cmd, limit));
   return client;
 }
 

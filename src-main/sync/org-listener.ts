@@ -203,8 +203,8 @@ export async function startOrgListener(o: OrgListenerOptions): Promise<OrgListen
   };
   await broker.listen();
   const server = createTlsListener(o.tls, 'sync-org', o.limits.listener, o.logger, (socket) =>
-    handleLimited(broker, socket, limits, (client, length, cmd) =>
-      o.logger.warn({ address: remoteAddressOf(client), site: sites.get(client)?.siteId, length, cmd }, 'sync packet over the size limit; connection closed'),
+    handleLimited(broker, socket, limits, (client, length, cmd, limit) =>
+      o.logger.warn({ address: remoteAddressOf(client), site: sites.get(client)?.siteId, length, cmd, limit }, 'sync packet over the size limit; connection closed'),
     ),
   );
   const address = o.bind ? await o.bind(server) : await listen(server, 'sync-org', o.host, o.port, '--sync-org-port');

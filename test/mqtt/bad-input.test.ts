@@ -50,6 +50,8 @@ test('MQTT bad input: every case counted with its reason, nothing crashes, good 
   raw.resume(); // a paused socket never reads, so it would never notice the reset
   await once(raw, 'secureConnect');
   raw.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'big', clean: true, keepalive: 30, username: token }));
+  // After the CONNACK: an authenticated client's limit (a packet pipelined before it gets the unauthenticated one).
+  await once(raw, 'data');
   raw.write(mqttPacket.generate({ cmd: 'publish', topic: ubidots, payload: Buffer.alloc(70 * 1024, 0x31), qos: 1, messageId: 1, retain: false, dup: false }));
   await closed;
 
