@@ -31,9 +31,10 @@ export function acceptsBrotli(acceptEncoding: string | undefined): boolean {
 /**
  * Serves the built console; unknown paths get index.html (client-side routes).
  * Scripts and style sheets go brotli-compressed to a browser that accepts it,
- * from the `.br` copy the build wrote next to them.
+ * from the `.br` copy the build wrote next to them. `csp` is the policy of
+ * this response (the current map tile server's: security-headers.ts).
  */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse, acceptEncoding?: string): Promise<void> {
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, acceptEncoding?: string, csp = consoleCsp): Promise<void> {
   const decoded = decodePath(urlPath.split('?')[0] ?? '/');
   if (decoded === null) {
     sendError(res, 400, { code: 'BAD_REQUEST', message: badPercentEncoding });
@@ -53,14 +54,14 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   try {
     body = compressed ?? (await readFile(file));
   } catch {
-    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': consoleCsp });
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp });
     res.end('The console has not been built. Run `npm run build` in the Outpost folder, then reload this page.\n');
     return;
   }
   const type = contentTypes[extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, {
     'Content-Type': type,
-    'Content-Security-Policy': extname(file) === '.html' ? cspForPage(consoleCsp, body.toString('utf8')) : consoleCsp,
+    'Content-Security-Policy': extname(file) === '.html' ? cspForPage(csp, body.toString('utf8')) : csp,
     'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
     ...(compressed ? { 'Content-Encoding': 'br' } : {}),
     // Caches keep the compressed and the plain copy apart.
