@@ -76,3 +76,33 @@ export const noMapTiles: MapTiles = { url: '', attribution: '' };
 export function tileUrl(template: string, z: number, x: number, y: number): string {
   return template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y));
 }
+
+/** The meta element of a console page naming the tile origin its CSP allows ('' = none): console/security-headers.ts writes it. */
+export const tileOriginMeta = 'outpost-tile-origin';
+
+/** What a position widget draws under its track. */
+export type TileChoice = { kind: 'tiles'; template: string; attribution: string } | { kind: 'grid'; note: string | null };
+
+export const tilesNotSetNote = 'No map tile server is set for this hub; an administrator sets it in Settings.';
+
+/**
+ * A widget's background: the coordinate grid unless it asks for the hub's map
+ * tiles and the hub has a tile server. A widget saved with a tile URL of its
+ * own (before the hub-wide setting) keeps it when it is on the hub's tile
+ * server's origin, the only one the CSP allows; any other falls back to the grid, saying why.
+ * `pageOrigin` is the tile origin this page's own CSP allows (tileOriginMeta).
+ */
+export function tileChoice(widget: { background?: 'grid' | 'tiles' | undefined; tileUrl?: string | undefined }, hub: MapTiles | null, pageOrigin: string | null): TileChoice {
+  const choice = chosenTiles(widget, hub);
+  // The page was opened before the tile server was set or changed: its CSP would block these tiles.
+  if (choice.kind === 'tiles' && tileOrigin(choice.template) !== pageOrigin) return { kind: 'grid', note: 'The map tile server was set after this page was opened; reload the page to see the map.' };
+  return choice;
+}
+
+function chosenTiles(widget: { background?: 'grid' | 'tiles' | undefined; tileUrl?: string | undefined }, hub: MapTiles | null): TileChoice {
+  const hubOrigin = hub ? tileOrigin(hub.url) : null;
+  if (widget.background === 'tiles') return hub && hubOrigin ? { kind: 'tiles', template: hub.url, attribution: hub.attribution } : { kind: 'grid', note: tilesNotSetNote };
+  if (widget.background === 'grid' || !widget.tileUrl) return { kind: 'grid', note: null };
+  if (hub && hubOrigin !== null && tileOrigin(widget.tileUrl) === hubOrigin) return { kind: 'tiles', template: widget.tileUrl, attribution: hub.attribution };
+  return { kind: 'grid', note: 'This widget names a tile server the hub does not allow; an administrator sets the map tile server in Settings.' };
+}

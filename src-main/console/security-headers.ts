@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { tileOrigin } from '../../src-shared/map-tiles';
+import { tileOrigin, tileOriginMeta } from '../../src-shared/map-tiles';
 
 /** Sent on every HTTPS response the hub makes. */
 export function setSecurityHeaders(res: ServerResponse): void {
@@ -45,4 +45,15 @@ export const consoleCsp = [
 /** The console's policy for a page served now, with the current map tile server (read per response: no restart). */
 export function consoleCspFor(tileTemplate: string): string {
   return withTileOrigin(consoleCsp, tileTemplate);
+}
+
+/**
+ * The page with the tile origin its CSP allows written into its head, so the
+ * console draws tiles only when this page may load them: a tile server set
+ * after the page was opened asks for a reload instead of tripping the CSP.
+ * The origin is plain (map-tiles.ts): no character needs escaping.
+ */
+export function pageWithTileOrigin(html: string, tileTemplate: string): string {
+  const origin = tileOrigin(tileTemplate);
+  return html.replace(/<head>/i, (head) => `${head}<meta name="${tileOriginMeta}" content="${origin ?? ''}">`);
 }
