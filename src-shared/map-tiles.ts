@@ -17,6 +17,7 @@ const placeholders = ['{z}', '{x}', '{y}'] as const;
 
 /** Host and port of a template's authority, lower-cased; null when it is not one plain origin. */
 function authorityOf(template: string): { host: string; port: number | null } | { problem: string } {
+  if (/^http:/i.test(template)) return { problem: 'the map tile server must use https:// (the console is served over HTTPS: http tiles would be blocked as mixed content)' };
   const authority = templateShape.exec(template)?.[1];
   if (authority === undefined) return { problem: 'the map tile server must be an https:// URL with a host and a path, without spaces, quotes or a #fragment' };
   if (authority.includes('@')) return { problem: 'the map tile server URL must not contain a user name or password' };
