@@ -43,6 +43,7 @@ import { startRetention, type RetentionService } from './stewardship/retention';
 import { residencyOf, residencySetting } from './settings/hub-settings';
 import { startBackupScheduler, type BackupScheduler } from './stewardship/backup-schedule';
 import { createConsoleServer } from './console/server';
+import { readMapTiles } from './settings/map-tiles';
 import { attachLiveChannel } from './console/live';
 import type { LiveFeedOptions } from './console/live-feed';
 import { createLiveAccess } from './access/live-access';
@@ -228,7 +229,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const counterSources = { traffic: counters, databaseFile: databasePath(dataDir) };
     const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });
     brokerApi.registry = registry;
-    const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate });
+    const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate, tileTemplate: () => readMapTiles(access.ctx.db).url });
     const live = attachLiveChannel(consoleServer, liveFeeds);
     await ctx.bind('console', consoleServer, config.consoleHost, config.ports.console, '--console-port');
     // Written once every listener is bound: a start refused before this point leaves the data directory as it was.

@@ -22,6 +22,8 @@ export interface ConsoleServerOptions {
   staticRoot: string;
   logger: Logger;
   gate?: ConsoleGate | undefined;
+  /** The map tile server set now ('' = none): its origin is added to the CSP of the page served (security-headers.ts). */
+  tileTemplate?: (() => string) | undefined;
 }
 
 const apiBodyLimit = 1024 * 1024;
@@ -93,7 +95,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Consol
     sendError(res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'Only GET is allowed here.' }, { Allow: 'GET' });
     return;
   }
-  await serveStatic(options.staticRoot, url.pathname, res, header(req, 'accept-encoding'));
+  await serveStatic(options.staticRoot, url.pathname, res, header(req, 'accept-encoding'), options.tileTemplate?.());
 }
 
 async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, options: ConsoleServerOptions): Promise<void> {

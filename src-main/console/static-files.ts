@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { badPercentEncoding, decodePath } from '../http/decode-path';
 import { sendError } from '../http/body';
-import { consoleCsp } from './security-headers';
+import { consoleCsp, consoleCspFor, pageWithTileOrigin } from './security-headers';
 import { cspForPage } from './inline-scripts';
 
 /** The file types the built console ships, by extension (also served to the desktop window: desktop/app-files.ts). */
@@ -31,9 +31,10 @@ export function acceptsBrotli(acceptEncoding: string | undefined): boolean {
 /**
  * Serves the built console; unknown paths get index.html (client-side routes).
  * Scripts and style sheets go brotli-compressed to a browser that accepts it,
- * from the `.br` copy the build wrote next to them.
+ * from the `.br` copy the build wrote next to them. `tileTemplate` is the map
+ * tile server set now: its origin goes into the CSP and the page (security-headers.ts).
  */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse, acceptEncoding?: string): Promise<void> {
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, acceptEncoding?: string, tileTemplate = ''): Promise<void> {
   const decoded = decodePath(urlPath.split('?')[0] ?? '/');
   if (decoded === null) {
     sendError(res, 400, { code: 'BAD_REQUEST', message: badPercentEncoding });
@@ -58,9 +59,11 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     return;
   }
   const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+  const csp = consoleCspFor(tileTemplate);
+  if (extname(file) === '.html') body = Buffer.from(pageWithTileOrigin(body.toString('utf8'), tileTemplate));
   res.writeHead(200, {
     'Content-Type': type,
-    'Content-Security-Policy': extname(file) === '.html' ? cspForPage(consoleCsp, body.toString('utf8')) : consoleCsp,
+    'Content-Security-Policy': extname(file) === '.html' ? cspForPage(csp, body.toString('utf8')) : csp,
     'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
     ...(compressed ? { 'Content-Encoding': 'br' } : {}),
     // Caches keep the compressed and the plain copy apart.

@@ -12,9 +12,10 @@ export interface AppFile {
  * request names, with the headers it is served with; null for anything else:
  * another host, a path that leaves the root (also when percent-encoded), a
  * file type the console does not ship. Serving from a scheme of our own rather
- * than file:// gives the page an origin and response headers (the CSP).
+ * than file:// gives the page an origin and response headers (the CSP: `csp`,
+ * the window's with the current map tile server, desktopCspFor).
  */
-export function appFile(root: string, requestUrl: string): AppFile | null {
+export function appFile(root: string, requestUrl: string, csp = desktopCsp): AppFile | null {
   let url: URL;
   try {
     url = new URL(requestUrl);
@@ -39,7 +40,7 @@ export function appFile(root: string, requestUrl: string): AppFile | null {
     path,
     headers: {
       'Content-Type': type,
-      'Content-Security-Policy': desktopCsp,
+      'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Opener-Policy': 'same-origin',
     },

@@ -1,3 +1,5 @@
+import { withTileOrigin } from '../console/security-headers';
+
 /**
  * What the desktop window may do, decided here (plain functions, tested under
  * Node) so the Electron shell (src-main/electron) only wires them in.
@@ -10,7 +12,7 @@ export const appOrigin = `${appScheme}://app`;
 /**
  * The window's Content-Security-Policy. Stricter than the HTTPS console's
  * (console/security-headers.ts): the window talks to the hub over IPC only, so
- * it connects nowhere, and nothing but its own bundle runs (and index.html's
+ * it connects nowhere (tile images aside: desktopCspFor), and nothing but its own bundle runs (and index.html's
  * boot script, allowed by its hash: electron/app-protocol.ts).
  */
 export const desktopCsp = [
@@ -27,6 +29,11 @@ export const desktopCsp = [
   "form-action 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/** The window's policy with the hub's current map tile server's origin in `img-src` (console/security-headers.ts). */
+export function desktopCspFor(tileTemplate: string): string {
+  return withTileOrigin(desktopCsp, tileTemplate);
+}
 
 /**
  * Web permissions the window may be granted: copying a snippet or a token to

@@ -12,6 +12,7 @@ import { setupRoute } from '../../src-shared/setup';
 import { desktopStateFile, loadDesktopState, placeWindow, saveDesktopState } from '../desktop/desktop-state';
 import { secondInstanceAction } from '../desktop/single-instance';
 import { startTray } from './tray';
+import { readMapTiles } from '../settings/map-tiles';
 
 let hub: Hub | undefined;
 let window: BrowserWindow | undefined;
@@ -69,7 +70,8 @@ async function start(): Promise<void> {
   }
   serveApiOverIpc({ registry: hub.registry, gate: hub.services.gate, devOrigin });
   stopLive = serveLiveOverIpc({ feeds: hub.services.live, devOrigin });
-  serveAppFiles(join(here, '../renderer'));
+  const db = hub.services.access.db;
+  serveAppFiles(join(here, '../renderer'), () => readMapTiles(db).url);
   // Every web permission is refused but copying to the clipboard from the app's own page (desktop/window-policy.ts).
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl, devOrigin)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, devOrigin));

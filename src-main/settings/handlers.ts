@@ -2,6 +2,7 @@ import type { ApiContract } from '../../src-shared/api/contract';
 import type { AccessContext } from '../access/context';
 import type { HandlerRegistry } from '../console/registry';
 import { retentionPolicy, saveRetentionPolicy } from './queries/retention-policies';
+import { mapTilesView, readMapTiles, writeMapTiles } from './map-tiles';
 import { readSetting, settingSpecs, writeSettingText, type SettingSpec } from './hub-settings';
 
 function view(ctx: AccessContext, spec: SettingSpec<unknown>) {
@@ -41,5 +42,14 @@ export function registerSettingsHandlers(registry: HandlerRegistry<ApiContract>,
     const shown = view(ctx, spec);
     caller.audit.detail({ value: shown.text });
     return shown;
+  });
+  registry.register('mapTiles.get', () => mapTilesView(readMapTiles(ctx.db)));
+  registry.register('mapTiles.set', (input, caller) => {
+    // No server, no attribution; an attribution left out stays as it was.
+    const next = { url: input.url, attribution: input.url === '' ? '' : (input.attribution ?? readMapTiles(ctx.db).attribution) };
+    writeMapTiles(ctx.db, next, ctx.now());
+    caller.audit.target({ kind: 'setting', id: 'map-tiles' });
+    caller.audit.detail({ ...next });
+    return mapTilesView(next);
   });
 }

@@ -1,5 +1,8 @@
+import { useState } from 'react';
+import { tileChoice, tileUrl as fillTile } from '../../src-shared/map-tiles';
 import { ErrorNote } from '../components/ErrorNote';
 import { formatValue } from '../lib/format';
+import { pageTileOrigin } from '../lib/page-tiles';
 import { useApiQuery } from '../lib/query';
 import { rangeTimes, type ChartRange } from '../lib/series-query';
 
@@ -17,11 +20,34 @@ function mercator(p: { lat: number; lng: number }, z: number): { x: number; y: n
 }
 
 /**
- * Where a device has been, from the lat/lng in its readings' context. Without
- * a map server it is a track on a grid of coordinates (useful offline, on a
- * ship or a mine site); with `tileUrl` the same track lies over map tiles.
+ * Where a device has been, from the lat/lng in its readings' context. By
+ * default a track on a grid of coordinates (useful offline, on a ship or a
+ * mine site); with `background: 'tiles'` the same track lies over the hub's
+ * map tiles (mapTiles.get; the console's CSP allows that one origin), with
+ * their attribution. Tiles that cannot be loaded (offline) give the grid back.
  */
-export function PositionWidget({ deviceId, variable, tileUrl, range, width, height }: { deviceId: number; variable: string; tileUrl?: string | undefined; range: ChartRange; width: number; height: number }) {
+export function PositionWidget({
+  deviceId,
+  variable,
+  background,
+  tileUrl,
+  range,
+  width,
+  height,
+}: {
+  deviceId: number;
+  variable: string;
+  background?: 'grid' | 'tiles' | undefined;
+  tileUrl?: string | undefined;
+  range: ChartRange;
+  width: number;
+  height: number;
+}) {
+  const wantsTiles = background === 'tiles' || (background === undefined && tileUrl !== undefined);
+  // A grid-only widget asks the hub nothing more: it stays usable offline.
+  const hubTiles = useApiQuery('mapTiles.get', {}, { enabled: wantsTiles });
+  const [failedTiles, setFailedTiles] = useState<ReadonlySet<string>>(new Set());
+  const choice = hubTiles.state === 'ready' ? tileChoice({ background, tileUrl }, hubTiles.value, pageTileOrigin()) : { kind: 'grid' as const, note: null };
   const { from, to } = rangeTimes(range);
   // Rounded to the minute so a live range does not refetch on every render.
   const answer = useApiQuery('readings.positions', { deviceId, variable, from: Math.floor(from / 60_000) * 60_000, to: Math.ceil(to / 60_000) * 60_000, maxPoints: 500 }, { refreshMs: 60_000, keepPrevious: true });
@@ -50,57 +76,88 @@ export function PositionWidget({ deviceId, variable, tileUrl, range, width, heig
   const last = points[points.length - 1]! as Point;
   const [lx, ly] = px(s.xs[s.xs.length - 1]!);
   const tiles: { key: string; url: string; x: number; y: number }[] = [];
-  if (tileUrl) {
+  if (choice.kind === 'tiles') {
     const n = 2 ** z;
     for (let tx = Math.floor(cx - w / 512) - 1; tx <= Math.floor(cx + w / 512) + 1; tx++) {
       for (let ty = Math.floor(cy - h / 512) - 1; ty <= Math.floor(cy + h / 512) + 1; ty++) {
         if (ty < 0 || ty >= n) continue;
         const wrapped = ((tx % n) + n) % n;
-        tiles.push({ key: `${tx}/${ty}`, url: tileUrl.replace('{z}', String(z)).replace('{x}', String(wrapped)).replace('{y}', String(ty)), x: (tx - cx) * 256 + w / 2, y: (ty - cy) * 256 + h / 2 });
+        tiles.push({ key: `${tx}/${ty}`, url: fillTile(choice.template, z, wrapped, ty), x: (tx - cx) * 256 + w / 2, y: (ty - cy) * 256 + h / 2 });
       }
     }
   }
+  // Every tile failed (offline, server down): the grid is drawn instead, so the track still has coordinates.
+  const lastText = `Last: ${last.lat.toFixed(5)}, ${last.lng.toFixed(5)} at ${new Date(last.ts).toLocaleString()} · ${formatValue(points.length)} positions`;
+  const unreachable = tiles.length > 0 && tiles.every((t) => failedTiles.has(t.url));
+  const onTiles = tiles.length > 0 && !unreachable;
+  const note = choice.kind === 'grid' ? choice.note : unreachable ? 'The map tiles could not be loaded; showing the coordinate grid.' : null;
   const grid = gridLines(points, 4);
   // A longitude label needs about 56 px: on a narrow widget only every second or third is written.
   const lngStep = grid.lngs.length > 1 ? Math.abs(px(mercator({ lat: 0, lng: grid.lngs[1]! }, z))[0] - px(mercator({ lat: 0, lng: grid.lngs[0]! }, z))[0]) : 100;
   const every = Math.max(1, Math.ceil(56 / Math.max(1, lngStep)));
   return (
-    <div className="position-widget" data-testid="position" data-points={points.length}>
-      <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Track of ${points.length} positions; last at ${last.lat.toFixed(5)}, ${last.lng.toFixed(5)}`}>
-        {tiles.map((t) => (
-          <image key={t.key} href={t.url} x={t.x} y={t.y} width={256} height={256} />
-        ))}
-        {!tileUrl &&
-          grid.lats.map((lat) => {
-            const [, y] = px(mercator({ lat, lng: 0 }, z));
-            return (
-              <g key={`lat${lat}`} className="geo-grid">
-                <line x1={0} x2={w} y1={y} y2={y} />
-                <text x={4} y={y - 3}>
-                  {lat.toFixed(grid.digits)}°
-                </text>
-              </g>
-            );
-          })}
-        {!tileUrl &&
-          grid.lngs.map((lng, i) => {
-            const [x] = px(mercator({ lat: 0, lng }, z));
-            return (
-              <g key={`lng${lng}`} className="geo-grid">
-                <line y1={0} y2={h} x1={x} x2={x} />
-                {i % every === 0 && (
-                  <text x={x + 3} y={h - 4}>
-                    {lng.toFixed(grid.digits)}°
+    <div className="position-widget" data-testid="position" data-points={points.length} data-background={onTiles ? 'tiles' : 'grid'}>
+      <div className="position-map" style={{ width: w, height: h }}>
+        {onTiles &&
+          tiles.map((t) => (
+            <img
+              key={t.key}
+              className="map-tile"
+              data-testid="map-tile"
+              src={t.url}
+              alt=""
+              width={256}
+              height={256}
+              draggable={false}
+              referrerPolicy="no-referrer"
+              style={{ left: t.x, top: t.y }}
+              onError={() => setFailedTiles((failed) => new Set(failed).add(t.url))}
+            />
+          ))}
+        <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Track of ${points.length} positions; last at ${last.lat.toFixed(5)}, ${last.lng.toFixed(5)}`}>
+          {!onTiles &&
+            grid.lats.map((lat) => {
+              const [, y] = px(mercator({ lat, lng: 0 }, z));
+              return (
+                <g key={`lat${lat}`} className="geo-grid">
+                  <line x1={0} x2={w} y1={y} y2={y} />
+                  <text x={4} y={y - 3}>
+                    {lat.toFixed(grid.digits)}°
                   </text>
-                )}
-              </g>
-            );
-          })}
-        <polyline points={track} className="geo-track" />
-        <circle cx={lx} cy={ly} r={5} className="geo-last" />
-      </svg>
-      <div className="muted small">
-        Last: {last.lat.toFixed(5)}, {last.lng.toFixed(5)} at {new Date(last.ts).toLocaleString()} · {formatValue(points.length)} positions
+                </g>
+              );
+            })}
+          {!onTiles &&
+            grid.lngs.map((lng, i) => {
+              const [x] = px(mercator({ lat: 0, lng }, z));
+              return (
+                <g key={`lng${lng}`} className="geo-grid">
+                  <line y1={0} y2={h} x1={x} x2={x} />
+                  {i % every === 0 && (
+                    <text x={x + 3} y={h - 4}>
+                      {lng.toFixed(grid.digits)}°
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+          <polyline points={track} className="geo-track" />
+          <circle cx={lx} cy={ly} r={5} className="geo-last" />
+        </svg>
+        {onTiles && choice.kind === 'tiles' && choice.attribution && (
+          <div className="map-attribution" data-testid="map-attribution">
+            {choice.attribution}
+          </div>
+        )}
+        {note && (
+          <div className="map-note" data-testid="position-note">
+            {note}
+          </div>
+        )}
+      </div>
+      {/* One line (the map's height leaves room for one): the whole text is in its title. */}
+      <div className="muted small position-last" title={lastText}>
+        {lastText}
       </div>
     </div>
   );

@@ -61,9 +61,11 @@ export function WidgetForm({ onAdd, onCancel, nextY }: { onAdd: (w: Widget) => v
   const [min, setMin] = useState('0');
   const [max, setMax] = useState('100');
   const [thresholds, setThresholds] = useState('');
-  const [tileUrl, setTileUrl] = useState('');
+  const [background, setBackground] = useState<'grid' | 'tiles'>('grid');
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const devices = useApiQuery('devices.list', {});
+  const hubTiles = useApiQuery('mapTiles.get', {}, { enabled: kind === 'position' });
+  const tileOrigin = hubTiles.state === 'ready' ? hubTiles.value.origin : null;
   const many = kind === 'line' || kind === 'table';
   const pick = (ref: Ref) => setRefs(many ? [...refs.filter((r) => r.deviceId !== ref.deviceId || r.variable !== ref.variable), ref] : [ref]);
   const submit = (e: FormEvent) => {
@@ -80,7 +82,7 @@ export function WidgetForm({ onAdd, onCancel, nextY }: { onAdd: (w: Widget) => v
     if (kind === 'table') return onAdd({ ...base, kind, items: refs });
     const ref = refs[0]!;
     if (kind === 'value') return onAdd({ ...base, kind, ...ref });
-    if (kind === 'position') return onAdd({ ...base, kind, ...ref, ...(tileUrl.trim() ? { tileUrl: tileUrl.trim() } : {}) });
+    if (kind === 'position') return onAdd({ ...base, kind, ...ref, background: background === 'tiles' && tileOrigin ? 'tiles' : 'grid' });
     const lo = Number(min);
     const hi = Number(max);
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) return fail('The gauge needs a minimum below its maximum.');
@@ -158,10 +160,22 @@ export function WidgetForm({ onAdd, onCancel, nextY }: { onAdd: (w: Widget) => v
         </div>
       )}
       {kind === 'position' && (
-        <label>
-          Map tiles <span className="muted small">optional: a tile server of your own, e.g. https://tiles.example.org/{'{z}/{x}/{y}'}.png</span>
-          <input value={tileUrl} onChange={(e) => setTileUrl(e.target.value)} placeholder="leave empty to draw the track on a coordinate grid" />
-        </label>
+        <fieldset className="checklist" data-testid="position-background">
+          <legend>Background</legend>
+          <label className="check">
+            <input type="radio" name="background" checked={background === 'grid' || !tileOrigin} onChange={() => setBackground('grid')} />
+            Coordinate grid <span className="muted small">works offline</span>
+          </label>
+          <label className={tileOrigin ? 'check' : 'check muted'}>
+            <input type="radio" name="background" checked={background === 'tiles' && tileOrigin !== null} disabled={!tileOrigin} onChange={() => setBackground('tiles')} />
+            Map tiles of the hub {tileOrigin && <span className="muted small">from {tileOrigin}</span>}
+          </label>
+          {hubTiles.state === 'ready' && !tileOrigin && (
+            <p className="muted small" data-testid="no-tile-server">
+              No map tile server is configured for this hub, so positions are drawn on the coordinate grid. An administrator sets the map tile server in Settings.
+            </p>
+          )}
+        </fieldset>
       )}
       <ErrorNote error={error} />
       <div className="actions">

@@ -34,7 +34,7 @@ export function WidgetBody({ widget, ...size }: { widget: Widget } & WidgetProps
     case 'status':
       return <StatusWidget deviceIds={widget.deviceIds} />;
     case 'position':
-      return <PositionWidget deviceId={widget.deviceId} variable={widget.variable} tileUrl={widget.tileUrl} {...size} />;
+      return <PositionWidget deviceId={widget.deviceId} variable={widget.variable} background={widget.background} tileUrl={widget.tileUrl} {...size} />;
   }
 }
 

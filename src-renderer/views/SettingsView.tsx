@@ -5,6 +5,7 @@ import { api } from '../lib/api';
 import { splitList } from '../lib/format';
 import { useAction, useApiQuery } from '../lib/query';
 import { Field, FormActions } from '../components/Form';
+import { MapTilesSection } from './MapTilesForm';
 
 type Policy = ApiOutput<'settings.get'>;
 
@@ -18,6 +19,7 @@ export function SettingsView() {
       <Loading data={policy} what="the settings">
         {(p) => <PolicyForm policy={p} />}
       </Loading>
+      <MapTilesSection />
     </section>
   );
 }

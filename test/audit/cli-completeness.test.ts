@@ -38,6 +38,7 @@ const cliWrites: { args: string[]; action: ApiMethod; label?: string; input?: st
   { args: ['apikey', 'add', 'firmware'], action: 'apiKeys.create', label: 'firmware' },
   { args: ['apikey', 'revoke', 'firmware'], action: 'apiKeys.revoke', label: 'firmware' },
   { args: ['settings', 'set', 'token-in-url', 'off'], action: 'hubSettings.set' },
+  { args: ['settings', 'set', 'map-tiles', 'https://tiles.example.org/{z}/{x}/{y}.png', '--attribution', '© Example'], action: 'mapTiles.set' },
   { args: ['site', 'add', 'plant-2'], action: 'sites.create', label: 'plant-2' },
   { args: ['site', 'revoke', 'plant-2'], action: 'sites.revoke', label: 'plant-2' },
   { args: ['command', 'boiler-2', 'setpoint', '19', '--wait', '0'], action: 'commands.send', label: 'boiler-2' },

@@ -94,6 +94,8 @@ test('every contract write method, called over HTTPS, leaves its audit row: acto
   as('settings.update', null);
   await call('hubSettings.set', { name: 'token-in-url', value: 'off' });
   as('hubSettings.set', null);
+  await call('mapTiles.set', { url: 'https://tiles.example.org/{z}/{x}/{y}.png', attribution: '© Example' });
+  as('mapTiles.set', null);
   await call('orgs.create', { slug: 'customer', name: 'Customer' });
   as('orgs.create', 'customer');
   const created = (await call('devices.create', { label: 'new-device' })) as { device: { id: number } };

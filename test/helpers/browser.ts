@@ -8,9 +8,10 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Debian's Chromium, headless, trusting exactly the hub's server certificate
- * (by its public key) and reaching nothing but loopback.
+ * (by its public key), and the `alsoTrust` ones (a test's tile server), and
+ * reaching nothing but loopback.
  */
-export async function launchBrowser(dataDir: string): Promise<Browser> {
+export async function launchBrowser(dataDir: string, alsoTrust: string[] = []): Promise<Browser> {
   const cert = readFileSync(join(dataDir, 'tls', 'server.crt'), 'utf8');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -23,7 +24,7 @@ export async function launchBrowser(dataDir: string): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${spkiSha256Base64(cert)}`,
+      `--ignore-certificate-errors-spki-list=${[cert, ...alsoTrust].map(spkiSha256Base64).join(',')}`,
     ],
   });
   after(() => browser.close());

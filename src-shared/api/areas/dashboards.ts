@@ -32,7 +32,12 @@ export const widgetSchema = z.discriminatedUnion('kind', [
       ...widgetBase,
       kind: z.literal('position'),
       ...ref.shape,
-      /** Optional map server, e.g. `https://tiles.example.org/{z}/{x}/{y}.png`; without it the track is drawn on a plain grid. */
+      /** `tiles`: over the hub's map tile server (mapTiles.get); `grid` (the default): on a coordinate grid, which works offline. */
+      background: z.enum(['grid', 'tiles']).optional(),
+      /**
+       * Kept for dashboards saved before the hub-wide tile server (and API clients that send it): drawn only when it is
+       * on the hub's tile server's origin, the one the CSP allows; otherwise the grid (src-shared/map-tiles.ts tileChoice).
+       */
       tileUrl: z.string().regex(/^https:\/\/[^\s"'<>]+\{z\}[^\s"'<>]*\{x\}[^\s"'<>]*\{y\}[^\s"'<>]*$/, 'a tile URL is https:// with {z}, {x} and {y}').max(300).optional(),
     })
     .strict(),

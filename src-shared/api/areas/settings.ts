@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mapTilesSchema, tileAttributionSchema, tileTemplateSchema } from '../../map-tiles';
 
 const bucket = z.object({ burst: z.number().int().min(1).max(100_000), perSecond: z.number().positive().max(100_000) }).strict();
 const rateLimit = z.object({ perAddress: bucket, perToken: bucket }).strict();
@@ -40,6 +41,9 @@ export const policyUpdateSchema = z.object(policyFields).partial().strict();
 /** Hub settings a running hub applies within a second (`outpost settings set`). */
 export const hubSettingSchema = z.object({ name: z.string(), key: z.string(), value: z.unknown(), text: z.string(), description: z.string(), insecure: z.boolean() });
 
+/** The map tile server as the console shows it, with the one origin the CSP adds (null: none). */
+const mapTilesView = mapTilesSchema.extend({ origin: z.string().nullable() });
+
 export const settingsMethods = {
   'settings.get': {
     input: z.object({}).strict(),
@@ -66,5 +70,20 @@ export const settingsMethods = {
     permission: 'hub:admin',
     kind: 'write',
     description: 'Changes one hub setting from its text form (e.g. token-in-url on); a running hub applies it within a second.',
+  },
+  'mapTiles.get': {
+    input: z.object({}).strict(),
+    output: mapTilesView,
+    // Everyone who may read dashboards draws position widgets with it (a wall display's app token too).
+    permission: 'devices:read',
+    description: 'The hub’s map tile server for position widgets: URL template (\'\' = none), attribution, and the origin the console’s CSP allows images from.',
+  },
+  'mapTiles.set': {
+    input: z.object({ url: tileTemplateSchema, attribution: tileAttributionSchema.optional() }).strict(),
+    output: mapTilesView,
+    permission: 'hub:admin',
+    kind: 'write',
+    description:
+      'Sets the hub’s map tile server: an https URL template with {z}, {x} and {y} (\'\' = none; clears the attribution too) and, optionally, its attribution (omitted: kept). Pages loaded afterwards allow images from that origin only.',
   },
 } as const;
