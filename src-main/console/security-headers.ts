@@ -55,5 +55,7 @@ export function consoleCspFor(tileTemplate: string): string {
  */
 export function pageWithTileOrigin(html: string, tileTemplate: string): string {
   const origin = tileOrigin(tileTemplate);
-  return html.replace(/<head>/i, (head) => `${head}<meta name="${tileOriginMeta}" content="${origin ?? ''}">`);
+  // At the end of the head: <meta charset> and the early boot script right after it must stay first (a script
+  // there sends the first API calls before anything else is parsed).
+  return html.replace(/<\/head>/i, (end) => `  <meta name="${tileOriginMeta}" content="${origin ?? ''}">\n  ${end}`);
 }

@@ -94,7 +94,7 @@ test('over HTTPS: an admin sets the tile server through the contract (refused va
   assert.deepEqual(others(await pageCsp()), others(consoleCsp), 'only img-src differs (script-src carries the page’s boot-script hash as always)');
   assert.equal(imgSrc(await pageCsp()), "img-src 'self' data: https://tiles.example.org:8443");
   // The page names the origin its CSP allows, so the console never asks for tiles its page would block.
-  assert.match((await httpsRequest(`${base.url}/`, { ca: base.ca })).body, /<head><meta name="outpost-tile-origin" content="https:\/\/tiles\.example\.org:8443">/);
+  assert.match((await httpsRequest(`${base.url}/`, { ca: base.ca })).body, /<meta name="outpost-tile-origin" content="https:\/\/tiles\.example\.org:8443">\n\s*<\/head>/);
   // An attribution left out stays; an empty URL clears both.
   assert.equal(((await rpc(base, 'mapTiles.set', { url: 'https://tiles.example.org/{z}/{x}/{y}.png' }, token)).body.result as { attribution: string }).attribution, '© Example contributors');
   assert.deepEqual((await rpc(base, 'mapTiles.set', { url: '' }, token)).body.result, { url: '', attribution: '', origin: null });
