@@ -33,6 +33,12 @@ export interface OpenOptions {
    * stay small, because a cache only grows, up to its size, as pages are read.
    */
   cacheMiB?: number;
+  /**
+   * `wal_autocheckpoint`: after a commit leaves more than this many pages in
+   * the write-ahead log, that connection copies them into the database file.
+   * 0: this connection never does (another one does). SQLite's default is 1,000.
+   */
+  checkpointPages?: number;
 }
 
 /**
@@ -68,6 +74,7 @@ export function openDatabase(options: OpenOptions): Db {
     }
     db.pragma('busy_timeout = 5000');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
+    if (options.checkpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.checkpointPages))}`);
     if (!options.readonly) {
       // Only on a database with no tables yet (a new hub; a restore sets it before its VACUUM): retention returns
       // freed pages with incremental_vacuum. An older file keeps its mode until restored (docs/STEWARDSHIP.md).
