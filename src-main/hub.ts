@@ -59,8 +59,10 @@ export interface HubServices {
   gate: ConsoleGate;
   watcher: DbWatcher;
   pipeline: Pipeline;
-  /** The reader thread: console readings queries, charts and exports. */
+  /** The interactive reader thread: console readings queries and charts. */
   reader: ReaderClient;
+  /** The bulk reader thread: exports and backups, at a lower CPU priority. */
+  bulkReader: ReaderClient;
   commands: CommandService;
   sync: SyncService;
   /** Present in organisation mode (--sync-org-port). */
@@ -149,10 +151,16 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const dbSize = existsSync(databasePath(dataDir)) ? statSync(databasePath(dataDir)).size : 0;
     const verifyPages = dbSize <= fullCheckLimitBytes;
     if (!verifyPages) logger.info({ bytes: dbSize }, 'database is large: page check skipped at start; `outpost doctor` runs it');
-    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages });
+    // Never checkpoints on the event loop: the writer thread does (it writes almost everything), and a console
+    // action's commit would otherwise copy the writer's whole log into the file while devices wait.
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages, checkpointPages: 0 });
     running.push({ name: 'database', stop: () => void db.close() });
     const { from, to } = migrate(db);
-    if (from !== to) logger.info({ from, to }, 'database schema migrated');
+    if (from !== to) {
+      logger.info({ from, to }, 'database schema migrated');
+      // A migration can leave a large log (a backfill); copied now, before any device waits on a commit.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
 
     const tls = await ensureTlsMaterial({
       dataDir,
@@ -208,7 +216,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // Service modules in start order, each given the services it uses and registering its own stop.
     // The console comes last, so it never answers before the services behind it are up.
     const access = startAccess(ctx);
-    const { pipeline, watcher, reader, counters } = await startIngest(ctx);
+    const { pipeline, watcher, reader, bulkReader, counters } = await startIngest(ctx);
     startHistory(ctx, pipeline);
     const retention = startRetention(ctx, pipeline);
     const alarms = startAlarms(ctx, { pipeline, watcher });
@@ -219,15 +227,15 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
+    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader: bulkReader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const backups = startBackupScheduler({ db, dataDir, logger, backup: (target) => stewardship.backup(target) });
     running.push({ name: 'backup-schedule', stop: () => backups.stop() });
     const liveFeeds: LiveFeedOptions = { readings: pipeline.live, access: createLiveAccess(access.ctx, access.gate), logger, changes: watcher, alarms: alarms.events, commands: commands.events };
-    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups, live: liveFeeds };
+    const services: HubServices = { access: access.ctx, gate: access.gate, watcher, pipeline, reader, bulkReader, commands, sync, syncOrg, retention, alarms, alarmNotifications, backups, live: liveFeeds };
     const connection = () => connectionFacts(status(), tls.caCertPem);
     const counterSources = { traffic: counters, databaseFile: databasePath(dataDir) };
-    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, stewardship, counters: counterSources });
+    const registry = createApi({ access: access.ctx, commands, sync, status, connection, changed: () => watcher.notify(), logger, reader, bulkReader, stewardship, counters: counterSources });
     brokerApi.registry = registry;
     const consoleServer = createConsoleServer({ tls, limits: listenerLimits(config, consoleMaxConnections), registry, staticRoot: rendererDir(), logger, gate: access.gate, tileTemplate: () => readMapTiles(access.ctx.db).url });
     const live = attachLiveChannel(consoleServer, liveFeeds);

@@ -7,7 +7,7 @@
  * - throughput: 50 connections, closed loop, 10 variables: messages/s
  *   acknowledged by the hub (= committed) vs relayed by Mosquitto.
  * - export: the same throughput run while the hub streams a 30-day export
- *   (~2.6M readings of one variable, CSV formatted on the reader thread),
+ *   (~2.6M readings of one variable, CSV formatted on the bulk reader thread),
  *   restarted until the run ends; ingest with export vs without.
  *   node --import tsx bench/ingest/latency.ts [--seconds N] [--rates 1000,5000,10000]
  */
@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createHub, type Hub } from '../../src-main/hub';
 import { createLogger } from '../../src-main/logging/logger';
@@ -94,12 +95,12 @@ async function exportWhile(hub: Hub, range: { deviceId: number; from: number; to
   let passes = 0;
   let bytes = 0;
   while (running()) {
-    // The export handler's own stream: pages read on the reader thread, joined into CSV on the event loop.
-    const stream = exportReadings(hub.db, historyReads(hub.db, hub.services.reader), { id: range.deviceId, label: 'archive' }, { deviceId: range.deviceId, variables: ['t'], from: range.from, to: range.to, format: 'csv', shape: 'raw', maxPoints: 1000 });
+    // The export handler's own stream: pages read and formatted as CSV on the bulk reader thread.
+    const stream = exportReadings(hub.db, historyReads(hub.db, hub.services.reader, hub.services.bulkReader), { id: range.deviceId, label: 'archive' }, { deviceId: range.deviceId, variables: ['t'], from: range.from, to: range.to, format: 'csv', shape: 'raw', maxPoints: 1000 });
     for await (const text of stream.chunks) {
-      // An export response writes each page to its socket; counting lines stands in for that.
-      bytes += text.length;
-      rows += text.split('\n').length - 1;
+      // An export response writes each piece to its socket (UTF-8 bytes); counting bytes and lines stands in for that.
+      bytes += Buffer.byteLength(text);
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) rows += 1;
       if (!running()) break;
     }
     passes += 1;
@@ -142,7 +143,12 @@ try {
     console.log(`export during ingest: ${fmt(exported.rows)} rows streamed in ${fmt(exported.ms / 1000, 1)} s (${fmt(exported.rows / (exported.ms / 1000))} rows/s, ${exported.passes} passes of ${fmt(exportRows)})`);
     for (const rate of rates) {
       await settle();
+      // The hub's own event loop meanwhile (it runs in this process): tells a slow loop from slow commits.
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
       const r = (results[`hub-${rate}`] = await load(url, ca, users, ['--mode', 'rate', '--rate', String(rate)]));
+      delay.disable();
+      console.log(`  hub at ${fmt(rate)}/s: event loop delay p50 ${fmt(delay.percentile(50) / 1e6, 1)} ms, p99 ${fmt(delay.percentile(99) / 1e6, 1)} ms, max ${fmt(delay.max / 1e6, 1)} ms`);
       if (r.failed || r.unanswered) console.log(`  hub at ${rate}/s: ${r.failed} PUBLISHes failed, ${r.unanswered} unanswered (offered load not sustained)`);
     }
   } finally {

@@ -39,6 +39,8 @@ export interface ApiServices {
   connection?: () => HubConnection;
   /** The hub's reader thread for readings queries; the CLI reads on its own connection. */
   reader?: ReaderClient;
+  /** The hub's bulk reader thread for export pages (lower CPU priority); without it exports use `reader`. */
+  bulkReader?: ReaderClient;
   /** Backups and the key's emergency kit (console/stewardship.ts). */
   stewardship: StewardshipServices;
   /** The running hub's traffic counters for the Hub page; the CLI has none. */
@@ -63,7 +65,7 @@ export function createApi(services: ApiServices): HandlerRegistry<ApiContract> {
   registerAuditHandlers(registry, ctx);
   registerSettingsHandlers(registry, ctx);
   registerDeviceHandlers(registry, ctx, services.reader);
-  registerHistoryHandlers(registry, ctx.db, historyReads(ctx.db, services.reader));
+  registerHistoryHandlers(registry, ctx.db, historyReads(ctx.db, services.reader, services.bulkReader));
   registerDashboardHandlers(registry, ctx.db);
   registerAlarmHandlers(registry, ctx.db);
   registerAlarmChannelHandlers(registry, ctx);

@@ -1,15 +1,17 @@
 import type { Db } from '../store/database';
 import type { ExportInput, ExportStream } from '../../src-shared/api/areas/history';
-import type { ReadingPageRow } from './queries/readings';
+import { exportCursors, iso } from './export-page';
 import type { HistoryReads } from './reads';
 import { requireVariables } from './variables';
 
-/** Rows fetched per variable per query (one round trip to the reader thread), and characters gathered before a piece is handed on. */
-const pageRows = 5000;
+/**
+ * Rows read per variable per call (one round trip to the bulk reader thread; about 100 KiB of CSV: larger
+ * pages left more garbage between collections, test/history/export.test.ts), and characters gathered before
+ * a piece is handed on.
+ */
+const pageRows = 1000;
 const pieceChars = 64 * 1024;
 
-const iso = (ts: number) => new Date(ts).toISOString();
-const csvText = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const csvNumber = (n: number | null) => (n === null ? '' : String(n));
 
 const headers = {
@@ -19,9 +21,10 @@ const headers = {
 
 /**
  * Readings of one device as CSV or NDJSON, produced a page at a time: memory
- * stays flat however many readings there are (each page is a short query on
- * the reader thread, so no read transaction stays open between pages and the
- * event loop only joins finished pages into text).
+ * stays flat however many readings there are. Raw readings are read and
+ * formatted on the bulk reader thread a page at a time (history/export-page.ts):
+ * no read transaction stays open between pages, and the event loop that
+ * acknowledges readings only passes finished text on.
  * Times are ISO 8601 UTC (`time`) and ms since the epoch (`ts`).
  */
 export function exportReadings(db: Db, reads: HistoryReads, device: { id: number; label: string }, input: ExportInput): ExportStream {
@@ -53,45 +56,14 @@ async function* pieces(head: string, runs: AsyncIterable<Iterable<string>>): Asy
   if (piece) yield piece;
 }
 
-interface Cursor {
-  label: string;
-  variableId: number;
-  rows: ReadingPageRow[];
-  at: number;
-  done: boolean;
-}
-
-/** Every reading in [from, to), merged across variables in time order (then commit order); one run of lines per page fetched. */
+/** Every reading in [from, to), merged across variables in time order (then commit order); one run of text per page. */
 async function* rawLines(reads: HistoryReads, device: string, variables: readonly { id: number; label: string }[], input: ExportInput): AsyncGenerator<string[]> {
-  const cursors: Cursor[] = variables.map((v) => ({ label: v.label, variableId: v.id, rows: [], at: 0, done: false }));
-  const refill = async (c: Cursor) => {
-    const last = c.rows[c.rows.length - 1];
-    c.rows = await reads.page(c.variableId, last ? last[1] : input.from - 1, last ? last[0] : Number.MAX_SAFE_INTEGER, input.to, pageRows);
-    c.at = 0;
-    if (c.rows.length === 0) c.done = true;
-  };
-  await Promise.all(cursors.map(refill));
-  let run: string[] = [];
-  for (;;) {
-    let next: Cursor | undefined;
-    for (const c of cursors) {
-      if (c.done) continue;
-      const row = c.rows[c.at]!;
-      const best = next?.rows[next.at];
-      if (!best || row[1] < best[1] || (row[1] === best[1] && row[0] < best[0])) next = c;
-    }
-    if (!next) break;
-    const [, ts, value, context] = next.rows[next.at]!;
-    if (input.format === 'csv') run.push(`${iso(ts)},${ts},${device},${next.label},${value},${context === null ? '' : csvText(context)}\n`);
-    else run.push(`{"time":"${iso(ts)}","ts":${ts},"device":${JSON.stringify(device)},"variable":${JSON.stringify(next.label)},"value":${JSON.stringify(value)},"context":${context ?? 'null'}}\n`);
-    next.at += 1;
-    if (next.at >= next.rows.length) {
-      yield run;
-      run = [];
-      await refill(next);
-    }
+  let cursors = exportCursors(variables, input.from);
+  while (cursors.some((c) => !c.done)) {
+    const page = await reads.exportPage({ device, cursors, to: input.to, format: input.format, limit: pageRows });
+    cursors = page.cursors;
+    if (page.text) yield [page.text];
   }
-  if (run.length) yield run;
 }
 
 /** The entries readings.series returns for the same request (what a chart of it shows), empty buckets left out. */

@@ -1,6 +1,7 @@
 import { snapshotInto } from '../store/backup/snapshot';
 import type { Db } from '../store/database';
-import { lastReadings, readingPage, readingsInRange } from './queries/readings';
+import { exportPage, type ExportPageRequest } from './export-page';
+import { lastReadings, readingsInRange } from './queries/readings';
 import { readPositions } from './positions';
 import type { PositionsRequest } from './reads';
 import { readSeries, type SeriesRequest } from './series';
@@ -17,8 +18,7 @@ export const readQueries = {
     readingsInRange(db, p.deviceId, p.variable, p.from, p.to, p.limit),
   'history.series': (db: Db) => (req: SeriesRequest) => readSeries(db, req),
   'history.positions': (db: Db) => (req: PositionsRequest) => readPositions(db, req.deviceId, req.variable, req.from, req.to, req.maxPoints),
-  'history.page': (db: Db) => (p: { variableId: number; afterTs: number; afterId: number; to: number; limit: number }) =>
-    readingPage(db, p.variableId, p.afterTs, p.afterId, p.to, p.limit),
+  'history.exportPage': (db: Db) => (req: ExportPageRequest) => exportPage(db, req),
   // A backup's consistent copy (store/backup): VACUUM INTO reads for as long as the copy takes, so not on the event loop.
   'store.snapshot': (db: Db) => (p: { file: string }) => snapshotInto(db, p.file),
 } as const;

@@ -3,7 +3,7 @@ import { HubError, ServiceError } from '../errors';
 import { spawnWorker } from '../store/spawn-worker';
 import type { ReadParams, ReadQueryName, ReadResult } from './read-queries';
 
-type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string | undefined; message: string; status: number | undefined } };
+type Reply = { ready: true; lowered: boolean } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string | undefined; message: string; status: number | undefined } };
 
 /**
  * The main thread's handle on the reader thread (reader-worker.ts): a named
@@ -16,7 +16,11 @@ export class ReaderClient {
   private worker: Promise<Worker> | undefined;
   private stopped = false;
 
-  constructor(private readonly o: { file: string; key: () => Buffer | null }) {}
+  /** Whether the thread runs at the lower priority it asked for (a background reader on Linux). */
+  priorityLowered = false;
+
+  /** `background`: exports and backups, at a lower CPU priority than ingest and the interactive reader. */
+  constructor(private readonly o: { file: string; key: () => Buffer | null; background?: boolean }) {}
 
   query<N extends ReadQueryName>(name: N, params: ReadParams<N>): Promise<ReadResult<N>> {
     if (this.stopped) return Promise.reject(new Error('the hub is stopping'));
@@ -55,7 +59,7 @@ export class ReaderClient {
     const secret = this.o.key();
     const key = secret ? new Uint8Array(secret) : null;
     secret?.fill(0);
-    const worker = spawnWorker({ bundle: 'reader', source: 'src-main/history/reader-worker.ts' }, { workerData: { file: this.o.file, key } });
+    const worker = spawnWorker({ bundle: 'reader', source: 'src-main/history/reader-worker.ts' }, { workerData: { file: this.o.file, key, background: this.o.background === true } });
     key?.fill(0);
     const fail = (err: Error) => {
       this.worker = undefined;
@@ -67,7 +71,8 @@ export class ReaderClient {
         fail(err);
         reject(new HubError('DB_CORRUPT', `The database reader could not start: ${err.message}.`, 'Run `outpost doctor` for details.', { cause: err }));
       });
-      worker.once('message', () => {
+      worker.once('message', (ready: Reply) => {
+        this.priorityLowered = 'ready' in ready && ready.lowered;
         worker.on('message', (m: Reply) => {
           if ('ready' in m) return;
           const w = this.waiting.get(m.id);

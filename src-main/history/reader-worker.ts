@@ -1,20 +1,26 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage, ServiceError } from '../errors';
 import { openDatabase } from '../store/database';
+import { lowerThisThreadPriority } from '../store/thread-priority';
 import { readQueries, type ReadQueryName } from './read-queries';
 
 /**
- * The reader thread: a read-only connection for console queries, charts and
- * exports, so a long read never holds up the event loop that acknowledges
- * readings, nor the writer thread's commits (WAL readers do not block the
- * writer). Requests are answered in order, one at a time.
+ * A reader thread: a read-only connection for console queries and charts
+ * (the interactive reader) or for exports and backups (the bulk reader), so a
+ * long read never holds up the event loop that acknowledges readings, nor the
+ * writer thread's commits (WAL readers do not block the writer). Requests are
+ * answered in order, one at a time.
  */
 interface Init {
   file: string;
   key: Uint8Array | null;
+  /** The bulk reader: runs at a lower CPU priority, so an export takes the CPU ingest leaves over. */
+  background?: boolean;
 }
 
 const init = workerData as Init;
+// Nice 10: about a tenth of a core's share against a busy normal thread (Linux CFS weights), all of an idle one.
+const lowered = init.background === true && lowerThisThreadPriority(10);
 // Every page read from disk is decrypted; the default 2 MiB cache made a chart redo that for the same
 // recent pages on every refresh (bench/series). 64 MiB holds weeks of rollups and recent readings.
 const db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, readonly: true, cacheMiB: 64 });
@@ -36,4 +42,4 @@ parentPort!.on('message', (m: { id: number; name: ReadQueryName; params: unknown
     parentPort!.postMessage({ id: m.id, ok: false, error: { code: errorCode(err), message: errorMessage(err), status } });
   }
 });
-parentPort!.postMessage({ ready: true });
+parentPort!.postMessage({ ready: true, lowered });

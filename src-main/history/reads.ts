@@ -1,5 +1,5 @@
 import type { Db } from '../store/database';
-import { readingPage, type ReadingPageRow } from './queries/readings';
+import { exportPage, type ExportPage, type ExportPageRequest } from './export-page';
 import { readPositions } from './positions';
 import type { ReaderClient } from './reader-client';
 import { readSeries, type Series, type SeriesRequest } from './series';
@@ -14,28 +14,31 @@ export interface PositionsRequest {
 
 /**
  * The history reads a handler needs (charts, positions, export pages). In the
- * hub they run on the reader thread (reader-client.ts), so a long chart query
- * or an export never holds up the event loop that acknowledges readings; a
+ * hub they run on reader threads (reader-client.ts), charts on the
+ * interactive one and export pages on the bulk one, so a long chart query or
+ * an export never holds up the event loop that acknowledges readings; a
  * CLI process reads on its own connection. The same functions run either way.
  */
 export interface HistoryReads {
   series(req: SeriesRequest): Promise<Series[]>;
   positions(req: PositionsRequest): Promise<ReturnType<typeof readPositions>>;
-  /** One variable's readings after (afterTs, afterId) and before `to`, oldest first (keyset paging). */
-  page(variableId: number, afterTs: number, afterId: number, to: number, limit: number): Promise<ReadingPageRow[]>;
+  /** The next lines of a raw export (keyset paging per variable, formatted where read). */
+  exportPage(req: ExportPageRequest): Promise<ExportPage>;
 }
 
-export function historyReads(db: Db, reader?: ReaderClient): HistoryReads {
+export function historyReads(db: Db, reader?: ReaderClient, bulk?: ReaderClient): HistoryReads {
   if (reader) {
+    // Export pages on the bulk reader: a long export is never queued ahead of a chart.
+    const pages = bulk ?? reader;
     return {
       series: (req) => reader.query('history.series', req),
       positions: (req) => reader.query('history.positions', req),
-      page: (variableId, afterTs, afterId, to, limit) => reader.query('history.page', { variableId, afterTs, afterId, to, limit }),
+      exportPage: (req) => pages.query('history.exportPage', req),
     };
   }
   return {
     series: async (req) => readSeries(db, req),
     positions: async (req) => readPositions(db, req.deviceId, req.variable, req.from, req.to, req.maxPoints),
-    page: async (variableId, afterTs, afterId, to, limit) => readingPage(db, variableId, afterTs, afterId, to, limit),
+    exportPage: async (req) => exportPage(db, req),
   };
 }

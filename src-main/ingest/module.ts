@@ -12,8 +12,10 @@ export interface Ingest {
   pipeline: Pipeline;
   /** "Something may have changed": commits by other connections (seen by the writer thread) and this process's own writes. */
   watcher: DbWatcher;
-  /** The reader thread: console readings queries, charts and exports off the event loop. */
+  /** The interactive reader thread: console readings queries and charts off the event loop. */
   reader: ReaderClient;
+  /** The bulk reader thread: exports and backups, at a lower CPU priority, never queued ahead of a chart. */
+  bulkReader: ReaderClient;
   /** Live figures for the Hub page (connected devices, readings per second, refusals by reason). */
   counters: TrafficCounters;
 }
@@ -33,6 +35,8 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
   // Started on first use: most hubs serve no console query for a while, and a thread costs start-up time.
   const reader = new ReaderClient({ file, key: () => ctx.key('database') });
   ctx.onStop('db-reader', () => reader.stop());
+  const bulkReader = new ReaderClient({ file, key: () => ctx.key('database'), background: true });
+  ctx.onStop('db-bulk-reader', () => bulkReader.stop());
   const pipeline = new Pipeline(ctx.db, writer, ctx.logger, { maxQueuedReadings: ctx.config.limits.ingestQueueReadings, maxWaitForRoomMs: ctx.config.limits.ingestQueueWaitMs });
   // Registered first: every later listener (session recheck, ...) sees fresh credentials and devices.
   watcher.on('change', () => {
@@ -45,5 +49,5 @@ export async function startIngest(ctx: HubContext): Promise<Ingest> {
   ctx.onStop('refusal-recorder', () => refusals.stop());
   const counters = new TrafficCounters(pipeline);
   ctx.onStop('traffic-counters', () => counters.close());
-  return { pipeline, watcher, reader, counters };
+  return { pipeline, watcher, reader, bulkReader, counters };
 }

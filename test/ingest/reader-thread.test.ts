@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { addDevice } from '../../src-main/devices/lifecycle';
 import { exportReadings } from '../../src-main/history/export';
+import { exportCursors } from '../../src-main/history/export-page';
 import { historyReads } from '../../src-main/history/reads';
 import { databasePath } from '../../src-main/lifecycle/data-dir';
 import { deriveKey } from '../../src-main/security/derive';
@@ -28,18 +29,16 @@ test('the reader thread answers range queries and pages an export through it, in
   const range = await reader.query('readings.range', { deviceId: device.id, variable: 't', from: base, to: base + 10_000, limit: 100 });
   assert.deepEqual(range.map((r) => r.value), Array.from({ length: 20 }, (_, i) => i));
 
-  // Keyset pages straight from the reader thread: every reading once, oldest first, none skipped where timestamps repeat.
+  // Export pages from the reader thread: every reading once, oldest first, none skipped where timestamps repeat.
   const reads = historyReads(hub.db, reader);
   const seen: number[] = [];
   let pages = 0;
-  let last: [number, number] = [base + 1000 - 1, Number.MAX_SAFE_INTEGER];
-  for (;;) {
-    const page = await reads.page(variable, last[0], last[1], base + 1_000_000_000, 20_000);
-    if (page.length === 0) break;
+  let cursors = exportCursors([{ id: variable, label: 't' }], base + 1000);
+  while (cursors.some((c) => !c.done)) {
+    const page = await reads.exportPage({ device: 'archive', cursors, to: base + 1_000_000_000, format: 'csv', limit: 20_000 });
     pages += 1;
-    for (const [, , value] of page) seen.push(value);
-    const end = page[page.length - 1]!;
-    last = [end[1], end[0]];
+    for (const line of page.text.split('\n').filter(Boolean)) seen.push(Number(line.split(',')[4]));
+    cursors = page.cursors;
   }
   assert.ok(pages >= 3, `${pages} pages`);
   assert.equal(seen.length, rows - 2);
@@ -54,4 +53,54 @@ test('the reader thread answers range queries and pages an export through it, in
   assert.equal(lines.length, rows - 2 + 1);
   assert.equal(lines[1], `${new Date(base + 1000).toISOString()},${base + 1000},archive,t,2,`);
   assert.equal(lines.at(-1), `${new Date(base + Math.floor((rows - 1) / 2) * 1000).toISOString()},${base + Math.floor((rows - 1) / 2) * 1000},archive,t,${rows - 1},`);
+});
+
+test('export pages run on the bulk reader thread, at a lower CPU priority, and a chart query is never queued behind them', async () => {
+  const hub = await startTestHub();
+  const { reader, bulkReader } = hub.services;
+  const { device } = addDevice(hub.db, { label: 'bulk' });
+  const keyHex = readFileSync(hub.config.keyFile!, 'utf8').trim();
+  const cli = openDatabase({ file: databasePath(hub.config.dataDir), key: deriveKey(Buffer.from(keyHex, 'hex'), hub.identity.hubId, 'database') });
+  after(() => cli.close());
+  const addVariable = (label: string) => Number(cli.prepare('INSERT INTO variables (device_id, label, created_at) VALUES (?, ?, 0)').run(device.id, label).lastInsertRowid);
+  const archive = addVariable('archive');
+  addVariable('level');
+  const rows = 150_000;
+  const base = 1_700_000_000_000;
+  const insert = cli.prepare('INSERT INTO readings (variable_id, ts, value, context, received_at) VALUES (?, ?, ?, NULL, ?)');
+  cli.transaction(() => {
+    for (let i = 0; i < rows; i++) insert.run(archive, base + i * 1000, i, base);
+  })();
+
+  // Both threads started (a thread starts on first use), so what follows compares queries, not start-up.
+  const series = () => reader.query('history.series', { deviceId: device.id, variables: ['level'], from: base, to: base + 3_600_000, maxPoints: 100 });
+  const exportOf = (limit: number) => ({ device: 'bulk', cursors: exportCursors([{ id: archive, label: 'archive' }], base), to: base + rows * 1000, format: 'csv' as const, limit });
+  await Promise.all([series(), bulkReader.query('history.exportPage', exportOf(10))]);
+  assert.equal(reader.priorityLowered, false, 'the interactive reader keeps the normal priority');
+  if (process.platform === 'linux') {
+    assert.equal(bulkReader.priorityLowered, true, 'the bulk reader lowered its own priority');
+    const nice = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const tasks = readdirSync('/proc/self/task');
+    assert.ok(tasks.some((t) => nice(t) === 10), 'one thread of the hub runs at nice 10');
+    assert.equal(nice(String(process.pid)), 0, 'the event loop keeps nice 0');
+  }
+
+  // One long export page asked for first, then a chart: on one shared thread the chart would wait for the page.
+  const order: string[] = [];
+  const page = bulkReader.query('history.exportPage', exportOf(rows)).then((p) => {
+    order.push('page');
+    return p;
+  });
+  const chart = series().then(() => order.push('chart'));
+  const [pageRows] = await Promise.all([page, chart]);
+  assert.equal(pageRows.rows, rows);
+  assert.deepEqual(order, ['chart', 'page']);
+
+  // The console's export goes through the same split.
+  const reads = historyReads(hub.db, reader, bulkReader);
+  const stream = exportReadings(hub.db, reads, device, { deviceId: device.id, variables: ['archive'], from: base, to: base + 5000, format: 'csv', shape: 'raw', maxPoints: 1000 });
+  let csv = '';
+  for await (const text of stream.chunks) csv += text;
+  const lines = csv.trimEnd().split('\n');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[4]), ['0', '1', '2', '3', '4'], 'the readings in [from, to), oldest first');
 });

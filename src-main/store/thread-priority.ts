@@ -1,0 +1,22 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+
+/**
+ * Lowers the calling thread's CPU priority to `nice` (0 normal, 19 lowest).
+ * On Linux every thread is its own task with its own nice value, and
+ * setpriority(PRIO_PROCESS, tid) changes only that thread; /proc/thread-self
+ * names the caller's task id. Elsewhere nothing is changed (false): the
+ * process-wide call would slow the event loop too. Raising a nice value needs
+ * no privilege, so this fails only where /proc is missing.
+ */
+export function lowerThisThreadPriority(nice: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return false;
+    setPriority(tid, nice);
+    return true;
+  } catch {
+    return false;
+  }
+}
