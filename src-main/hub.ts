@@ -34,7 +34,7 @@ import type { ReaderClient } from './history/reader-client';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { listenerLimits } from './security/tls/listener';
-import { openDatabase, type Db } from './store/database';
+import { hubCheckpointPages, openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
@@ -61,7 +61,7 @@ export interface HubServices {
   pipeline: Pipeline;
   /** The interactive reader thread: console readings queries and charts. */
   reader: ReaderClient;
-  /** The bulk reader thread: exports and backups, at a lower CPU priority. */
+  /** The bulk reader thread: exports, at a lower CPU priority. */
   bulkReader: ReaderClient;
   commands: CommandService;
   sync: SyncService;
@@ -151,9 +151,11 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     const dbSize = existsSync(databasePath(dataDir)) ? statSync(databasePath(dataDir)).size : 0;
     const verifyPages = dbSize <= fullCheckLimitBytes;
     if (!verifyPages) logger.info({ bytes: dbSize }, 'database is large: page check skipped at start; `outpost doctor` runs it');
-    // Never checkpoints on the event loop: the writer thread does (it writes almost everything), and a console
-    // action's commit would otherwise copy the writer's whole log into the file while devices wait.
-    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages, checkpointPages: 0 });
+    // The same checkpoint threshold as the writer thread's: while devices send, the writer's commits cross it
+    // first, so the event loop seldom copies the log; while none do, this connection's own writes (usage,
+    // alarms, console actions) still keep the log bounded. SQLite's default here would make the event loop
+    // checkpoint at nearly every write during ingest, as the log sits between 1,000 and 10,000 pages.
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages, checkpointPages: hubCheckpointPages });
     running.push({ name: 'database', stop: () => void db.close() });
     const { from, to } = migrate(db);
     if (from !== to) {
@@ -227,7 +229,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     await startTcpIngest(ctx, { pipeline, watcher, access: access.devices });
     const sync = await startSync(ctx, { pipeline, watcher, access: access.ctx, commands });
     const syncOrg = await startSyncOrg(ctx, { pipeline, watcher, access: access.ctx });
-    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader: bulkReader });
+    const stewardship = stewardshipServices({ db, dataDir, identity, masterKey: key, outpostVersion: version, reader });
     running.push({ name: 'stewardship', stop: () => stewardship.close() });
     const backups = startBackupScheduler({ db, dataDir, logger, backup: (target) => stewardship.backup(target) });
     running.push({ name: 'backup-schedule', stop: () => backups.stop() });

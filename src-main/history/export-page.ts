@@ -8,6 +8,8 @@ export interface ExportCursor {
   afterTs: number;
   afterId: number;
   done: boolean;
+  /** Rows to read for this variable next time (at most the request's `limit`). */
+  take: number;
 }
 
 export interface ExportPageRequest {
@@ -16,7 +18,7 @@ export interface ExportPageRequest {
   /** Readings before this time (exclusive). */
   to: number;
   format: 'csv' | 'ndjson';
-  /** Rows read per variable in one call. */
+  /** The most rows read per variable in one call. */
   limit: number;
 }
 
@@ -32,11 +34,13 @@ export const iso = (ts: number) => new Date(ts).toISOString();
 export const csvText = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** The cursors an export of [from, to) starts with: before the first reading at `from`. */
-export function exportCursors(variables: readonly { id: number; label: string }[], from: number): ExportCursor[] {
-  return variables.map((v) => ({ variableId: v.id, label: v.label, afterTs: from - 1, afterId: Number.MAX_SAFE_INTEGER, done: false }));
+export function exportCursors(variables: readonly { id: number; label: string }[], from: number, limit: number): ExportCursor[] {
+  return variables.map((v) => ({ variableId: v.id, label: v.label, afterTs: from - 1, afterId: Number.MAX_SAFE_INTEGER, done: false, take: limit }));
 }
 
 const after = (row: ReadingPageRow, bound: ReadingPageRow) => row[1] > bound[1] || (row[1] === bound[1] && row[0] > bound[0]);
+/** The fewest rows read for a variable in one call. */
+const minTake = 16;
 
 /**
  * The next lines of a raw export, formatted where they are read (the bulk
@@ -46,15 +50,18 @@ const after = (row: ReadingPageRow, bound: ReadingPageRow) => row[1] > bound[1] 
  * more readings right after its last one, so nothing later than the earliest
  * such last row is written in this call (the rest is read again next time).
  * Every call writes at least that variable's whole page, so it always
- * progresses.
+ * progresses. How many rows a variable's next page reads follows what it
+ * wrote this time (twice that, within [16, limit]): a sparse variable next to
+ * a dense one is not read a full page ahead only to be read again.
  */
 export function exportPage(db: Db, req: ExportPageRequest): ExportPage {
-  const pages = req.cursors.map((c) => (c.done ? [] : readingPage(db, c.variableId, c.afterTs, c.afterId, req.to, req.limit)));
+  const takes = req.cursors.map((c) => Math.max(1, Math.min(req.limit, Math.floor(c.take))));
+  const pages = req.cursors.map((c, i) => (c.done ? [] : readingPage(db, c.variableId, c.afterTs, c.afterId, req.to, takes[i]!)));
   let bound: ReadingPageRow | null = null;
-  for (const rows of pages) {
-    const last = rows.length === req.limit ? rows[rows.length - 1] : undefined;
+  pages.forEach((rows, i) => {
+    const last = rows.length === takes[i] ? rows[rows.length - 1] : undefined;
     if (last && (!bound || after(bound, last))) bound = last;
-  }
+  });
   const cursors = req.cursors.map((c) => ({ ...c }));
   const at = pages.map(() => 0);
   let text = '';
@@ -84,7 +91,8 @@ export function exportPage(db: Db, req: ExportPageRequest): ExportPage {
   }
   pages.forEach((rows, i) => {
     // A short page read to its end: nothing of this variable is left in the range.
-    if (rows.length < req.limit && at[i] === rows.length) cursors[i]!.done = true;
+    if (rows.length < takes[i]! && at[i] === rows.length) cursors[i]!.done = true;
+    cursors[i]!.take = Math.min(req.limit, Math.max(minTake, 2 * at[i]!));
   });
   return { text, rows: written, cursors };
 }

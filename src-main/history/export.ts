@@ -58,7 +58,7 @@ async function* pieces(head: string, runs: AsyncIterable<Iterable<string>>): Asy
 
 /** Every reading in [from, to), merged across variables in time order (then commit order); one run of text per page. */
 async function* rawLines(reads: HistoryReads, device: string, variables: readonly { id: number; label: string }[], input: ExportInput): AsyncGenerator<string[]> {
-  let cursors = exportCursors(variables, input.from);
+  let cursors = exportCursors(variables, input.from, pageRows);
   while (cursors.some((c) => !c.done)) {
     const page = await reads.exportPage({ device, cursors, to: input.to, format: input.format, limit: pageRows });
     cursors = page.cursors;

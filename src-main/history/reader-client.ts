@@ -19,7 +19,7 @@ export class ReaderClient {
   /** Whether the thread runs at the lower priority it asked for (a background reader on Linux). */
   priorityLowered = false;
 
-  /** `background`: exports and backups, at a lower CPU priority than ingest and the interactive reader. */
+  /** `background`: exports, at a lower CPU priority than ingest and the interactive reader. */
   constructor(private readonly o: { file: string; key: () => Buffer | null; background?: boolean }) {}
 
   query<N extends ReadQueryName>(name: N, params: ReadParams<N>): Promise<ReadResult<N>> {

@@ -5,8 +5,8 @@ import { lowerThisThreadPriority } from '../store/thread-priority';
 import { readQueries, type ReadQueryName } from './read-queries';
 
 /**
- * A reader thread: a read-only connection for console queries and charts
- * (the interactive reader) or for exports and backups (the bulk reader), so a
+ * A reader thread: a read-only connection for console queries, charts and
+ * backups (the interactive reader) or for exports (the bulk reader), so a
  * long read never holds up the event loop that acknowledges readings, nor the
  * writer thread's commits (WAL readers do not block the writer). Requests are
  * answered in order, one at a time.
@@ -19,7 +19,8 @@ interface Init {
 }
 
 const init = workerData as Init;
-// Nice 10: about a tenth of a core's share against a busy normal thread (Linux CFS weights), all of an idle one.
+// Nice 10 (or the hub's own, if lower): about a tenth of a core's share against a busy normal thread (Linux CFS
+// weights), all of an idle one.
 const lowered = init.background === true && lowerThisThreadPriority(10);
 // Every page read from disk is decrypted; the default 2 MiB cache made a chart redo that for the same
 // recent pages on every refresh (bench/series). 64 MiB holds weeks of rollups and recent readings.

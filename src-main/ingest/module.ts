@@ -14,7 +14,7 @@ export interface Ingest {
   watcher: DbWatcher;
   /** The interactive reader thread: console readings queries and charts off the event loop. */
   reader: ReaderClient;
-  /** The bulk reader thread: exports and backups, at a lower CPU priority, never queued ahead of a chart. */
+  /** The bulk reader thread: exports, at a lower CPU priority, never queued ahead of a chart. */
   bulkReader: ReaderClient;
   /** Live figures for the Hub page (connected devices, readings per second, refusals by reason). */
   counters: TrafficCounters;

@@ -46,6 +46,9 @@ export interface OpenOptions {
  * reports a wrong key and a damaged file alike ("file is not a database"); the
  * caller tells them apart with the key check in hub.json.
  */
+/** The hub's connections checkpoint at this many log pages (ingest/pipeline/writer-worker.ts says why). */
+export const hubCheckpointPages = 10_000;
+
 export function openDatabase(options: OpenOptions): Db {
   let db: Db;
   try {

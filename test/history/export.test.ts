@@ -71,6 +71,7 @@ test('exports stream exactly the stored readings as CSV and NDJSON over HTTPS, t
   const to = new Date(start + 3600_000).toISOString();
   const expected = stored(hub, deviceId);
   assert.equal(expected.length, 3000);
+  assert.equal(hub.services.bulkReader.priorityLowered, false, 'no export yet: the bulk reader has not started');
 
   const csv = await httpsRequest(`${base}/api/devices/${deviceId}/export?variables=position,speed&from=${from}&to=${to}&format=csv`, { ca: hub.tls.caCertPem, headers: { authorization: `Bearer ${app}` } });
   assert.equal(csv.status, 200, csv.body.slice(0, 300));
@@ -82,6 +83,8 @@ test('exports stream exactly the stored readings as CSV and NDJSON over HTTPS, t
   expected.forEach((e, i) => {
     assert.deepEqual(rows[i + 1], [new Date(e.ts).toISOString(), String(e.ts), 'rover', e.variable, String(e.value), e.context ?? ''], `row ${i + 1}`);
   });
+  // The console's export read its pages on the bulk reader thread, which started for it at its lower priority.
+  if (process.platform === 'linux') assert.equal(hub.services.bulkReader.priorityLowered, true);
 
   const ndjson = await httpsRequest(`${base}/api/rpc/readings.export`, {
     ca: hub.tls.caCertPem,

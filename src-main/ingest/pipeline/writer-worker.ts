@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage, isHubError } from '../../errors';
-import { mapOpenError, openDatabase, type Db } from '../../store/database';
+import { hubCheckpointPages, mapOpenError, openDatabase, type Db } from '../../store/database';
 import { DbWatcher } from '../../store/db-watcher';
 import { BatchCommitter } from './batch-commit';
 import type { FromWriter, ToWriter, WireBatch, WireError, WriterInit } from './writer-protocol';
@@ -27,15 +27,13 @@ function wireError(err: unknown): WireError {
   return { code: errorCode(err), message: errorMessage(err) };
 }
 
-const writerCheckpointPages = 10_000;
-
 let db: Db;
 try {
   // Checkpoints every 10,000 pages (about 40 MiB of log) instead of SQLite's 1,000: commits rewrite the same
   // hot pages (index leaves, rollups, last values) again and again, and a checkpoint copies each page once
   // however often it was rewritten, so fewer checkpoints copy fewer pages. Same bench, alternating runs
   // (bench/ingest/latency.ts, 2026-11-30): 11,100-11,500 10-variable messages/s against 6,400-10,800.
-  db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, checkpointPages: writerCheckpointPages });
+  db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, checkpointPages: hubCheckpointPages });
 } catch (err) {
   post({ t: 'open-failed', error: wireError(mapOpenError(err, init.file)) });
   port.close();
