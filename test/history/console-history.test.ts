@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/cli';
-import { addUserWithCli, cli, consolePage, consoleUrl, shootBothSizes, signIn } from '../helpers/console-ui';
+import { addUserWithCli, cli, consolePage, consoleUrl, screenshotPath, shootBothSizes, signIn } from '../helpers/console-ui';
 import { forgetKeychainEntryAfter } from '../helpers/keychain';
 import { httpsRequest } from '../helpers/https';
 import { freePort } from '../../bench/ingest/baselines';
@@ -298,13 +298,25 @@ async function widgetBoxes(page: Page): Promise<Record<string, { col: number; co
 
 let dashboardId = 0;
 
-/** Runs a mouse gesture until `done` holds (up to three tries, each given a second to show its effect). */
-async function gesture(what: string, run: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
+/** Two animation frames: the browser has dispatched the mouse events so far and React has drawn their effect. */
+async function frames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+/**
+ * Runs a mouse gesture until `done` holds (up to three tries, each given three seconds to show its effect).
+ * One that never works fails with where every widget was, and a screenshot of it.
+ */
+async function gesture(page: Page, what: string, run: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
   for (let attempt = 1; attempt <= 3; attempt++) {
     await run();
-    for (const until = Date.now() + 1000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) if (await done()) return;
+    for (const until = Date.now() + 3000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) if (await done()) return;
   }
-  assert.fail(`${what}: not after three tries`);
+  const shot = screenshotPath(dataDir, 'dashboard-gesture-failed');
+  await page.screenshot({ path: shot, fullPage: true });
+  const grid = await page.getByTestId('dashboard-grid').boundingBox();
+  const scroll = await page.evaluate(() => [window.scrollX, window.scrollY]);
+  assert.fail(`${what}: not after three tries. Grid ${JSON.stringify(grid)}, scroll ${JSON.stringify(scroll)}, widgets ${JSON.stringify(await widgetBoxes(page))}; screenshot ${shot}`);
 }
 
 uiTest('a dashboard is created, arranged by drag and resize, saved, and looks the same after a reload', async () => {
@@ -341,23 +353,27 @@ uiTest('a dashboard is created, arranged by drag and resize, saved, and looks th
   const lineHeight = lineBox.height;
   // A drag is a gesture: on a loaded machine the grid can miss its start (the first move arrives late), so
   // each gesture is tried up to three times until the grid shows its effect; one that never works fails.
-  await gesture('the gauge moved to the right of the line chart', async () => {
+  await gesture(page, 'the gauge moved to the right of the line chart', async () => {
     await gauge.locator('.widget-head').scrollIntoViewIfNeeded();
     const from = (await gauge.locator('.widget-head').boundingBox())!;
     const to = (await line.boundingBox())!;
     await page.mouse.move(from.x + 30, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(from.x + 40, from.y + from.height / 2, { steps: 3 });
+    await frames(page);
     await page.mouse.move(to.x + to.width + 60, to.y + 20, { steps: 12 });
+    await frames(page);
     await page.mouse.up();
   }, async () => (await gauge.boundingBox())!.x > (await line.boundingBox())!.x + (await line.boundingBox())!.width - 5);
-  await gesture('the line chart is taller', async () => {
+  await gesture(page, 'the line chart is taller', async () => {
     await line.locator('.react-resizable-handle').scrollIntoViewIfNeeded();
     const handle = (await line.locator('.react-resizable-handle').boundingBox())!;
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2 + 10, { steps: 3 });
+    await frames(page);
     await page.mouse.move(handle.x + handle.width / 2, handle.y + 130, { steps: 10 });
+    await frames(page);
     await page.mouse.up();
   }, async () => (await line.boundingBox())!.height > lineHeight + 50);
   await page.getByRole('button', { name: 'Save' }).click();
