@@ -34,7 +34,7 @@ import type { ReaderClient } from './history/reader-client';
 import type { HubIdentity } from './security/hub-identity';
 import { ensureTlsMaterial, type TlsMaterial } from './security/tls/material';
 import { listenerLimits } from './security/tls/listener';
-import { hubCheckpointPages, openDatabase, type Db } from './store/database';
+import { hubCheckpointPages, hubLogLimitMiB, openDatabase, type Db } from './store/database';
 import { migrate, schemaVersion } from './store/migrations';
 import type { HandlerRegistry } from './console/registry';
 import { createApi } from './console/api';
@@ -155,7 +155,7 @@ export async function createHub(input: HubConfigInput, deps: HubDeps = {}): Prom
     // first, so the event loop seldom copies the log; while none do, this connection's own writes (usage,
     // alarms, console actions) still keep the log bounded. SQLite's default here would make the event loop
     // checkpoint at nearly every write during ingest, as the log sits between 1,000 and 10,000 pages.
-    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages, checkpointPages: hubCheckpointPages });
+    const db = openDatabase({ file: databasePath(dataDir), key: deriveKey(key, identity.hubId, 'database'), verifyPages, checkpointPages: hubCheckpointPages, logLimitMiB: hubLogLimitMiB });
     running.push({ name: 'database', stop: () => void db.close() });
     const { from, to } = migrate(db);
     if (from !== to) {

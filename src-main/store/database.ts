@@ -39,6 +39,11 @@ export interface OpenOptions {
    * 0: this connection never does (another one does). SQLite's default is 1,000.
    */
   checkpointPages?: number;
+  /**
+   * `journal_size_limit`: when this connection starts the write-ahead log over, it cuts the file back to this
+   * size. Without it the file keeps its high-water size for good (SQLite reuses it from the start).
+   */
+  logLimitMiB?: number;
 }
 
 /**
@@ -48,6 +53,13 @@ export interface OpenOptions {
  */
 /** The hub's connections checkpoint at this many log pages (ingest/pipeline/writer-worker.ts says why). */
 export const hubCheckpointPages = 10_000;
+
+/**
+ * ...and cut the log back to this size when it starts over. Above the 10,000 pages (about 40 MiB) a log reaches
+ * between checkpoints during ingest, so steady ingest never truncates and regrows the file; a burst that kept the
+ * log from starting over (a backup reading a snapshot while devices send) leaves no log of its size behind.
+ */
+export const hubLogLimitMiB = 64;
 
 export function openDatabase(options: OpenOptions): Db {
   let db: Db;
@@ -78,6 +90,7 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('busy_timeout = 5000');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     if (options.checkpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.checkpointPages))}`);
+    if (options.logLimitMiB !== undefined) db.pragma(`journal_size_limit = ${Math.max(0, Math.round(options.logLimitMiB * 1024 * 1024))}`);
     if (!options.readonly) {
       // Only on a database with no tables yet (a new hub; a restore sets it before its VACUUM): retention returns
       // freed pages with incremental_vacuum. An older file keeps its mode until restored (docs/STEWARDSHIP.md).

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { after } from 'node:test';
 import { addDevice } from '../../src-main/devices/lifecycle';
@@ -11,6 +13,7 @@ import { openDatabase, type Db } from '../../src-main/store/database';
 import type { Hub } from '../../src-main/hub';
 import type { Principal } from '../../src-main/ingest/pipeline/types';
 import { openSecondConnection, startTestHub } from '../helpers/hub';
+import { tempDir } from '../helpers/tmp';
 
 /** A writable connection, as the CLI in another process opens it. */
 function openWriter(hub: Hub): Db {
@@ -125,4 +128,39 @@ test('the hub checkpoints the write-ahead log every 10,000 pages, on the writer 
   // A connection of another process (the CLI) keeps SQLite's default: it writes little and is not on a device's path.
   const cli = openSecondConnection(hub);
   assert.equal(cli.pragma('wal_autocheckpoint', { simple: true }), 1000);
+});
+
+test('the hub cuts its write-ahead log back to 64 MiB when the log starts over, so a burst leaves no large file behind', async () => {
+  const hub = await startTestHub();
+  const writerLimit = Object.values(((await hub.services.pipeline.writerTest({ pragma: 'journal_size_limit' })) as Record<string, number>[])[0] ?? {})[0];
+  assert.equal(writerLimit, 64 * 1024 * 1024);
+  assert.equal(hub.db.pragma('journal_size_limit', { simple: true }), 64 * 1024 * 1024);
+
+  // What the setting does, at 1 MiB on a file of its own: a reader holds a snapshot (as a backup does) while
+  // 4 MiB are committed, so the log cannot start over; once the reader is done, the next commits start it over.
+  // Without the limit the file keeps its 4 MiB.
+  const dir = tempDir();
+  const key = randomBytes(32);
+  for (const logLimitMiB of [1, undefined]) {
+    const file = join(dir, `log-${logLimitMiB ?? 'none'}.db`);
+    const writer = openDatabase({ file, key, checkpointPages: 100, ...(logLimitMiB === undefined ? {} : { logLimitMiB }) });
+    writer.exec('CREATE TABLE t (b BLOB)');
+    const reader = openDatabase({ file, key, readonly: true });
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM t').get();
+      const insert = writer.prepare('INSERT INTO t VALUES (randomblob(?))');
+      for (let i = 0; i < 1000; i++) insert.run(3000);
+      const grown = statSync(`${file}-wal`).size;
+      assert.ok(grown > 3 * 1024 * 1024, `the log grew while the reader held its snapshot (${grown} bytes)`);
+      reader.exec('COMMIT');
+      for (let i = 0; i < 3; i++) insert.run(100);
+      const size = statSync(`${file}-wal`).size;
+      if (logLimitMiB === undefined) assert.ok(size >= grown, `without a limit the log keeps its size (${size} bytes, was ${grown})`);
+      else assert.ok(size <= 1024 * 1024, `the log was cut back to ${size} bytes (limit 1 MiB, was ${grown})`);
+    } finally {
+      reader.close();
+      writer.close();
+    }
+  }
 });

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage, isHubError } from '../../errors';
-import { hubCheckpointPages, mapOpenError, openDatabase, type Db } from '../../store/database';
+import { hubCheckpointPages, hubLogLimitMiB, mapOpenError, openDatabase, type Db } from '../../store/database';
 import { DbWatcher } from '../../store/db-watcher';
 import { BatchCommitter } from './batch-commit';
 import type { FromWriter, ToWriter, WireBatch, WireError, WriterInit } from './writer-protocol';
@@ -33,7 +33,7 @@ try {
   // hot pages (index leaves, rollups, last values) again and again, and a checkpoint copies each page once
   // however often it was rewritten, so fewer checkpoints copy fewer pages. Same bench, alternating runs
   // (bench/ingest/latency.ts, 2026-11-30): 11,100-11,500 10-variable messages/s against 6,400-10,800.
-  db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, checkpointPages: hubCheckpointPages });
+  db = openDatabase({ file: init.file, key: init.key ? Buffer.from(init.key) : null, checkpointPages: hubCheckpointPages, logLimitMiB: hubLogLimitMiB });
 } catch (err) {
   post({ t: 'open-failed', error: wireError(mapOpenError(err, init.file)) });
   port.close();
