@@ -41,7 +41,8 @@ export interface OpenOptions {
   checkpointPages?: number;
   /**
    * `journal_size_limit`: when this connection starts the write-ahead log over, it cuts the file back to this
-   * size. Without it the file keeps its high-water size for good (SQLite reuses it from the start).
+   * size. Without it the file keeps its high-water size (SQLite reuses it from the start) until the last
+   * connection closes.
    */
   logLimitMiB?: number;
 }
@@ -56,8 +57,10 @@ export const hubCheckpointPages = 10_000;
 
 /**
  * ...and cut the log back to this size when it starts over. Above the 10,000 pages (about 40 MiB) a log reaches
- * between checkpoints during ingest, so steady ingest never truncates and regrows the file; a burst that kept the
- * log from starting over (a backup reading a snapshot while devices send) leaves no log of its size behind.
+ * between checkpoints during ingest, so steady ingest does not truncate and regrow the file at every checkpoint
+ * (a commit that ends far past the threshold, or a reader that held the log from starting over, makes the next
+ * start cut it once); a burst that kept the log from starting over (a backup reading a snapshot while devices
+ * send) leaves no log of its size behind until the hub stops.
  */
 export const hubLogLimitMiB = 64;
 

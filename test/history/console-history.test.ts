@@ -316,7 +316,7 @@ async function gesture(page: Page, what: string, run: () => Promise<void>, done:
   await page.screenshot({ path: shot, fullPage: true });
   const grid = await page.getByTestId('dashboard-grid').boundingBox();
   const scroll = await page.evaluate(() => [window.scrollX, window.scrollY]);
-  assert.fail(`${what}: not after three tries. Grid ${JSON.stringify(grid)}, scroll ${JSON.stringify(scroll)}, widgets ${JSON.stringify(await widgetBoxes(page))}; screenshot ${shot}`);
+  assert.fail(`${what}: not after three tries. Grid ${JSON.stringify(grid)}, scroll ${JSON.stringify(scroll)}, widgets ${JSON.stringify(await widgetBoxes(page))}; screenshot ${shot} (kept when OUTPOST_SCREENSHOTS is set)`);
 }
 
 uiTest('a dashboard is created, arranged by drag and resize, saved, and looks the same after a reload', async () => {

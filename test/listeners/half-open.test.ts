@@ -24,8 +24,9 @@ for (const name of tlsListeners) {
       t.diagnostic(`${name}: good device connect+publish ${idle.toFixed(1)} ms idle, ${busy.toFixed(1)} ms with ${heldDuring} half-open (2,000 opened in ${opened} ms)`);
       assert.ok(heldDuring >= halfOpen / 2, `the flood was on while the good device was timed (${heldDuring} open)`);
       // The good device's time under attack is a ratio against its own idle time in the same run, with a
-      // 20 ms floor: other test files share the two cores, and an idle 6-8 ms became 36-53 ms when a browser
-      // test ran beside this one (and 7-10 ms when it did not). A starved listener takes seconds.
+      // 20 ms floor (so at least 100 ms): other test files share the two cores, and an idle 6-8 ms became
+      // 36-53 ms under the flood when a browser test ran beside this one (7-10 ms when it did not). This catches
+      // a listener that makes good devices wait behind the flood; the main check is that all of it is closed.
       assert.ok(busy <= 5 * Math.max(idle, 20), `round trip ${busy.toFixed(1)} ms under ${halfOpen} half-open connections vs ${idle.toFixed(1)} ms idle`);
       // Before the fix these stayed open for 10 s (HTTPS, TCP), 120 s (organisation) or for good (MQTT).
       const allClosed = await within(started + opened + handshakeTimeoutMs + 2500 - Date.now(), () => flood.closed() === halfOpen);
